@@ -1,0 +1,78 @@
+"""The Pegaso application: a small App that opens masks and holds the injected services."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from pegaso_tui.masks import BY_NUMBER, MASKS, Mask
+from pegaso_tui.services import AppServices
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class MasksProvider(Provider):
+    """The command palette (Ctrl+P) offers every mask by its title."""
+
+    async def discover(self) -> Hits:
+        app = self.app
+        for mask in MASKS:
+            yield DiscoveryHit(
+                f"{mask.number}  {mask.title}",
+                partial(app.open_mask, mask.number),  # type: ignore[attr-defined]
+                text=mask.title,
+                help=mask.help,
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        for mask in MASKS:
+            score = matcher.match(mask.title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(mask.title),
+                    partial(app.open_mask, mask.number),  # type: ignore[attr-defined]
+                    text=mask.title,
+                    help=mask.help,
+                )
+
+
+class PegasoApp(App[None]):
+    """Pegaso SMS & CRM."""
+
+    TITLE = "Pegaso SMS & CRM"
+    CSS_PATH = STYLES / "pegaso.tcss"
+    COMMANDS = App.COMMANDS | {MasksProvider}
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+
+    def get_default_screen(self):
+        from pegaso_tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        demo = " · DEMO" if self.services.demo else ""
+        self.sub_title = (
+            f"{self.services.database_label} · operatore {self.services.operator_username}{demo}"
+        )
+        if self.services.settings.keys:
+            self.set_keymap(self.services.settings.keys)
+
+    def open_mask(self, number: int | Mask) -> None:
+        """Open a mask by its number (or Mask) on top of the current screen."""
+        mask = number if isinstance(number, Mask) else BY_NUMBER[number]
+        if mask.ready:
+            screen = mask.screen_class()()
+        else:
+            from pegaso_tui.screens.not_ready import NotReadyScreen
+
+            screen = NotReadyScreen(mask)
+        self.push_screen(screen)

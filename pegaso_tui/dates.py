@@ -1,0 +1,107 @@
+"""Dates as the agency types them: ``DD-MM-YYYY`` first, also ``DD/MM/YYYY`` and ISO.
+
+Shared by the command line, the masks and the importer, so that a date means the same thing
+everywhere. No UI and no database here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
+
+
+class DateError(ValueError):
+    """A date the user typed cannot be understood; the message is for the user (Italian)."""
+
+
+def parse_date(text: str) -> date:
+    """Parse ``31-12-2026``, ``31/12/2026``, ``31.12.2026`` or ``2026-12-31``.
+
+    Raises DateError with an Italian message for anything else, including impossible
+    dates such as ``31-02-2026``.
+    """
+    if text is None:
+        raise DateError("data mancante")
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _ISO.match(text)
+        if not match:
+            raise DateError(f"data non valida: '{text.strip()}' (usare GG-MM-AAAA)")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError(f"data impossibile: '{text.strip()}'") from None
+
+
+def parse_optional_date(text: str | None) -> date | None:
+    """Like parse_date, but an empty field (or the mask's ``- -``) means no date."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    if not stripped or stripped.replace("-", "").replace("/", "").strip() == "":
+        return None
+    return parse_date(stripped)
+
+
+def format_date(value: date | datetime | None) -> str:
+    """``DD-MM-YYYY``, the way the masks show a date; empty for no date."""
+    if value is None:
+        return ""
+    return value.strftime("%d-%m-%Y")
+
+
+def format_time(value: datetime | None) -> str:
+    """``HH:MM:SS`` as in the control panel's "Ora Invio"."""
+    if value is None:
+        return ""
+    return value.strftime("%H:%M:%S")
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """An inclusive range of dates; either end may be open (None)."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise DateError(
+                f"l'intervallo termina ({format_date(self.end)}) prima di iniziare "
+                f"({format_date(self.start)})"
+            )
+
+    @property
+    def is_open(self) -> bool:
+        """True when neither end is given: the range filters nothing."""
+        return self.start is None and self.end is None
+
+    def contains(self, value: date | None) -> bool:
+        """Whether value falls in the range (a missing date never does, unless open)."""
+        if self.is_open:
+            return True
+        if value is None:
+            return False
+        if self.start and value < self.start:
+            return False
+        if self.end and value > self.end:
+            return False
+        return True
+
+    @classmethod
+    def parse(cls, start: str | None, end: str | None) -> "DateRange":
+        """Build a range from two typed fields (either may be empty)."""
+        return cls(parse_optional_date(start), parse_optional_date(end))
+
+
+def this_year(today: date | None = None) -> DateRange:
+    """The default practice-date range of the masks: 1 January to 31 December."""
+    today = today or date.today()
+    return DateRange(date(today.year, 1, 1), date(today.year, 12, 31))

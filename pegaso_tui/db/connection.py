@@ -1,0 +1,170 @@
+"""Opening the database: SQLite by default, PostgreSQL by URL.
+
+SQLite is set up for several staff on one file: WAL (readers never wait for the writer),
+foreign keys on, a busy timeout so that two processes wait for each other instead of failing,
+``BEGIN IMMEDIATE`` for write transactions (a deferred one that later wants to write can fail
+at once under contention), and ``synchronous=FULL`` so that an SMS marked as being sent is on
+disk before it is handed to the gateway.
+
+PostgreSQL connections come from a pool: screens run their queries in short-lived worker
+threads, and each of them borrows a connection for the duration of ``session()``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+from peewee import Database, OperationalError, SqliteDatabase
+
+from pegaso_tui.db.models import database_proxy
+
+#: Seconds a writer waits for another process's write transaction before giving up.
+BUSY_TIMEOUT_S = 30
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be opened; the message says why, for the user."""
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://", "postgresql+pool://"))
+
+
+def sqlite_path(url: str) -> Path:
+    """The file behind a SQLite URL (``sqlite:///path``) or a bare path."""
+    # As in SQLAlchemy and peewee: sqlite:///relative.db and sqlite:////absolute.db
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
+    if url.startswith("sqlite://"):
+        return Path(url[len("sqlite://") :])
+    return Path(url).expanduser()
+
+
+def describe_database(url: str) -> str:
+    """A short name for the header: the file path, or ``user@host/db`` without password."""
+    if is_postgres_url(url):
+        parsed = urlparse(url)
+        user = f"{parsed.username}@" if parsed.username else ""
+        port = f":{parsed.port}" if parsed.port else ""
+        return f"postgresql://{user}{parsed.hostname or 'localhost'}{port}{parsed.path}"
+    path = sqlite_path(url)
+    home = Path.home()
+    try:
+        return "~/" + str(path.resolve().relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+def make_database(url: str) -> Database:
+    """A peewee Database for ``url`` (not yet connected, schema not checked)."""
+    if is_postgres_url(url):
+        from playhouse.pool import PooledPostgresqlDatabase
+
+        parsed = urlparse(url)
+        if not parsed.path.strip("/"):
+            raise DatabaseOpenError(f"nome del database mancante in {describe_database(url)}")
+        return PooledPostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=parsed.username,
+            password=parsed.password,
+            host=parsed.hostname or "localhost",
+            port=parsed.port or 5432,
+            max_connections=32,
+            stale_timeout=300,
+            timeout=BUSY_TIMEOUT_S,
+            connect_timeout=5,
+        )
+    path = sqlite_path(url)
+    if str(path) != ":memory:":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseOpenError(f"impossibile creare la cartella {path.parent}: {exc}") from exc
+    return SqliteDatabase(
+        str(path),
+        timeout=BUSY_TIMEOUT_S,
+        lock_type="IMMEDIATE",
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": BUSY_TIMEOUT_S * 1000,
+            "synchronous": "full",
+            "cache_size": -32000,  # 32 MB: selections over a million practices stay in memory
+            "temp_store": "memory",
+        },
+    )
+
+
+def open_database(url: str) -> Database:
+    """Open ``url``, point every model at it, and create or upgrade the schema.
+
+    Raises DatabaseOpenError with a clear message when the database cannot be reached.
+    """
+    from pegaso_tui.db.schema import SchemaError, ensure_schema
+
+    db = make_database(url)
+    database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        ensure_schema(db)
+    except SchemaError:
+        db.close()
+        raise
+    except (OperationalError, OSError) as exc:
+        if not db.is_closed():
+            db.close()
+        raise DatabaseOpenError(
+            f"impossibile aprire il database {describe_database(url)}: {_first_line(exc)}"
+        ) from exc
+    except Exception as exc:  # psycopg2 raises its own classes before peewee wraps them
+        if type(exc).__module__.startswith("psycopg"):
+            raise DatabaseOpenError(
+                f"impossibile aprire il database {describe_database(url)}: {_first_line(exc)}"
+            ) from exc
+        raise
+    return db
+
+
+def close_database() -> None:
+    """Close this thread's connection (and, for a pool, every idle one)."""
+    db = database_proxy.obj
+    if db is None:
+        return
+    if not db.is_closed():
+        db.close()
+    close_all = getattr(db, "close_all", None)
+    if close_all:
+        close_all()
+
+
+@contextmanager
+def session() -> Iterator[Database]:
+    """A connection for the current thread for the duration of the block.
+
+    Use it in every worker thread: it reuses a connection the thread already holds (and then
+    leaves it open), otherwise it opens one and gives it back at the end.
+    """
+    db = database_proxy.obj
+    if db is None:
+        raise DatabaseOpenError("nessun database aperto")
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield db
+    finally:
+        if opened and not db.is_closed():
+            db.close()
+
+
+def is_sqlite() -> bool:
+    """True when the open database is SQLite (some statements differ)."""
+    return isinstance(database_proxy.obj, SqliteDatabase)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,454 @@
+"""The data model (DESIGN.md, "Data model"): names in English, labels on screen in Italian.
+
+Every model is bound to ``database_proxy``; ``pegaso_tui.db.connection.open_database`` points
+it at SQLite or PostgreSQL. Some columns are derived from others and kept by
+``Client.refresh_derived`` (and its siblings) so that selections stay single, indexed queries:
+the mobile's status, the birthday as month*100+day, and a search text for find-as-you-type.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    Check,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+from pegaso_tui.sms.phone import MISSING, check_mobile
+
+database_proxy = DatabaseProxy()
+
+#: Client codes are seven digits in Pegaso (``0000002``); a code typed as ``2`` is the same.
+CLIENT_CODE_WIDTH = 7
+
+
+def normalize_code(code: str | None, width: int = CLIENT_CODE_WIDTH) -> str:
+    """A code as stored: trimmed, upper case, and all-digit codes zero-padded to ``width``.
+
+    This is what makes client codes "compare as codes" (CLI.md): ``2`` and ``0000002`` are
+    one client, and ``0000002`` sorts before ``0000010``.
+    """
+    text = (code or "").strip().upper()
+    if text.isdigit() and len(text) < width:
+        return text.zfill(width)
+    return text
+
+
+def now() -> datetime:
+    """The current local time, without microseconds (what the masks show)."""
+    return datetime.now().replace(microsecond=0)
+
+
+def search_text(*parts: object) -> str:
+    """One lower-case string to search by substring: code, name, mobile, city, ..."""
+    return " ".join(str(p).lower() for p in parts if p)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+# --- People of the agency -------------------------------------------------------------------
+
+
+class Operator(BaseModel):
+    """A member of staff; every send and CRM action records who did it."""
+
+    username = CharField(max_length=64, unique=True)
+    name = CharField(max_length=120, default="")
+    created_at = DateTimeField(default=now)
+
+
+# --- Registry ---------------------------------------------------------------------------------
+
+PERSON = "person"
+COMPANY = "company"
+CLIENT_KINDS = (PERSON, COMPANY)
+
+
+class Client(BaseModel):
+    """A customer: a person or a company ("Clienti")."""
+
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=200)  # ragione sociale
+    kind = CharField(max_length=10, default=PERSON, constraints=[Check("kind in ('person', 'company')")])
+    first_name = CharField(max_length=100, default="")  # {nome}
+    last_name = CharField(max_length=100, default="")  # {cognome}
+    address = CharField(max_length=200, default="")
+    zip = CharField(max_length=10, default="")
+    city = CharField(max_length=100, default="")
+    province = CharField(max_length=4, default="")
+    country = CharField(max_length=60, default="ITALIA")
+    fiscal_code = CharField(max_length=20, default="")
+    vat_number = CharField(max_length=20, default="")
+    phone = CharField(max_length=40, default="")
+    #: E.164 when valid, else as typed (see mobile_status).
+    mobile = CharField(max_length=40, default="")
+    mobile_status = CharField(max_length=10, default=MISSING)
+    email = CharField(max_length=200, default="")
+    birth_date = DateField(null=True)
+    #: month * 100 + day of birth_date, so a birthday range is one indexed query.
+    birth_monthday = SmallIntegerField(null=True, index=True)
+    business_started = DateField(null=True)  # companies: data inizio attività
+    legal_representative = ForeignKeyField(
+        "self", null=True, backref="represented_companies", on_delete="SET NULL"
+    )
+    walk_in = BooleanField(default=False)  # "cliente libero": never selected for SMS
+    sms_practices = BooleanField(default=False)  # Invio Sms Pratiche
+    sms_promo = BooleanField(default=False)  # Invio Sms Promo
+    email_consent = BooleanField(default=True)
+    travel_agency = BooleanField(default=False)  # Agenzia Viaggi
+    private = BooleanField(default=False)  # Cliente Privato
+    notes = TextField(default="")
+    search_text = TextField(default="")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    def refresh_derived(self) -> None:
+        """Recompute the derived columns from the fields a user edits."""
+        self.code = normalize_code(self.code)
+        check = check_mobile(self.mobile or "")
+        self.mobile = check.stored
+        self.mobile_status = check.status
+        self.birth_monthday = (
+            self.birth_date.month * 100 + self.birth_date.day if self.birth_date else None
+        )
+        self.search_text = search_text(
+            self.code, self.name, self.first_name, self.last_name, self.mobile, self.phone,
+            self.city, self.email,
+        )
+
+    def save(self, *args, **kwargs):  # type: ignore[override]
+        self.refresh_derived()
+        self.updated_at = now()
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == COMPANY
+
+
+class ClientMobile(BaseModel):
+    """An extra mobile of a company (a company may have several)."""
+
+    client = ForeignKeyField(Client, backref="extra_mobiles", on_delete="CASCADE")
+    mobile = CharField(max_length=40)
+    mobile_status = CharField(max_length=10, default=MISSING)
+    label = CharField(max_length=100, default="")
+
+    def save(self, *args, **kwargs):  # type: ignore[override]
+        check = check_mobile(self.mobile or "")
+        self.mobile = check.stored
+        self.mobile_status = check.status
+        return super().save(*args, **kwargs)
+
+
+class Supplier(BaseModel):
+    """A supplier ("Fornitore"): a recipient of the single SMS."""
+
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=200)
+    mobile = CharField(max_length=40, default="")
+    mobile_status = CharField(max_length=10, default=MISSING)
+    phone = CharField(max_length=40, default="")
+    email = CharField(max_length=200, default="")
+    search_text = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    def refresh_derived(self) -> None:
+        """Recompute the derived columns from the fields a user edits."""
+        self.code = normalize_code(self.code)
+        check = check_mobile(self.mobile or "")
+        self.mobile = check.stored
+        self.mobile_status = check.status
+        self.search_text = search_text(self.code, self.name, self.mobile, self.phone, self.email)
+
+    def save(self, *args, **kwargs):  # type: ignore[override]
+        self.refresh_derived()
+        return super().save(*args, **kwargs)
+
+
+class Preference(BaseModel):
+    """A preference the agency defines (e.g. ``CROC`` Crociere); it outlives its clients."""
+
+    code = CharField(max_length=20, unique=True)
+    description = CharField(max_length=120)
+
+
+class ClientPreference(BaseModel):
+    """A client × preference pair ("Applica Preferenze a Cliente")."""
+
+    client = ForeignKeyField(Client, backref="preference_links", on_delete="CASCADE")
+    preference = ForeignKeyField(Preference, backref="client_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("client", "preference"), True),)
+
+
+class Practice(BaseModel):
+    """A booking ("pratica") with its four status flags."""
+
+    number = CharField(max_length=30, unique=True)
+    client = ForeignKeyField(Client, backref="practices", on_delete="RESTRICT")
+    practice_date = DateField(index=True)
+    departure_date = DateField(null=True, index=True)
+    destination = CharField(max_length=200, default="")
+    amount = DecimalField(max_digits=12, decimal_places=2, default=0)
+    balance = DecimalField(max_digits=12, decimal_places=2, default=0)  # still to pay: {saldo}
+    notified_balance = BooleanField(default=False)  # avvisato per saldo
+    notified_documents = BooleanField(default=False)  # avvisato per documenti
+    paid = BooleanField(default=False)  # saldata
+    documents_delivered = BooleanField(default=False)  # consegnati documenti
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        # Each "SMS Pratiche" status selects the practices lacking one flag in a date range:
+        # (flag, practice_date) lets the database read only those.
+        indexes = (
+            (("notified_balance", "practice_date"), False),
+            (("notified_documents", "practice_date"), False),
+            (("paid", "practice_date"), False),
+            (("documents_delivered", "practice_date"), False),
+        )
+
+
+# --- SMS ----------------------------------------------------------------------------------------
+
+#: Campaign kinds.
+CAMPAIGN_KINDS = ("practice", "promo", "birthday", "single", "scheduled")
+#: GDPR purpose of a communication.
+PURPOSE_SERVICE = "service"
+PURPOSE_MARKETING = "marketing"
+
+#: Message statuses (CLI.md, ``messages --json``).
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+DELIVERED = "delivered"
+UNDELIVERED = "undelivered"
+FAILED = "failed"
+CANCELLED = "cancelled"
+MESSAGE_STATUSES = (QUEUED, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED)
+#: Statuses after which nothing more happens to a message.
+FINAL_STATUSES = (DELIVERED, UNDELIVERED, FAILED, CANCELLED)
+
+
+class Campaign(BaseModel):
+    """One send: a selection and a template turned into messages in one transaction."""
+
+    kind = CharField(max_length=12)
+    template = TextField()
+    sender = CharField(max_length=20, default="")
+    purpose = CharField(max_length=12, default=PURPOSE_SERVICE)
+    filters = TextField(default="{}")  # JSON: the filters the selection was made with
+    operator = ForeignKeyField(Operator, null=True, backref="campaigns", on_delete="SET NULL")
+    created_at = DateTimeField(default=now, index=True)
+    message_count = IntegerField(default=0)
+    segment_count = IntegerField(default=0)  # credits the campaign needs
+
+
+class Message(BaseModel):
+    """One SMS in the outbox. It keeps the name and number it was sent to, so the history
+    stays readable after a client is deleted."""
+
+    campaign = ForeignKeyField(Campaign, backref="messages", on_delete="CASCADE")
+    client = ForeignKeyField(Client, null=True, backref="messages", on_delete="SET NULL")
+    supplier = ForeignKeyField(Supplier, null=True, backref="messages", on_delete="SET NULL")
+    practice = ForeignKeyField(Practice, null=True, backref="messages", on_delete="SET NULL")
+    client_code = CharField(max_length=20, default="")
+    recipient_name = CharField(max_length=200, default="")
+    phone = CharField(max_length=20)  # E.164
+    sender = CharField(max_length=20, default="")
+    text = TextField()
+    encoding = CharField(max_length=6, default="GSM-7")
+    segments = SmallIntegerField(default=1)
+    status = CharField(max_length=12, default=QUEUED)
+    #: The idempotency key sent to the gateway: unique, so a message is one SMS at most.
+    transaction_id = CharField(max_length=64, unique=True)
+    provider_id = CharField(max_length=64, null=True, index=True)
+    attempts = SmallIntegerField(default=0)
+    next_attempt_at = DateTimeField(null=True)
+    last_error = TextField(null=True)
+    error_code = CharField(max_length=40, null=True)
+    lease_owner = CharField(max_length=80, null=True)
+    lease_expires_at = DateTimeField(null=True)
+    queued_at = DateTimeField(default=now)
+    sent_at = DateTimeField(null=True)
+    delivered_at = DateTimeField(null=True)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            # the sender claims the next due messages of a status
+            (("status", "next_attempt_at"), False),
+            # the control panel pages by date; the client card by client and date
+            (("queued_at", "id"), False),
+            (("client", "queued_at"), False),
+        )
+
+
+NOTICE_KINDS = (
+    "balance-not-notified",
+    "documents-not-notified",
+    "unpaid",
+    "documents-not-delivered",
+)
+
+
+class PracticeNotice(BaseModel):
+    """An SMS of one kind queued or sent for a practice ("Dettaglio Stato Pratica > SMS").
+
+    While it exists the practice is left out of the next selection of that kind; the unique
+    key makes it impossible to queue the same notice twice, even from two terminals at once.
+    A message that fails releases it (the row is deleted).
+    """
+
+    practice = ForeignKeyField(Practice, backref="notices", on_delete="CASCADE")
+    kind = CharField(max_length=30)
+    message = ForeignKeyField(Message, null=True, backref="notices", on_delete="SET NULL")
+    operator = ForeignKeyField(Operator, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("practice", "kind"), True),)
+
+
+class AppSetting(BaseModel):
+    """Settings shared by every terminal on the database (e.g. the preset SMS texts)."""
+
+    key = CharField(max_length=100, unique=True)
+    value = TextField(default="")
+    updated_at = DateTimeField(default=now)
+
+
+# --- CRM ----------------------------------------------------------------------------------------
+
+OUTCOME_GROUPS = ("to_start", "in_progress", "positive", "negative")
+#: An outcome of these groups closes the request.
+CLOSING_GROUPS = ("positive", "negative")
+REQUEST_TYPES = ("call", "meeting", "email", "other")  # Telefonata, Incontro, e-mail, Altro
+
+
+class Contact(BaseModel):
+    """A person registered in the CRM who is not (yet) a client."""
+
+    name = CharField(max_length=200)
+    phone = CharField(max_length=40, default="")
+    mobile = CharField(max_length=40, default="")
+    mobile_status = CharField(max_length=10, default=MISSING)
+    email = CharField(max_length=200, default="")
+    notes = TextField(default="")
+    search_text = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    def refresh_derived(self) -> None:
+        """Recompute the derived columns from the fields a user edits."""
+        check = check_mobile(self.mobile or "")
+        self.mobile = check.stored
+        self.mobile_status = check.status
+        self.search_text = search_text(self.name, self.mobile, self.phone, self.email)
+
+    def save(self, *args, **kwargs):  # type: ignore[override]
+        self.refresh_derived()
+        return super().save(*args, **kwargs)
+
+
+class Outcome(BaseModel):
+    """An outcome ("Esito") of an activity, in one of four groups (seed 004)."""
+
+    name = CharField(max_length=100, unique=True)
+    colour = CharField(max_length=20, default="")
+    group = CharField(max_length=12, constraints=[Check("\"group\" in ('to_start', 'in_progress', 'positive', 'negative')")])
+    obsolete = BooleanField(default=False)
+    is_default = BooleanField(default=False)
+    description = TextField(default="")
+
+
+class Request(BaseModel):
+    """A request that reached the agency, from a client, a contact or someone unregistered."""
+
+    client = ForeignKeyField(Client, null=True, backref="requests", on_delete="SET NULL")
+    contact = ForeignKeyField(Contact, null=True, backref="requests", on_delete="SET NULL")
+    #: The subject as typed: the only name an unregistered subject has.
+    subject_name = CharField(max_length=200)
+    phone = CharField(max_length=40, default="")
+    mobile = CharField(max_length=40, default="")
+    email = CharField(max_length=200, default="")
+    description = TextField()
+    request_type = CharField(max_length=10, default="call")
+    destinations = CharField(max_length=300, default="")
+    recontact_date = DateField(null=True)
+    operator = ForeignKeyField(Operator, null=True, backref="requests", on_delete="SET NULL")
+    is_open = BooleanField(default=True)
+    last_outcome = ForeignKeyField(Outcome, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now, index=True)
+    closed_at = DateTimeField(null=True)
+    search_text = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("is_open", "recontact_date"), False),
+            (("operator", "is_open", "recontact_date"), False),
+        )
+
+    def refresh_derived(self) -> None:
+        """Recompute the derived columns from the fields a user edits."""
+        self.search_text = search_text(self.subject_name, self.mobile, self.phone, self.email)
+
+    def save(self, *args, **kwargs):  # type: ignore[override]
+        self.refresh_derived()
+        return super().save(*args, **kwargs)
+
+
+class Activity(BaseModel):
+    """A commercial action on a request ("Gestisci"), with its outcome."""
+
+    request = ForeignKeyField(Request, backref="activities", on_delete="CASCADE")
+    activity_date = DateField(default=date.today)
+    description = TextField(default="")
+    outcome = ForeignKeyField(Outcome, null=True, on_delete="SET NULL")
+    next_recontact = DateField(null=True)
+    operator = ForeignKeyField(Operator, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
+class SchemaInfo(BaseModel):
+    """The schema version of this database (one row)."""
+
+    version = IntegerField()
+    upgraded_at = DateTimeField(default=now)
+
+
+#: Every table, in an order that respects foreign keys (for create and drop).
+ALL_MODELS = (
+    Operator,
+    Client,
+    ClientMobile,
+    Supplier,
+    Preference,
+    ClientPreference,
+    Practice,
+    Campaign,
+    Message,
+    PracticeNotice,
+    AppSetting,
+    Contact,
+    Outcome,
+    Request,
+    Activity,
+    SchemaInfo,
+)

@@ -1,0 +1,64 @@
+"""Schema version and upgrade path.
+
+A database records its schema version in ``schema_info``. Opening a database creates the
+schema when it is new, applies the upgrade steps it lacks in order when it is older, and
+refuses (with a clear message) a database written by a newer Pegaso. Every step runs in the
+same transaction as the version bump, under a lock, so two terminals opening an old database
+at once upgrade it once.
+
+To change the schema: bump ``SCHEMA_VERSION`` and add the step that takes a database of the
+previous version to the new one (``playhouse.migrate`` has the operations), with a test that
+opens a file of the previous version.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from peewee import Database, PostgresqlDatabase, fn
+
+from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
+
+SCHEMA_VERSION = 1
+
+#: version -> the step that upgrades a database from ``version - 1`` to ``version``.
+UPGRADES: dict[int, Callable[[Database], None]] = {}
+
+# An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.
+_PG_SCHEMA_LOCK = 0x5E6A50
+
+
+class SchemaError(Exception):
+    """The database's schema cannot be used by this program."""
+
+
+def schema_version(db: Database) -> int | None:
+    """The version recorded in the database, or None for an empty database."""
+    if not db.table_exists(SchemaInfo._meta.table_name):
+        return None
+    return SchemaInfo.select(fn.MAX(SchemaInfo.version)).scalar()
+
+
+def ensure_schema(db: Database, target: int | None = None) -> int:
+    """Create or upgrade the schema to ``target`` (default: this program's); return it."""
+    target = SCHEMA_VERSION if target is None else target
+    with db.atomic():  # BEGIN IMMEDIATE on SQLite: one process at a time gets here
+        if isinstance(db, PostgresqlDatabase):
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_SCHEMA_LOCK,))
+        current = schema_version(db)
+        if current is None:
+            db.create_tables(ALL_MODELS, safe=True)
+            SchemaInfo.create(version=target)
+            return target
+        if current > target:
+            raise SchemaError(
+                f"il database ha lo schema versione {current}, più recente di questo programma "
+                f"(versione {target}): aggiornare Pegaso"
+            )
+        for version in range(current + 1, target + 1):
+            step = UPGRADES.get(version)
+            if step is None:
+                raise SchemaError(f"manca il passo di aggiornamento dello schema alla versione {version}")
+            step(db)
+            SchemaInfo.create(version=version)
+        return target

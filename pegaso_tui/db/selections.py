@@ -1,0 +1,482 @@
+"""Who gets an SMS: the selections of "SMS Pratiche", "SMS Promozionali" and "Buon Compleanno".
+
+The rules come from the manuals (seeds 000 and 001):
+
+- practices: only clients with "Invio Sms Pratiche", never the walk-in client; only practices
+  lacking the flag of the chosen status; a practice already notified (or queued) for that
+  status is left out; client, practice-date and departure-date ranges, all inclusive (a
+  practice without a departure date is left out when a departure range is given). One row
+  per practice.
+- promo: only clients with "Invio Sms Promo", never the walk-in client; client range; with
+  preferences, clients having at least one of them; with "Considera solo Clienti con
+  Pratiche", only clients with a practice in the date ranges. One row per client.
+- birthdays: clients with "Invio Sms Promo" (a greeting is marketing), never the walk-in
+  client, whose birthday falls in the range (which may cross the new year; 29 February falls
+  on 28 February in a common year), ordered by the coming birthday.
+
+Every row says whether it can be sent and, if not, why. Each selection is one SQL query; the
+same functions give the preview and the rows a campaign queues, so what the user saw is what
+is sent.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Iterable
+
+from peewee import SQL, fn
+
+from pegaso_tui.dates import DateError, DateRange
+from pegaso_tui.db.models import (
+    Client,
+    ClientPreference,
+    Practice,
+    PracticeNotice,
+    Preference,
+    database_proxy,
+    normalize_code,
+)
+from pegaso_tui.sms.phone import OK, reason_for
+
+
+class SelectionError(ValueError):
+    """A filter the user gave cannot be applied; the message is for the user (Italian)."""
+
+
+class PracticeStatus(enum.Enum):
+    """The four selections of the "SMS Pratiche" mask ("Stato Pratica")."""
+
+    BALANCE_NOT_NOTIFIED = "balance-not-notified"
+    DOCUMENTS_NOT_NOTIFIED = "documents-not-notified"
+    UNPAID = "unpaid"
+    DOCUMENTS_NOT_DELIVERED = "documents-not-delivered"
+
+    @property
+    def label(self) -> str:
+        """The mask's label."""
+        return _STATUS_LABELS[self]
+
+    @property
+    def flag(self):
+        """The practice flag whose absence this status selects."""
+        return getattr(Practice, _STATUS_FLAGS[self])
+
+    @classmethod
+    def parse(cls, value: str) -> "PracticeStatus":
+        """The status named by its CLI value; SelectionError for anything else."""
+        try:
+            return cls(value)
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise SelectionError(f"stato pratica sconosciuto: '{value}' (valori: {names})") from None
+
+
+_STATUS_LABELS = {
+    PracticeStatus.BALANCE_NOT_NOTIFIED: "Non Avvisati per Saldo",
+    PracticeStatus.DOCUMENTS_NOT_NOTIFIED: "Non Avvisati per Documenti",
+    PracticeStatus.UNPAID: "Non Saldate",
+    PracticeStatus.DOCUMENTS_NOT_DELIVERED: "Non Avvisati per Consegna Documenti",
+}
+_STATUS_FLAGS = {
+    PracticeStatus.BALANCE_NOT_NOTIFIED: "notified_balance",
+    PracticeStatus.DOCUMENTS_NOT_NOTIFIED: "notified_documents",
+    PracticeStatus.UNPAID: "paid",
+    PracticeStatus.DOCUMENTS_NOT_DELIVERED: "documents_delivered",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRange:
+    """"Da Cliente" / "A Cliente": an inclusive range of client codes, either end open."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def __post_init__(self) -> None:
+        start = normalize_code(self.start) or None
+        end = normalize_code(self.end) or None
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        if start and end and end < start:
+            raise SelectionError(f"il cliente finale ({end}) precede quello iniziale ({start})")
+
+    def condition(self):
+        """The WHERE condition on Client.code (None when the range is open)."""
+        conditions = []
+        if self.start:
+            conditions.append(Client.code >= self.start)
+        if self.end:
+            conditions.append(Client.code <= self.end)
+        if not conditions:
+            return None
+        return conditions[0] if len(conditions) == 1 else (conditions[0] & conditions[1])
+
+
+def _date_conditions(column, dates: DateRange, *, require: bool) -> list:
+    conditions = []
+    if dates.is_open:
+        return conditions
+    if require:
+        conditions.append(column.is_null(False))
+    if dates.start:
+        conditions.append(column >= dates.start)
+    if dates.end:
+        conditions.append(column <= dates.end)
+    return conditions
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeFilters:
+    """The fields of the "SMS Pratiche" mask."""
+
+    status: PracticeStatus
+    clients: ClientRange = field(default_factory=ClientRange)
+    practice_dates: DateRange = field(default_factory=DateRange)
+    departure_dates: DateRange = field(default_factory=DateRange)
+
+    def describe(self) -> dict[str, Any]:
+        """The filters as JSON-ready data, recorded on the campaign."""
+        return {
+            "status": self.status.value,
+            "client_from": self.clients.start,
+            "client_to": self.clients.end,
+            "practice_from": _iso(self.practice_dates.start),
+            "practice_to": _iso(self.practice_dates.end),
+            "departure_from": _iso(self.departure_dates.start),
+            "departure_to": _iso(self.departure_dates.end),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PromoFilters:
+    """The fields of the "SMS Promozionali" mask."""
+
+    clients: ClientRange = field(default_factory=ClientRange)
+    preferences: tuple[str, ...] = ()
+    with_practices: bool = False  # "Considera solo Clienti con Pratiche"
+    practice_dates: DateRange = field(default_factory=DateRange)
+    departure_dates: DateRange = field(default_factory=DateRange)
+
+    def describe(self) -> dict[str, Any]:
+        """The filters as JSON-ready data, recorded on the campaign."""
+        return {
+            "client_from": self.clients.start,
+            "client_to": self.clients.end,
+            "preferences": list(self.preferences),
+            "with_practices": self.with_practices,
+            "practice_from": _iso(self.practice_dates.start),
+            "practice_to": _iso(self.practice_dates.end),
+            "departure_from": _iso(self.departure_dates.start),
+            "departure_to": _iso(self.departure_dates.end),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdayFilters:
+    """The fields of the "Buon Compleanno" mask: both dates are required."""
+
+    dates: DateRange
+
+    def __post_init__(self) -> None:
+        if self.dates.start is None or self.dates.end is None:
+            raise SelectionError("indicare entrambe le date del compleanno")
+
+    def describe(self) -> dict[str, Any]:
+        """The filters as JSON-ready data, recorded on the campaign."""
+        return {"from": _iso(self.dates.start), "to": _iso(self.dates.end)}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionRow:
+    """One recipient of a selection: a client, and for "SMS Pratiche" one of its practices."""
+
+    client_id: int
+    client: str  # the client's code
+    name: str
+    first_name: str
+    last_name: str
+    mobile: str
+    mobile_status: str
+    practice_id: int | None = None
+    practice: str | None = None  # the practice number
+    practice_date: date | None = None
+    departure_date: date | None = None
+    destination: str | None = None
+    balance: Decimal | None = None
+    birth_date: date | None = None
+    birthday: date | None = None  # the birthday that falls in the range
+
+    @property
+    def sendable(self) -> bool:
+        """Whether an SMS can go to this row's mobile."""
+        return self.mobile_status == OK
+
+    @property
+    def reason(self) -> str | None:
+        """Why not (Italian), or None when sendable."""
+        return None if self.sendable else reason_for(self.mobile_status)
+
+    def to_json(self, kind: str) -> dict[str, Any]:
+        """The row as CLI.md's ``select --json`` shows it."""
+        data: dict[str, Any] = {
+            "client": self.client,
+            "name": self.name,
+            "mobile": self.mobile,
+        }
+        if kind == "practice":
+            data["practice"] = self.practice
+            data["practice_date"] = _iso(self.practice_date)
+            data["departure_date"] = _iso(self.departure_date)
+        if kind == "birthday":
+            data["birth_date"] = _iso(self.birth_date)
+            data["birthday"] = _iso(self.birthday)
+        data["sendable"] = self.sendable
+        data["reason"] = self.reason
+        return data
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The result of a selection: the rows, and the filters that made them."""
+
+    kind: str  # "practice", "promo" or "birthday" (the campaign kind)
+    rows: list[SelectionRow]
+    filters: dict[str, Any]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def sendable(self) -> int:
+        return sum(1 for row in self.rows if row.sendable)
+
+    def sendable_rows(self) -> list[SelectionRow]:
+        """The rows a campaign queues."""
+        return [row for row in self.rows if row.sendable]
+
+    def to_json(self) -> dict[str, Any]:
+        """CLI.md's ``select --json`` document."""
+        return {
+            "count": self.count,
+            "sendable": self.sendable,
+            "rows": [row.to_json(self.kind) for row in self.rows],
+        }
+
+
+_CLIENT_COLUMNS = (
+    Client.id,
+    Client.code,
+    Client.name,
+    Client.first_name,
+    Client.last_name,
+    Client.mobile,
+    Client.mobile_status,
+)
+
+
+def _execute(query) -> list[tuple]:
+    # A raw cursor: peewee's per-row conversion is the slowest part on 100,000 rows, and these
+    # columns need none (dates are converted below where they are used).
+    cursor = database_proxy.execute(query)
+    return cursor.fetchall()
+
+
+def _to_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _to_decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    # SQLite hands back a float for a DECIMAL column: round it back to cents
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# --- SMS Pratiche -------------------------------------------------------------------------------
+
+
+def practices_to_notify(filters: PracticeFilters) -> Selection:
+    """Which practices still need the SMS of the chosen status? One row per practice."""
+    notice = (
+        PracticeNotice.select(SQL("1"))
+        .where(
+            (PracticeNotice.practice == Practice.id)
+            & (PracticeNotice.kind == filters.status.value)
+        )
+    )
+    conditions = [
+        Client.sms_practices == True,  # noqa: E712 (peewee builds SQL from ==)
+        Client.walk_in == False,  # noqa: E712
+        filters.status.flag == False,  # noqa: E712
+        ~fn.EXISTS(notice),
+    ]
+    client_range = filters.clients.condition()
+    if client_range is not None:
+        conditions.append(client_range)
+    conditions += _date_conditions(Practice.practice_date, filters.practice_dates, require=True)
+    conditions += _date_conditions(Practice.departure_date, filters.departure_dates, require=True)
+    query = (
+        Practice.select(
+            *_CLIENT_COLUMNS,
+            Practice.id,
+            Practice.number,
+            Practice.practice_date,
+            Practice.departure_date,
+            Practice.destination,
+            Practice.balance,
+        )
+        .join(Client)
+        .where(*conditions)
+        .order_by(Client.code, Practice.practice_date, Practice.number)
+    )
+    rows = [
+        SelectionRow(
+            client_id=r[0], client=r[1], name=r[2], first_name=r[3], last_name=r[4],
+            mobile=r[5], mobile_status=r[6], practice_id=r[7], practice=r[8],
+            practice_date=_to_date(r[9]), departure_date=_to_date(r[10]),
+            destination=r[11], balance=_to_decimal(r[12]),
+        )
+        for r in _execute(query)
+    ]
+    return Selection("practice", rows, filters.describe())
+
+
+# --- SMS Promozionali -----------------------------------------------------------------------------
+
+
+def preference_ids(codes: Iterable[str]) -> list[int]:
+    """The ids of the preferences with these codes; SelectionError naming any unknown one."""
+    wanted = [normalize_code(c, width=0) for c in codes if c and c.strip()]
+    if not wanted:
+        return []
+    found = {
+        code.upper(): pid
+        for pid, code in Preference.select(Preference.id, Preference.code)
+        .where(fn.UPPER(Preference.code).in_(wanted))
+        .tuples()
+    }
+    unknown = [c for c in wanted if c not in found]
+    if unknown:
+        raise SelectionError("preferenza sconosciuta: " + ", ".join(unknown))
+    return [found[c] for c in wanted]
+
+
+def promo_recipients(filters: PromoFilters) -> Selection:
+    """Which clients get the promotional SMS? One row per client."""
+    conditions = [Client.sms_promo == True, Client.walk_in == False]  # noqa: E712
+    client_range = filters.clients.condition()
+    if client_range is not None:
+        conditions.append(client_range)
+    if filters.preferences:
+        ids = preference_ids(filters.preferences)
+        has_one = ClientPreference.select(SQL("1")).where(
+            (ClientPreference.client == Client.id) & ClientPreference.preference.in_(ids)
+        )
+        conditions.append(fn.EXISTS(has_one))
+    if filters.with_practices:
+        practice_conditions = [Practice.client == Client.id]
+        practice_conditions += _date_conditions(
+            Practice.practice_date, filters.practice_dates, require=True
+        )
+        practice_conditions += _date_conditions(
+            Practice.departure_date, filters.departure_dates, require=True
+        )
+        conditions.append(fn.EXISTS(Practice.select(SQL("1")).where(*practice_conditions)))
+    query = Client.select(*_CLIENT_COLUMNS).where(*conditions).order_by(Client.code)
+    rows = [
+        SelectionRow(
+            client_id=r[0], client=r[1], name=r[2], first_name=r[3], last_name=r[4],
+            mobile=r[5], mobile_status=r[6],
+        )
+        for r in _execute(query)
+    ]
+    return Selection("promo", rows, filters.describe())
+
+
+# --- Buon Compleanno ------------------------------------------------------------------------------
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def birthday_days(dates: DateRange) -> dict[int, date]:
+    """Month*100+day of every birthday that falls in the range -> the date it falls on.
+
+    A 29 February birthday falls on 28 February in a common year. A range of a year or
+    more holds every birthday once (the first date it falls on).
+    """
+    assert dates.start is not None and dates.end is not None
+    days: dict[int, date] = {}
+    current = dates.start
+    last = min(dates.end, dates.start + timedelta(days=366))
+    while current <= last:
+        key = current.month * 100 + current.day
+        days.setdefault(key, current)
+        if key == 228 and not _is_leap(current.year):
+            days.setdefault(229, current)
+        current += timedelta(days=1)
+    return days
+
+
+def birthday_recipients(filters: BirthdayFilters) -> Selection:
+    """Which clients have a birthday in the range? Ordered by the coming birthday."""
+    days = birthday_days(filters.dates)
+    query = (
+        Client.select(*_CLIENT_COLUMNS, Client.birth_date, Client.birth_monthday)
+        .where(
+            Client.sms_promo == True,  # noqa: E712
+            Client.walk_in == False,  # noqa: E712
+            Client.birth_monthday.in_(list(days)),
+        )
+    )
+    rows = [
+        SelectionRow(
+            client_id=r[0], client=r[1], name=r[2], first_name=r[3], last_name=r[4],
+            mobile=r[5], mobile_status=r[6], birth_date=_to_date(r[7]), birthday=days[r[8]],
+        )
+        for r in _execute(query)
+    ]
+    rows.sort(key=lambda row: (row.birthday, row.name, row.client))
+    return Selection("birthday", rows, filters.describe())
+
+
+def parse_client_range(start: str | None, end: str | None) -> ClientRange:
+    """A ClientRange from two typed fields (SelectionError when it is reversed)."""
+    return ClientRange(start or None, end or None)
+
+
+def parse_date_range(start: str | None, end: str | None) -> DateRange:
+    """A DateRange from two typed fields, as SelectionError on bad input."""
+    try:
+        return DateRange.parse(start, end)
+    except DateError as exc:
+        raise SelectionError(str(exc)) from None
+
+
+__all__ = [
+    "BirthdayFilters",
+    "ClientRange",
+    "PracticeFilters",
+    "PracticeStatus",
+    "PromoFilters",
+    "Selection",
+    "SelectionError",
+    "SelectionRow",
+    "birthday_days",
+    "birthday_recipients",
+    "parse_client_range",
+    "parse_date_range",
+    "practices_to_notify",
+    "promo_recipients",
+]

@@ -1,0 +1,71 @@
+"""Every mask of the application, with its number, title and screen.
+
+The home screen lists them with their numbers and the command palette offers them by title.
+A screen's module is imported only when the mask is opened, so that start-up stays close to
+a bare Textual app's. A mask whose screen is not built yet names the issue that builds it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Mask:
+    """A mask of the original program, as the staff know it."""
+
+    number: int
+    title: str
+    section: str
+    help: str
+    #: "package.module:ClassName" of the Screen, or "" while it is not built.
+    screen: str = ""
+    #: the issue that builds it, while it is not built
+    issue: int | None = None
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.screen)
+
+    def screen_class(self):
+        """Import the mask's Screen class (only when the mask is opened)."""
+        module_name, _, class_name = self.screen.partition(":")
+        return getattr(importlib.import_module(module_name), class_name)
+
+
+SMS = "SMS"
+REGISTRY = "Anagrafiche"
+CRM = "CRM"
+
+MASKS: tuple[Mask, ...] = (
+    Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica", issue=5),
+    Mask(2, "SMS Promozionali", SMS, "SMS promozionali ai clienti, filtrati per preferenze", issue=5),
+    Mask(3, "Buon Compleanno", SMS, "SMS di auguri ai clienti che compiono gli anni", issue=5),
+    Mask(4, "Invio SMS Singolo", SMS, "Un SMS a un cliente, a un fornitore o a un numero", issue=5),
+    Mask(5, "Pannello di Controllo SMS", SMS, "Verifica degli SMS inviati e credito residuo", issue=5),
+    Mask(6, "Clienti", REGISTRY, "Anagrafica clienti: persone e aziende", issue=6),
+    Mask(7, "Pratiche", REGISTRY, "Le pratiche e il loro stato", issue=6),
+    Mask(8, "Fornitori", REGISTRY, "Anagrafica fornitori", issue=6),
+    Mask(9, "Preferenze", REGISTRY, "Le preferenze dei clienti definite dall'agenzia", issue=6),
+    Mask(10, "Nuova Richiesta", CRM, "Registra una richiesta arrivata in agenzia", issue=7),
+    Mask(11, "Richieste Aperte", CRM, "Tutte le richieste aperte: varia, gestisci, chiudi", issue=7),
+    Mask(12, "Cerca Soggetto", CRM, "Trova un soggetto e tutte le sue richieste", issue=7),
+    Mask(13, "Storico Richieste", CRM, "Tutte le richieste, filtrate", issue=7),
+)
+
+BY_NUMBER = {mask.number: mask for mask in MASKS}
+
+
+def mask_by_title(title: str) -> Mask | None:
+    """The mask with this title (case-insensitive), or None."""
+    wanted = title.strip().lower()
+    for mask in MASKS:
+        if mask.title.lower() == wanted:
+            return mask
+    return None
+
+
+def masks_starting_with(digits: str) -> list[Mask]:
+    """The masks whose number starts with the digits typed so far (for the home screen)."""
+    return [mask for mask in MASKS if str(mask.number).startswith(digits)]

@@ -1,0 +1,1 @@
+"""One module per mask; ``base`` holds what they share."""

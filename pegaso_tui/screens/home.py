@@ -1,0 +1,98 @@
+"""The home screen: every mask with its number, grouped as in the original menus.
+
+Typing a mask's number opens it: a number no other number starts with opens at once; ``1``
+waits a moment for a second digit (10 to 13 follow it), or opens at once with Enter.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pegaso_tui.masks import MASKS, Mask, masks_starting_with
+
+#: How long a number that could go on (``1`` -> ``10``) waits for its next digit.
+DIGIT_PAUSE_S = 0.6
+
+
+class MaskList(OptionList):
+    """The numbered masks, with a heading per section."""
+
+    def __init__(self) -> None:
+        options: list[Option | None] = []
+        section = None
+        for mask in MASKS:
+            if mask.section != section:
+                if section is not None:
+                    options.append(None)
+                options.append(Option(f"[b]{mask.section}[/b]", disabled=True))
+                section = mask.section
+            options.append(Option(f"{mask.number:>3}  {mask.title}", id=f"mask-{mask.number}"))
+        super().__init__(*options, id="mask-list")
+
+
+class HomeScreen(Screen[None]):
+    """The first screen: the masks, and (on the right) the day's agenda."""
+
+    BINDINGS = [
+        Binding(str(d), f"digit('{d}')", show=False) for d in "0123456789"
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="home")
+        self._digits = ""
+        self._pending = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-body"):
+            with Vertical(id="home-menu"):
+                yield Static("Scegli una maschera: digita il numero o premi Invio", id="home-hint")
+                yield MaskList()
+            yield Vertical(id="home-side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(MaskList).highlighted = 1  # the first mask, after the SMS heading
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id.startswith("mask-"):
+            self._cancel_pending()
+            self._digits = ""
+            self.app.open_mask(int(event.option.id.removeprefix("mask-")))
+
+    def action_digit(self, digit: str) -> None:
+        """Build a mask number from the digits typed; open the mask when it is unambiguous."""
+        self._cancel_pending()
+        candidates = masks_starting_with(self._digits + digit)
+        if not candidates:
+            self._digits = ""
+            candidates = masks_starting_with(digit)
+            if not candidates:
+                self.app.bell()
+                return
+        self._digits += digit
+        exact = [m for m in candidates if str(m.number) == self._digits]
+        self._highlight(exact[0] if exact else candidates[0])
+        if exact and len(candidates) == 1:
+            self._open(exact[0])
+        elif exact:
+            self._pending = self.set_timer(DIGIT_PAUSE_S, lambda: self._open(exact[0]))
+
+    def _open(self, mask: Mask) -> None:
+        self._cancel_pending()
+        self._digits = ""
+        self.app.open_mask(mask.number)
+
+    def _cancel_pending(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+
+    def _highlight(self, mask: Mask) -> None:
+        menu = self.query_one(MaskList)
+        menu.highlighted = menu.get_option_index(f"mask-{mask.number}")

@@ -1,0 +1,51 @@
+"""What the application is given to work with: settings, database, operator.
+
+The App receives one ``AppServices`` (dependencies come in through ``__init__``, as in
+Harlequin); screens reach it as ``self.app.services`` and ask the domain functions of
+``pegaso_tui.db`` and ``pegaso_tui.sms`` for data, always from a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+from pegaso_tui.config import Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class AppServices:
+    """The injected dependencies of the App."""
+
+    settings: Settings
+    database_url: str
+    operator_username: str
+    demo: bool = False
+    #: Free-form facts about the session (e.g. the demo sandbox's address), for the screens.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def database_label(self) -> str:
+        """The database as the header shows it."""
+        from pegaso_tui.db.connection import describe_database
+
+        return describe_database(self.database_url)
+
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` with a database connection held by the calling thread.
+
+        For worker threads: every query of a worker goes through here (or through
+        ``pegaso_tui.db.connection.session``), so its connection is given back when done.
+        """
+        from pegaso_tui.db.connection import session
+
+        with session():
+            return fn(*args, **kwargs)
+
+    def operator(self):
+        """The current Operator row (call from a worker)."""
+        from pegaso_tui.db.operators import current_operator
+
+        return self.call(current_operator, self.operator_username)

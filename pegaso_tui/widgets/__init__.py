@@ -1,0 +1,1 @@
+"""Reusable widgets: date fields, the paged table, the SMS editor, status dots."""

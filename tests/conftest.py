@@ -1,0 +1,120 @@
+"""Fixtures shared by every test.
+
+- Nothing touches the user's files: config, data and the database live in ``tmp_path``.
+- ``db`` is a real SQLite file; ``any_db`` runs a test on SQLite and on a real PostgreSQL
+  server (a fresh database per test, dropped afterwards). PostgreSQL is found at
+  ``$PEGASO_TEST_PG`` (default ``postgresql://postgres@127.0.0.1:5432/test``); when no
+  server answers, those tests are skipped and ``-ra`` prints why.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from pegaso_tui.db.connection import close_database, open_database
+from pegaso_tui.db.models import database_proxy
+
+PG_ADMIN_URL = os.environ.get("PEGASO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """Keep the developer's own config, data and gateway credentials out of every test."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("PEGASO_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("PEGASO_OPERATOR", "tester")
+    for var in (
+        "PEGASO_DB",
+        "PEGASO_GATEWAY_URL",
+        "PEGASO_GATEWAY_KEY",
+        "PEGASO_GATEWAY_SECRET",
+        "PEGASO_SENDER",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    yield
+    close_database()
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    """A fresh SQLite file's path."""
+    return str(tmp_path / "pegaso.db")
+
+
+@pytest.fixture
+def db(db_url):
+    """A fresh SQLite database with the schema, bound to the models."""
+    database = open_database(db_url)
+    yield database
+    close_database()
+
+
+def _pg_admin_connection():
+    import psycopg2
+
+    conn = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
+    conn.autocommit = True
+    return conn
+
+
+def _pg_available() -> str | None:
+    """None when the PostgreSQL server answers, else the reason it does not."""
+    try:
+        _pg_admin_connection().close()
+    except Exception as exc:  # any failure means: no server for these tests
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {str(exc).strip().splitlines()[0]}"
+    return None
+
+
+_PG_REASON: list[str | None] = []
+
+
+def pg_skip_reason() -> str | None:
+    if not _PG_REASON:
+        _PG_REASON.append(_pg_available())
+    return _PG_REASON[0]
+
+
+@pytest.fixture
+def pg_url():
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    reason = pg_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    name = f"pegaso_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_connection()
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        close_database()
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_url(request, tmp_path):
+    """The URL of a fresh database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "pegaso.db")
+    else:
+        yield request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def any_db(any_url):
+    """A fresh database with the schema on each backend."""
+    database = open_database(any_url)
+    yield database
+    close_database()
+    database_proxy.initialize(None)

@@ -1,0 +1,107 @@
+"""The app shell driven by the Textual pilot: home screen, numbers, palette, keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from pegaso_tui.masks import MASKS
+from pegaso_tui.screens.home import HomeScreen, MaskList
+from pegaso_tui.screens.not_ready import NotReadyScreen
+from tests.apputil import make_app
+
+TITLES = [
+    "SMS Pratiche", "SMS Promozionali", "Buon Compleanno", "Invio SMS Singolo",
+    "Pannello di Controllo SMS", "Clienti", "Pratiche", "Fornitori", "Preferenze",
+    "Nuova Richiesta", "Richieste Aperte", "Cerca Soggetto", "Storico Richieste",
+]
+
+
+def menu_lines(app) -> list[str]:
+    menu = app.screen.query_one(MaskList)
+    return [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+
+
+async def test_the_home_screen_lists_every_mask_with_its_number(db_url):
+    app = make_app(db_url)
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        lines = " | ".join(menu_lines(app))
+        for number, title in enumerate(TITLES, start=1):
+            assert f"{number:>3}  {title}" in lines
+        assert [m.title for m in MASKS] == TITLES
+
+
+async def test_the_header_shows_the_database_and_the_operator(db_url):
+    app = make_app(db_url)
+    async with app.run_test():
+        assert "pegaso.db" in app.sub_title
+        assert "operatore tester" in app.sub_title
+
+
+async def test_a_number_opens_its_mask_and_esc_comes_back(db_url):
+    app = make_app(db_url)
+    async with app.run_test() as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        assert app.screen.title == "Clienti"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_two_digit_numbers_open_the_crm_masks(db_url):
+    app = make_app(db_url)
+    async with app.run_test() as pilot:
+        await pilot.press("1", "3")
+        await pilot.pause()
+        assert app.screen.title == "Storico Richieste"
+        await pilot.press("ctrl+g")  # the ctrl alias of Esc
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_one_alone_opens_sms_pratiche_after_a_pause_or_with_enter(db_url):
+    app = make_app(db_url)
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        await pilot.pause(0.8)
+        assert app.screen.title == "SMS Pratiche"
+        await pilot.press("escape")
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert app.screen.title == "SMS Pratiche"
+
+
+async def test_the_command_palette_opens_a_mask_by_its_title(db_url):
+    app = make_app(db_url)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"cerca soggetto")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.title == "Cerca Soggetto"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_mask_not_built_yet_says_so_plainly(db_url):
+    app = make_app(db_url)
+    async with app.run_test() as pilot:
+        await pilot.press("9")
+        await pilot.pause()
+        if isinstance(app.screen, NotReadyScreen):
+            text = str(app.screen.query_one("#not-ready-text").render())
+            assert "non è ancora pronta" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_keys_can_be_remapped_in_the_settings(db_url):
+    app = make_app(db_url, keys={"leave": "ctrl+o"})
+    async with app.run_test() as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        assert app.screen.title == "Clienti"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

@@ -1,0 +1,31 @@
+"""The layers stay visible: db/ and sms/ never pull in Textual, nor do headless commands."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pegaso_tui.db
+import pegaso_tui.sms
+
+
+def modules_of(package) -> list[str]:
+    return [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+
+
+def textual_loaded_after(code: str) -> bool:
+    probe = f"import sys\n{code}\nprint(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip() == "True"
+
+
+def test_db_and_sms_never_import_textual():
+    modules = modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms)
+    code = "\n".join(f"import {name}" for name in modules)
+    assert not textual_loaded_after(code)
+
+
+def test_headless_commands_never_import_textual():
+    assert not textual_loaded_after("from pegaso_tui.cli import build_parser; build_parser()")

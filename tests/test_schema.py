@@ -1,0 +1,90 @@
+"""The schema: created on open, versioned, upgraded once, and never opened by an older program."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from pegaso_tui.db import schema
+from pegaso_tui.db.connection import close_database, open_database
+from pegaso_tui.db.models import ALL_MODELS, Client, SchemaInfo
+from pegaso_tui.db.schema import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
+
+
+def test_opening_a_new_database_creates_every_table_at_the_current_version(any_url):
+    db = open_database(any_url)
+    tables = set(db.get_tables())
+    assert {m._meta.table_name for m in ALL_MODELS} <= tables
+    assert schema_version(db) == SCHEMA_VERSION
+
+
+def test_an_older_database_is_upgraded_once_in_order(any_url, monkeypatch):
+    db = open_database(any_url)
+    applied = []
+
+    def add_column(database):
+        applied.append(2)
+        database.execute_sql("ALTER TABLE client ADD COLUMN nickname VARCHAR(40) DEFAULT ''")
+
+    monkeypatch.setitem(schema.UPGRADES, 2, add_column)
+    assert ensure_schema(db, target=2) == 2
+    assert ensure_schema(db, target=2) == 2  # a second open finds nothing to do
+    assert applied == [2]
+    assert schema_version(db) == 2
+    columns = {c.name for c in db.get_columns("client")}
+    assert "nickname" in columns
+
+
+def test_a_database_from_a_newer_program_is_refused_with_a_clear_message(any_url):
+    db = open_database(any_url)
+    SchemaInfo.create(version=SCHEMA_VERSION + 1)
+    close_database()
+    with pytest.raises(SchemaError, match="più recente"):
+        open_database(any_url)
+
+
+def test_sqlite_is_opened_in_wal_mode_with_foreign_keys_and_a_busy_timeout(db_url):
+    db = open_database(db_url)
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def _open_and_insert(url: str, code: str) -> None:
+    from pegaso_tui.db.connection import open_database
+    from pegaso_tui.db.models import Client
+
+    open_database(url)
+    Client.create(code=code, name=f"CLIENT {code}")
+
+
+def test_two_processes_opening_a_new_file_at_once_both_succeed(db_url):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_open_and_insert, args=(db_url, c)) for c in ("1", "2")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    open_database(db_url)
+    assert sorted(c.code for c in Client.select()) == ["0000001", "0000002"]
+    assert SchemaInfo.select().count() == 1
+
+
+def test_a_writer_waits_for_another_process_instead_of_failing(db_url):
+    open_database(db_url)
+    close_database()
+    holder = sqlite3.connect(db_url, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO operator (username, name, created_at) VALUES ('x', 'x', '2026-01-01')")
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=_open_and_insert, args=(db_url, "3"))
+    proc.start()
+    proc.join(1.0)
+    assert proc.is_alive()  # waiting on the lock, not failed
+    holder.execute("COMMIT")
+    proc.join(30)
+    assert proc.exitcode == 0
+    holder.close()
