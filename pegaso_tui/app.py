@@ -76,3 +76,18 @@ class PegasoApp(App[None]):
 
             screen = NotReadyScreen(mask)
         self.push_screen(screen)
+
+    def open_single_sms(self, draft) -> None:
+        """Open "Invio SMS Singolo" filled in with ``draft`` (a ``pegaso_tui.sms.draft.SmsDraft``).
+
+        The mask's screen class takes the draft as its ``draft`` keyword argument.
+        """
+        from pegaso_tui.masks import SINGLE_SMS
+
+        mask = BY_NUMBER[SINGLE_SMS]
+        if not mask.ready:
+            from pegaso_tui.screens.not_ready import NotReadyScreen
+
+            self.push_screen(NotReadyScreen(mask))
+            return
+        self.push_screen(mask.screen_class()(draft=draft))

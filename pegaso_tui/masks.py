@@ -56,6 +56,9 @@ MASKS: tuple[Mask, ...] = (
 
 BY_NUMBER = {mask.number: mask for mask in MASKS}
 
+#: The number of "Invio SMS Singolo", which other masks open pre-filled (app.open_single_sms).
+SINGLE_SMS = 4
+
 
 def mask_by_title(title: str) -> Mask | None:
     """The mask with this title (case-insensitive), or None."""

@@ -20,7 +20,18 @@ def make_app(db_url: str, **settings_changes) -> PegasoApp:
     return PegasoApp(services)
 
 
-async def wait_for_workers(pilot) -> None:
-    """Let every worker finish and the UI apply its results."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def wait_for_workers(pilot, rounds: int = 5) -> None:
+    """Let every worker finish and the UI apply its results (and the workers they start).
+
+    A worker replaced by a newer one of its group ends cancelled: that is expected here.
+    """
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    for _ in range(rounds):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except (WorkerCancelled, WorkerFailed):
+            pass
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            break

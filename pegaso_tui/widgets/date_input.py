@@ -1,0 +1,88 @@
+"""Dates typed the Italian way, ``DD-MM-YYYY``, checked as they are typed.
+
+``DateInput`` accepts only digits and separators, marks itself invalid while the text is not a
+possible date (``31-02-2026`` is refused), and rewrites a good date in the canonical form when
+the field is left (``1/2/26``-style input is not guessed: the year has four digits).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input
+
+from pegaso_tui.dates import DateError, format_date, parse_optional_date
+
+
+class DateValidator(Validator):
+    """Valid when the text is empty (if allowed) or a possible date."""
+
+    def __init__(self, required: bool = False) -> None:
+        super().__init__()
+        self.required = required
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.failure("data obbligatoria") if self.required else self.success()
+        try:
+            parse_optional_date(value)
+        except DateError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class DateInput(Input):
+    """An input for one date; ``.date`` is the date typed (None when empty)."""
+
+    DEFAULT_CSS = """
+    DateInput {
+        width: 16;
+    }
+    """
+
+    def __init__(
+        self,
+        value: date | None = None,
+        *,
+        required: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(
+            value=format_date(value),
+            placeholder="GG-MM-AAAA",
+            restrict=r"[0-9\-/.]*",
+            max_length=10,
+            validators=[DateValidator(required)],
+            validate_on=["changed", "blur", "submitted"],
+            id=id,
+            classes=classes,
+        )
+        self.required = required
+
+    @property
+    def date(self) -> date | None:
+        """The date typed, None when empty; DateError (Italian message) when impossible."""
+        value = parse_optional_date(self.value)
+        if value is None and self.required:
+            raise DateError("data obbligatoria")
+        return value
+
+    @date.setter
+    def date(self, value: date | None) -> None:
+        self.value = format_date(value)
+
+    @property
+    def error(self) -> str | None:
+        """Why the text is not a date (Italian), or None when it is fine."""
+        try:
+            self.date
+        except DateError as exc:
+            return str(exc)
+        return None
+
+    def on_blur(self) -> None:
+        # A good date is shown in the canonical form once the field is left.
+        if self.error is None and self.value.strip():
+            self.value = format_date(self.date)

@@ -1,0 +1,34 @@
+"""The base of every dialog: a modal screen where F10 is OK and Esc is cancel.
+
+The keys are the masks' own (``F10``/``ctrl+s`` confirm, ``Esc``/``ctrl+g`` leave), with the
+same binding ids, so a remapping in the settings applies to dialogs too.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from pegaso_tui.widgets.db_work import DbWorkMixin
+
+T = TypeVar("T")
+
+CONFIRM_KEYS = "f10,ctrl+s"
+LEAVE_KEYS = "escape,ctrl+g"
+
+
+class DialogScreen(DbWorkMixin, ModalScreen[T]):
+    """A modal dialog: F10 is OK, Esc is cancel (dismisses with None)."""
+
+    BINDINGS = [
+        Binding(LEAVE_KEYS, "cancel", "Annulla", id="leave"),
+        Binding(CONFIRM_KEYS, "confirm", "Ok", id="confirm"),
+    ]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        """F10: subclasses dismiss with their value."""

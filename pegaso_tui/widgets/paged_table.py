@@ -1,0 +1,444 @@
+"""A table over a query of any size, paged from the database.
+
+A DataTable holding every row of a large result takes seconds to appear (~19 s for 100,000
+rows here). ``PagedTable`` holds only a window of rows (at most ``max_rows``) and fetches
+the next or previous page by keyset (``pegaso_tui.db.paging.KeysetPager``) as the cursor
+nears an edge, in a thread worker. ``Home``/``End`` jump to the first/last page of the whole
+result with one indexed query each, so a list of a million rows opens and reaches its end at
+once. The status line under the table says where the cursor is ("riga 12 di 1.000.000").
+
+Use::
+
+    table = PagedTable([Column("Cliente", lambda r: r.code, width=8), ...], id="clients")
+    table.show(clients_pager(search_text))   # a KeysetPager from a domain function
+    table.reload()                            # re-read the rows on screen (live updates)
+
+It posts ``PagedTable.Highlighted`` (the row under the cursor, or None) and
+``PagedTable.Selected`` (Enter on a row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from pegaso_tui.db.paging import KeysetPager, Page
+from pegaso_tui.widgets.db_work import DbWorkMixin
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    """A column: its heading and how to show a row's cell."""
+
+    label: str
+    render: Callable[[T], str | Text]
+    width: int | None = None
+    #: the value to export (defaults to the rendered text)
+    value: Callable[[T], Any] | None = None
+
+    def export_value(self, row: T) -> Any:
+        """The cell's value for a CSV/XLSX export of the list."""
+        if self.value is not None:
+            return self.value(row)
+        cell = self.render(row)
+        return cell.plain if isinstance(cell, Text) else cell
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+class _WindowTable(DataTable):
+    """The DataTable inside: its cursor keys reach beyond the rows it holds."""
+
+    BINDINGS = [
+        Binding("home,ctrl+home", "first_row", "Inizio", show=False),
+        Binding("end,ctrl+end", "last_row", "Fine", show=False),
+    ]
+
+    def __init__(self, owner: "PagedTable[Any]") -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id="paged-table-rows")
+        self._owner = owner
+
+    def action_cursor_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1 and not self._owner.at_end:
+            self._owner.load_after(move=1)
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0 and not self._owner.at_start:
+            self._owner.load_before(move=-1)
+            return
+        super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        if self.cursor_row + page >= self.row_count and not self._owner.at_end:
+            self._owner.load_after(move=page)
+            return
+        super().action_page_down()
+
+    def action_page_up(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        if self.cursor_row - page < 0 and not self._owner.at_start:
+            self._owner.load_before(move=-page)
+            return
+        super().action_page_up()
+
+    def on_mouse_scroll_down(self) -> None:
+        self.call_after_refresh(self._owner.check_scroll_edges)
+
+    def on_mouse_scroll_up(self) -> None:
+        self.call_after_refresh(self._owner.check_scroll_edges)
+
+    def action_first_row(self) -> None:
+        self._owner.go_first()
+
+    def action_last_row(self) -> None:
+        self._owner.go_last()
+
+
+class PagedTable(DbWorkMixin, Widget, Generic[T]):
+    """A keyboard-first list of any length, fed page by page from the database."""
+
+    DEFAULT_CSS = """
+    PagedTable {
+        height: 1fr;
+    }
+    PagedTable > DataTable {
+        height: 1fr;
+    }
+    PagedTable > #paged-table-status {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor is on ``row`` (None when the list is empty)."""
+
+        def __init__(self, table: "PagedTable[Any]", row: Any | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> "PagedTable[Any]":
+            return self.table
+
+    class Selected(Message):
+        """Enter was pressed on ``row``."""
+
+        def __init__(self, table: "PagedTable[Any]", row: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> "PagedTable[Any]":
+            return self.table
+
+    def __init__(
+        self,
+        columns: list[Column[T]],
+        *,
+        page_size: int = 100,
+        max_rows: int = 1000,
+        empty_text: str = "Nessun elemento",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = columns
+        self.page_size = page_size
+        self.max_rows = max(max_rows, 3 * page_size)
+        self.empty_text = empty_text
+        self.pager: KeysetPager[T] | None = None
+        self.rows: list[T] = []
+        self.at_start = True
+        self.at_end = True
+        self.total: int | None = None
+        self._offset: int | None = 0  # absolute index of rows[0], when known
+        self._loading = False
+        self._pending_move = 0  # cursor moves typed while a page was being fetched
+        self._generation = 0  # bumped by show(): answers for an older pager are dropped
+
+    # -- composing ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield _WindowTable(self)
+        yield Static("", id="paged-table-status")
+
+    def on_mount(self) -> None:
+        table = self.table
+        for column in self.columns:
+            table.add_column(column.label, width=column.width)
+        self._show_status()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(_WindowTable)
+
+    # -- what the owner calls -----------------------------------------------------------------
+
+    def show(self, pager: KeysetPager[T], *, at_end: bool = False, count: bool = True) -> None:
+        """Show a new result (the first page, or the last with ``at_end``)."""
+        self.pager = pager
+        self._generation += 1
+        self._pending_move = 0
+        self.total = None
+        generation = self._generation
+        if at_end:
+            self._fetch(lambda: pager.last(self.page_size), lambda page: self._replace(page, cursor=-1, offset=None), generation)
+        else:
+            self._fetch(lambda: pager.first(self.page_size), lambda page: self._replace(page, cursor=0, offset=0), generation)
+        if count:
+            self.run_db(pager.count, done=lambda n: self._counted(n, generation), group=f"{self._group}-count")
+
+    def reload(self) -> None:
+        """Read again the rows on screen (after a change), keeping the cursor on its row."""
+        pager = self.pager
+        if pager is None:
+            return
+        generation = self._generation
+        cursor_key = self._cursor_key()
+        size = max(len(self.rows), self.page_size)
+        if self.at_start or not self.rows:
+            fetch = lambda: pager.first(size)  # noqa: E731 (rows may have arrived at the top)
+            offset: int | None = 0
+        else:
+            first_key = pager.key_of(self.rows[0])
+            fetch = lambda: pager.after(first_key, size, inclusive=True)  # noqa: E731
+            offset = self._offset
+        self._fetch(fetch, lambda page: self._replace(page, cursor_key=cursor_key, offset=offset), generation)
+        self.run_db(pager.count, done=lambda n: self._counted(n, generation), group=f"{self._group}-count")
+
+    @property
+    def current_row(self) -> T | None:
+        """The row under the cursor."""
+        index = self.table.cursor_row
+        if 0 <= index < len(self.rows):
+            return self.rows[index]
+        return None
+
+    def go_first(self) -> None:
+        """Home: the first row of the whole result."""
+        if self.at_start:
+            self.table.move_cursor(row=0)
+        elif self.pager is not None:
+            pager = self.pager
+            self._fetch(lambda: pager.first(self.page_size), lambda page: self._replace(page, cursor=0, offset=0), self._generation)
+
+    def go_last(self) -> None:
+        """End: the last row of the whole result."""
+        if self.at_end:
+            self.table.move_cursor(row=max(0, len(self.rows) - 1))
+        elif self.pager is not None:
+            pager = self.pager
+            offset = None if self.total is None else max(0, self.total - self.page_size)
+            self._fetch(lambda: pager.last(self.page_size), lambda page: self._replace(page, cursor=-1, offset=offset), self._generation)
+
+    def move_by(self, move: int) -> None:
+        """Move the cursor by ``move`` rows, fetching pages as needed (keys typed ahead of a
+        fetch are kept, not lost)."""
+        if self._loading:
+            self._pending_move += move
+            return
+        table = self.table
+        target = table.cursor_row + move
+        last = len(self.rows) - 1
+        table.move_cursor(row=min(max(target, 0), max(last, 0)), animate=False)
+        if target > last and not self.at_end:
+            self.load_after(move=target - last)
+        elif target < 0 and not self.at_start:
+            self.load_before(move=target)
+
+    def load_after(self, move: int = 0) -> None:
+        """Fetch the page after the rows held, then move the cursor by ``move``."""
+        if self._loading:
+            self._pending_move += move
+            return
+        if self.at_end or self.pager is None or not self.rows:
+            return
+        pager = self.pager
+        key = pager.key_of(self.rows[-1])
+        self._fetch(lambda: pager.after(key, self.page_size), lambda page: self._append(page, move), self._generation)
+
+    def load_before(self, move: int = 0) -> None:
+        """Fetch the page before the rows held, then move the cursor by ``move``."""
+        if self._loading:
+            self._pending_move += move
+            return
+        if self.at_start or self.pager is None or not self.rows:
+            return
+        pager = self.pager
+        key = pager.key_of(self.rows[0])
+        self._fetch(lambda: pager.before(key, self.page_size), lambda page: self._prepend(page, move), self._generation)
+
+    # -- fetching -------------------------------------------------------------------------------
+
+    @property
+    def _group(self) -> str:
+        return f"paged-{id(self)}"
+
+    def _fetch(self, fetch: Callable[[], Page[T]], apply: Callable[[Page[T]], None], generation: int) -> None:
+        self._loading = True
+        self._show_status()
+
+        def done(page: Page[T]) -> None:
+            self._loading = False
+            if generation == self._generation:
+                apply(page)
+            self._show_status()
+            if self._pending_move:
+                move, self._pending_move = self._pending_move, 0
+                self.move_by(move)
+
+        def failed(exc: BaseException) -> None:
+            self._loading = False
+            self._show_status()
+            self.notify_error(exc)
+
+        self.run_db(fetch, done=done, failed=failed, group=self._group)
+
+    def _counted(self, total: int, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.total = total
+        if self._offset is None and self.at_end:
+            self._offset = max(0, total - len(self.rows))
+        self._show_status()
+
+    # -- applying pages -------------------------------------------------------------------------
+
+    def _row_key(self, row: T) -> str:
+        assert self.pager is not None
+        return "|".join(str(v) for v in self.pager.key_of(row))
+
+    def _cells(self, row: T) -> list[str | Text]:
+        return [column.render(row) for column in self.columns]
+
+    def _cursor_key(self) -> str | None:
+        row = self.current_row
+        return None if row is None else self._row_key(row)
+
+    def _replace(self, page: Page[T], *, cursor: int | None = None, cursor_key: str | None = None, offset: int | None = 0) -> None:
+        table = self.table
+        self.rows = list(page.rows)
+        self.at_start, self.at_end = page.at_start, page.at_end
+        self._offset = offset
+        if self._offset is None and self.at_end and self.total is not None:
+            self._offset = max(0, self.total - len(self.rows))
+        table.clear()
+        for row in self.rows:
+            table.add_row(*self._cells(row), key=self._row_key(row))
+        target = 0
+        if cursor_key is not None:
+            keys = [self._row_key(r) for r in self.rows]
+            target = keys.index(cursor_key) if cursor_key in keys else min(table.cursor_row, len(keys) - 1)
+        elif cursor is not None:
+            target = cursor if cursor >= 0 else len(self.rows) + cursor
+        if self.rows:
+            table.move_cursor(row=max(0, target), animate=False)
+        self._announce()
+
+    def _append(self, page: Page[T], move: int) -> None:
+        table = self.table
+        self.at_end = page.at_end
+        cursor = table.cursor_row
+        new_rows = [r for r in page.rows]
+        self.rows.extend(new_rows)
+        for row in new_rows:
+            table.add_row(*self._cells(row), key=self._row_key(row))
+        excess = len(self.rows) - self.max_rows
+        if excess > 0:
+            # keep the window bounded: drop rows from the top and rebuild around the cursor
+            self.rows = self.rows[excess:]
+            self.at_start = False
+            if self._offset is not None:
+                self._offset += excess
+            cursor -= excess
+            table.clear()
+            for row in self.rows:
+                table.add_row(*self._cells(row), key=self._row_key(row))
+        target = min(max(0, cursor + move), len(self.rows) - 1)
+        table.move_cursor(row=target, animate=False)
+        self._announce()
+
+    def _prepend(self, page: Page[T], move: int) -> None:
+        table = self.table
+        self.at_start = page.at_start
+        cursor = table.cursor_row + len(page.rows)
+        self.rows = list(page.rows) + self.rows
+        if self._offset is not None:
+            self._offset = max(0, self._offset - len(page.rows))
+        if len(self.rows) > self.max_rows:
+            self.rows = self.rows[: self.max_rows]
+            self.at_end = False
+        table.clear()
+        for row in self.rows:
+            table.add_row(*self._cells(row), key=self._row_key(row))
+        target = min(max(0, cursor + move), len(self.rows) - 1)
+        table.move_cursor(row=target, animate=False)
+        self._announce()
+
+    # -- reacting to the cursor -------------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._announce()
+        # Prefetch before the cursor reaches an edge, so scrolling never waits. The cursor is
+        # read now, not from the event: a rebuild posts highlights of rows it passed through.
+        cursor = self.table.cursor_row
+        margin = max(1, self.page_size // 4)
+        if cursor >= len(self.rows) - margin:
+            self.load_after()
+        elif cursor < margin:
+            self.load_before()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def check_scroll_edges(self) -> None:
+        """After a mouse scroll: fetch more when the view nears an edge of the rows held."""
+        table = self.table
+        if table.max_scroll_y - table.scroll_y < 3:
+            self.load_after()
+        elif table.scroll_y < 1:
+            self.load_before()
+
+    def _announce(self) -> None:
+        self._show_status()
+        self.post_message(self.Highlighted(self, self.current_row))
+
+    def _show_status(self) -> None:
+        try:
+            status = self.query_one("#paged-table-status", Static)
+        except Exception:  # not composed yet
+            return
+        if self._loading and not self.rows:
+            status.update("caricamento…")
+            return
+        if not self.rows:
+            status.update(self.empty_text if self.pager is not None else "")
+            return
+        position = "?"
+        if self._offset is not None:
+            position = _thousands(self._offset + self.table.cursor_row + 1)
+        total = "…" if self.total is None else _thousands(self.total)
+        suffix = " · caricamento…" if self._loading else ""
+        status.update(f"riga {position} di {total}{suffix}")

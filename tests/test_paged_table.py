@@ -1,0 +1,114 @@
+"""The paged table driven by the pilot: it opens at once, reaches the end, and pages seamlessly."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from pegaso_tui.config import Settings
+from pegaso_tui.db.clients import clients_pager
+from pegaso_tui.db.models import Client
+from pegaso_tui.services import AppServices
+from pegaso_tui.widgets.paged_table import Column, PagedTable
+from tests.apputil import wait_for_workers
+
+N = 2000
+
+
+class TableApp(App[None]):
+    def __init__(self, db_url: str) -> None:
+        super().__init__()
+        self.services = AppServices(settings=Settings(), database_url=db_url, operator_username="t")
+        self.highlighted = []
+
+    def compose(self) -> ComposeResult:
+        yield PagedTable(
+            [Column("Codice", lambda c: c.code, width=8), Column("Ragione Sociale", lambda c: c.name)],
+            page_size=20,
+            max_rows=60,
+        )
+
+    def on_mount(self) -> None:
+        self.query_one(PagedTable).show(clients_pager())
+
+    def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
+        self.highlighted.append(event.row.code if event.row else None)
+
+
+async def settle(pilot) -> None:
+    await wait_for_workers(pilot)
+
+
+def status(app) -> str:
+    return str(app.query_one("#paged-table-status").render())
+
+
+def current(app) -> str:
+    return app.query_one(PagedTable).current_row.code
+
+
+async def test_the_list_opens_on_the_first_rows_and_says_where_the_cursor_is(db, db_url):
+    Client.insert_many([dict(code=f"{i:07d}", name=f"CLIENTE {i}") for i in range(1, N + 1)]).execute()
+    app = TableApp(db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(PagedTable)
+        assert len(table.rows) <= 60  # never the whole result
+        assert current(app) == "0000001"
+        assert status(app) == "riga 1 di 2.000"
+
+        await pilot.press("end")
+        await settle(pilot)
+        assert current(app) == f"{N:07d}"
+        assert status(app) == "riga 2.000 di 2.000"
+        assert app.highlighted[-1] == f"{N:07d}"
+
+        await pilot.press("up")
+        await settle(pilot)
+        assert current(app) == f"{N - 1:07d}"
+
+        await pilot.press("home")
+        await settle(pilot)
+        assert current(app) == "0000001"
+
+
+async def test_moving_down_crosses_pages_without_skipping_a_row(db, db_url):
+    Client.insert_many([dict(code=f"{i:07d}", name=f"CLIENTE {i}") for i in range(1, 400)]).execute()
+    app = TableApp(db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.highlighted.clear()
+        await pilot.press(*["down"] * 25)
+        await settle(pilot)
+        seen = list(dict.fromkeys(app.highlighted))  # each row once, in the order reached
+        assert seen == [f"{i:07d}" for i in range(2, 27)]  # across the 20-row page boundary
+        await pilot.press(*["pagedown"] * 12)  # typed ahead of the fetches: none is lost
+        await settle(pilot)
+        table = app.query_one(PagedTable)
+        assert len(table.rows) <= 60  # the window stays bounded
+        position = int(current(app))
+        assert position > 200
+        assert status(app) == f"riga {position} di 399"
+        await pilot.press(*["pageup"] * 16)
+        await settle(pilot)
+        assert current(app) == "0000001"
+
+
+async def test_an_empty_result_says_so(db, db_url):
+    app = TableApp(db_url)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert status(app) == "Nessun elemento"
+        assert app.query_one(PagedTable).current_row is None
+
+
+async def test_reload_shows_a_changed_row_and_keeps_the_cursor(db, db_url):
+    Client.insert_many([dict(code=f"{i:07d}", name=f"CLIENTE {i}") for i in range(1, 30)]).execute()
+    app = TableApp(db_url)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        Client.update(name="RINOMINATO").where(Client.code == "0000003").execute()
+        app.query_one(PagedTable).reload()
+        await settle(pilot)
+        assert app.query_one(PagedTable).current_row.name == "RINOMINATO"
