@@ -33,7 +33,10 @@ def read_text(arg: str) -> str:
     except (OSError, AttributeError, ValueError):
         data = sys.stdin.read().encode("utf-8")
     try:
-        text = data.decode("utf-8-sig")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM (Windows tools)
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CliError(
             f"lo standard input non è testo UTF-8 (byte {exc.start}): salvare il testo in UTF-8"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from pegaso_tui.sms.text import GSM_ALL, TextInfo, analyze
+from pegaso_tui.sms.text import GSM_ALL, TextInfo, analyze, septets
 
 if TYPE_CHECKING:
     from pegaso_tui.db.selections import SelectionRow
@@ -358,8 +358,8 @@ def render_for_recipients(
 class TemplatePreview:
     """The longest rendered text of a template for a known set of recipients, per keystroke.
 
-    Built once when a mask knows its recipients, then asked on every keystroke of the SMS
-    editor (``SmsEditor.set_preview``). Rendering 100,000 texts per keystroke is too slow,
+    Built once when a mask knows its recipients (in a worker, with ``prepare()``), then asked
+    on every keystroke of the SMS editor (``SmsEditor.set_preview``). Rendering 100,000 texts per keystroke is too slow,
     so for each combination of placeholders in use (and of the literal text being GSM-7 or
     not) it ranks the recipients once by the units their values add, keeps the few that add
     most in each encoding, and on each keystroke renders only those and returns the one that
@@ -382,6 +382,16 @@ class TemplatePreview:
     def __len__(self) -> int:
         return len(self.recipients)
 
+    def prepare(self) -> "TemplatePreview":
+        """Measure every recipient's values now (100,000 recipients: a fraction of a second).
+
+        Call it where the preview is built, in the mask's worker thread: the keystroke that
+        first uses a placeholder then only ranks the recipients (~60 ms for 100,000).
+        """
+        for name in PLACEHOLDERS:
+            self._column_units(name)
+        return self
+
     def _column(self, name: str) -> list[str | None]:
         """Every recipient's value of one placeholder (None where it is missing)."""
         column = self._columns.get(name)
@@ -397,12 +407,20 @@ class TemplatePreview:
         """Per recipient: the septets of its value (-1 if not GSM) and its UTF-16 units."""
         units = self._units.get(name)
         if units is None:
-            septets, utf16 = [], []
+            known: dict[str | None, tuple[int, int]] = {}  # names and the agency repeat
+            gsm_units, utf16_units = [], []
             for value in self._column(name):
-                value = value or ""
-                septets.append(analyze(value).units if GSM_ALL.issuperset(value) else -1)
-                utf16.append(len(value.encode("utf-16-le", "surrogatepass")) // 2)
-            units = self._units[name] = (septets, utf16)
+                pair = known.get(value)
+                if pair is None:
+                    text = value or ""
+                    count = septets(text)
+                    pair = known[value] = (
+                        -1 if count is None else count,
+                        len(text.encode("utf-16-le", "surrogatepass")) // 2,
+                    )
+                gsm_units.append(pair[0])
+                utf16_units.append(pair[1])
+            units = self._units[name] = (gsm_units, utf16_units)
         return units
 
     def problems(self, template: str) -> list[str]:
