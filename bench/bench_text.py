@@ -75,8 +75,10 @@ def run(bench: Bench) -> None:
     size = 10_000 if bench.quick else 100_000
     first = ["Anna", "Stefano", "Maria Grazia", "Giovanni Battista", "Zoë", "Luca"]
     people = [
-        Recipient(f"{i:07d} CLIENTE", {"nome": rng.choice(first),
-                                        "saldo": f"€ {rng.randint(0, 9999)},{rng.randint(0, 99):02d}"})
+        Recipient(
+            f"{i:07d} CLIENTE",
+            {"nome": rng.choice(first), "saldo": f"€ {rng.randint(0, 9999)},{rng.randint(0, 99):02d}"},
+        )
         for i in range(size)
     ]
     preview = TemplatePreview(people, agency="Futura Viaggi")

@@ -101,6 +101,7 @@ def test_rendering_gives_each_text_the_longest_and_the_credits(practices):
         "Gentile Stefano, pratica 2026/0001 per Mykonos: saldo € 1.234,50. Futura Viaggi",
     ]
     assert result.credits == 1
+    assert result.messages[0].source is rows[0]  # the outbox finds client and practice there
     assert result.info == analyze(result.longest)
     assert result.info.units == len(result.longest) + 1  # € is an escape pair, still GSM-7
 
@@ -217,3 +218,14 @@ def test_the_preview_names_the_problems_like_the_render(practices):
         "{agenzia}: il nome dell'agenzia non è impostato (impostazione 'agency')"
     ]
     assert preview.longest("senza segnaposti") == "senza segnaposti"
+
+
+def test_the_agency_name_is_a_setting(tmp_path):
+    from pegaso_tui.config import SettingsError, load_settings
+
+    path = tmp_path / "agency.toml"
+    path.write_text('agency = "Futura Viaggi"\n', encoding="utf-8")
+    assert load_settings(path, env={}).agency == "Futura Viaggi"
+    path.write_text("agency = 3\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="agency"):
+        load_settings(path, env={})

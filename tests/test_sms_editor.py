@@ -18,7 +18,9 @@ SEED = "Tanti Auguri dalla tua Agenzia di Viaggi preferita!"
 class EditorApp(App):
     """A mask in miniature: the editor, and the Changed messages it posts."""
 
-    def __init__(self, text: str = "", max_parts: int | None = None, settings: Settings | None = None):
+    def __init__(
+        self, text: str = "", max_parts: int | None = None, settings: Settings | None = None
+    ):
         super().__init__()
         self.text = text
         self.max_parts = max_parts
@@ -218,3 +220,13 @@ async def test_setting_the_text_from_the_mask():
 def test_the_editor_looks_right(snap_compare):
     app = EditorApp("Gentile {nome}, l’offerta “Mare” — È valida fino al 30-06 a 10 € 😀")
     assert snap_compare(app, terminal_size=(72, 12))
+
+
+async def test_a_windows_text_counts_one_septet_per_line_break():
+    app = EditorApp("Riga uno\r\nRiga due")
+    async with app.run_test() as pilot:
+        editor = app.query_one(SmsEditor)
+        assert editor.text == "Riga uno\nRiga due" and counter(app) == "17 / 160"
+        editor.text = "a\r\nb"
+        await pilot.pause()
+        assert editor.text == "a\nb" and editor.info.units == 3

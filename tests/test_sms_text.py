@@ -125,7 +125,8 @@ def test_a_text_is_counted_as_the_providers_count_it(
     if parts is not None:
         assert info.part_units == parts
     assert info.non_gsm == non_gsm
-    assert info.per_segment == ({GSM7: 160, UCS2: 70} if segments <= 1 else {GSM7: 153, UCS2: 67})[encoding]
+    single, multi = {GSM7: 160, UCS2: 70}, {GSM7: 153, UCS2: 67}
+    assert info.per_segment == (single if segments <= 1 else multi)[encoding]
 
 
 def test_the_table_has_at_least_forty_cases():
@@ -179,7 +180,8 @@ def test_the_fast_count_equals_the_reference_packing(text):
     if not text:
         return
     limit = info.per_segment
-    reference = _pack(costs_of(text), limit) if info.units > (160 if info.encoding == GSM7 else 70) else [info.units]
+    one_part = info.units <= (160 if info.encoding == GSM7 else 70)
+    reference = [info.units] if one_part else _pack(costs_of(text), limit)
     assert list(info.part_units) == reference
 
 

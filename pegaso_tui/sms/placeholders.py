@@ -172,7 +172,9 @@ def recipient_from_row(row: "SelectionRow") -> Recipient:
     )
 
 
-def free_recipient(number: str, name: str = "", first_name: str = "", last_name: str = "") -> Recipient:
+def free_recipient(
+    number: str, name: str = "", first_name: str = "", last_name: str = ""
+) -> Recipient:
     """The Recipient of a single SMS to a free number ("Altro"), or to a supplier.
 
     Only the names given are known: a template asking for ``{pratica}`` fails for it, with
@@ -224,12 +226,6 @@ def _fill(pieces: list[str], values: Mapping[str, str | None]) -> str:
     return "".join(out)
 
 
-def _values_with_agency(recipient: Recipient, agency: str | None) -> dict[str, str | None]:
-    values = dict(recipient.values)
-    values["agenzia"] = _clean(agency)
-    return values
-
-
 def _longer(a: TextInfo, b: TextInfo) -> bool:
     """Whether ``a`` costs more than ``b``: more parts, then fewer units left in the last."""
     return (a.segments, -a.remaining, a.units) > (b.segments, -b.remaining, b.units)
@@ -250,6 +246,9 @@ class RenderedMessage:
     recipient: Recipient
     text: str
     info: TextInfo
+    #: the item given for this recipient: its SelectionRow (client, practice, mobile for the
+    #: outbox) or the Recipient itself
+    source: object = None
 
 
 @dataclass(frozen=True)
@@ -307,10 +306,12 @@ def render_for_recipients(
     Raises ``TemplateProblems`` listing *every* problem at once, before anything is queued:
     an empty text, unknown placeholders, and for each placeholder the recipients that lack
     its value, named ("{nome} manca per 3 destinatari: 0000280 ROSSO STEFANO, ...").
-    Returns each message with its analysis, the longest text (most parts, then fewest units
-    left) with its analysis, and the credits (total parts) the messages need.
+    Returns each message (in the order given, with its source row) and its analysis, the
+    longest text (most parts, then fewest units left) with its analysis, and the credits
+    (total parts) the messages need.
     """
-    people = [_as_recipient(r) for r in recipients]
+    sources = list(recipients)
+    people = [_as_recipient(r) for r in sources]
     problems: list[str] = []
     if not template.strip():
         problems.append("il testo dell'SMS è vuoto")
@@ -336,13 +337,18 @@ def render_for_recipients(
     credits = 0
     longest, longest_info, longest_label = template, analyze(template), ""
     first = True
-    for person in people:
-        values = _values_with_agency(person, agency_value)
-        text = _fill(pieces, {k: _clean(v) for k, v in values.items()}) if used else template
+    wanted = [n for n in used if n != "agenzia"]
+    for person, source in zip(people, sources):
+        if used:
+            values = {n: _clean(person.values.get(n)) for n in wanted}
+            values["agenzia"] = agency_value
+            text = _fill(pieces, values)
+        else:
+            text = template
         info = cache.get(text)
         if info is None:
             info = cache[text] = analyze(text)
-        messages.append(RenderedMessage(person, text, info))
+        messages.append(RenderedMessage(person, text, info, source))
         credits += info.segments
         if first or _longer(info, longest_info):
             longest, longest_info, longest_label, first = text, info, person.label, False
@@ -359,12 +365,12 @@ class TemplatePreview:
     """The longest rendered text of a template for a known set of recipients, per keystroke.
 
     Built once when a mask knows its recipients (in a worker, with ``prepare()``), then asked
-    on every keystroke of the SMS editor (``SmsEditor.set_preview``). Rendering 100,000 texts per keystroke is too slow,
-    so for each combination of placeholders in use (and of the literal text being GSM-7 or
-    not) it ranks the recipients once by the units their values add, keeps the few that add
-    most in each encoding, and on each keystroke renders only those and returns the one that
-    costs most. The final, exact count of every message is ``render_for_recipients`` at queue
-    time.
+    on every keystroke of the SMS editor (``SmsEditor.set_preview``). Rendering 100,000 texts
+    per keystroke is too slow, so for each combination of placeholders in use (and of the
+    literal text being GSM-7 or not) it ranks the recipients once by the units their values
+    add, keeps the few that add most in each encoding, and on each keystroke renders only
+    those and returns the one that costs most. The final, exact count of every message is
+    ``render_for_recipients`` at queue time.
     """
 
     CANDIDATES = 3

@@ -151,14 +151,7 @@ def analyze(text: str) -> TextInfo:
     if GSM_ALL.issuperset(text):
         encoding = GSM7
         non_gsm: tuple[str, ...] = ()
-        # the septet position of each escape: the k-th extension character, at character
-        # index i, has its escape at septet i + k (k escapes come before it)
-        escapes = {m.start() + k for k, m in enumerate(_EXTENSION_RE.finditer(text))}
-        units = len(text) + len(escapes)
-
-        def cuts_pair(end: int) -> bool:
-            return end - 1 in escapes
-
+        units = len(text) + len(_EXTENSION_RE.findall(text))
     else:
         encoding = UCS2
         non_gsm = non_gsm_characters(text)
@@ -166,18 +159,28 @@ def analyze(text: str) -> TextInfo:
         encoded = text.encode("utf-16-le", "surrogatepass")
         units = len(encoded) // 2
 
+    if units == 0:
+        return TextInfo(encoding, 0, 0, SINGLE[encoding], SINGLE[encoding], non_gsm, ())
+    if units <= SINGLE[encoding]:
+        single = SINGLE[encoding]
+        return TextInfo(encoding, 1, units, single, single - units, non_gsm, (units,))
+
+    per_segment = MULTI[encoding]
+    if encoding == GSM7:
+        # the septet position of each escape: the k-th extension character, at character
+        # index i, has its escape at septet i + k (k escapes come before it)
+        escapes = {m.start() + k for k, m in enumerate(_EXTENSION_RE.finditer(text))}
+
+        def cuts_pair(end: int) -> bool:
+            return end - 1 in escapes
+
+    else:
+
         def cuts_pair(end: int) -> bool:
             # the high byte of the unit at end - 1 is a high surrogate: D800-DBFF
             return 0xD8 <= encoded[2 * end - 1] <= 0xDB
 
-    if units == 0:
-        return TextInfo(encoding, 0, 0, SINGLE[encoding], SINGLE[encoding], non_gsm, ())
-    if units <= SINGLE[encoding]:
-        per_segment = SINGLE[encoding]
-        parts = [units]
-    else:
-        per_segment = MULTI[encoding]
-        parts = _split(units, per_segment, cuts_pair)
+    parts = _split(units, per_segment, cuts_pair)
     return TextInfo(
         encoding=encoding,
         segments=len(parts),

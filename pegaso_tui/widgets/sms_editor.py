@@ -116,10 +116,11 @@ class SmsTextArea(TextArea):
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
         theme = self._theme
         if theme is not None:
+            style = self.get_component_rich_style
             theme.syntax_styles = {
-                _NON_GSM: self.get_component_rich_style("sms-editor--non-gsm") or Style(reverse=True),
-                _PLACEHOLDER: self.get_component_rich_style("sms-editor--placeholder") or Style(bold=True),
-                _UNKNOWN: self.get_component_rich_style("sms-editor--unknown") or Style(underline=True),
+                _NON_GSM: style("sms-editor--non-gsm") or Style(reverse=True),
+                _PLACEHOLDER: style("sms-editor--placeholder") or Style(bold=True),
+                _UNKNOWN: style("sms-editor--unknown") or Style(underline=True),
             }
         return super().render_lines(crop)
 
@@ -256,6 +257,7 @@ class SmsEditor(Vertical):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        text = text.replace("\r\n", "\n")
         self._initial_text = text
         self._placeholder = placeholder
         self._max_parts = max_parts
@@ -290,12 +292,16 @@ class SmsEditor(Vertical):
 
     @text.setter
     def text(self, value: str) -> None:
+        # An SMS line break is one LF: a CRLF text (from a Windows file) would count 2 each.
+        value = value.replace("\r\n", "\n")
         if not self.is_mounted:
             self._initial_text = value
             self._counted, self._info = value, analyze(value)
             return
         self.text_area.load_text(value)
-        self._refresh_count()
+        # counted at once, so the mask can read info/error right away; the TextArea's own
+        # Changed message then posts SmsEditor.Changed
+        self._refresh_count(post=False)
 
     @property
     def max_parts(self) -> int:
