@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from textual import events
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 
-from pegaso_tui.config import Settings
 from pegaso_tui.sms.placeholders import Recipient, TemplatePreview
 from pegaso_tui.widgets.sms_editor import SmsEditor
+from tests.apputil import make_app
 
 SEED = "Tanti Auguri dalla tua Agenzia di Viaggi preferita!"
 
@@ -18,15 +17,11 @@ SEED = "Tanti Auguri dalla tua Agenzia di Viaggi preferita!"
 class EditorApp(App):
     """A mask in miniature: the editor, and the Changed messages it posts."""
 
-    def __init__(
-        self, text: str = "", max_parts: int | None = None, settings: Settings | None = None
-    ):
+    def __init__(self, text: str = "", max_parts: int | None = None):
         super().__init__()
         self.text = text
         self.max_parts = max_parts
         self.changes: list[SmsEditor.Changed] = []
-        if settings is not None:
-            self.services = SimpleNamespace(settings=settings)
 
     def compose(self) -> ComposeResult:
         yield SmsEditor(self.text, max_parts=self.max_parts, placeholder="Testo Sms")
@@ -156,10 +151,17 @@ async def test_the_limit_of_parts_holds_with_a_clear_message():
         assert counter(app) == "306 / 306 · 2 SMS"
 
 
-async def test_the_limit_comes_from_the_settings():
-    app = EditorApp("a" * 161, settings=Settings(max_parts=1))
-    async with app.run_test():
-        editor = app.query_one(SmsEditor)
+async def test_the_limit_comes_from_the_settings(db_url):
+    app = make_app(db_url, max_parts=1)  # the real application, as pegaso-tui builds it
+
+    class Mask(Screen):
+        def compose(self) -> ComposeResult:
+            yield SmsEditor("a" * 161)
+
+    async with app.run_test() as pilot:
+        await app.push_screen(Mask())
+        await pilot.pause()
+        editor = app.screen.query_one(SmsEditor)
         assert editor.max_parts == 1
         assert editor.validate() == (
             "Testo troppo lungo: 2 SMS, il massimo è 1 (160 septetti): togliere 1 carattere"

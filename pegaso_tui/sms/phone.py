@@ -117,7 +117,9 @@ def check_mobile(raw: str | None, region: str = DEFAULT_REGION) -> PhoneCheck:
     return PhoneCheck(text, LANDLINE, e164, kind_name)
 
 
+@lru_cache(maxsize=None)
 def _type_name(kind: int) -> str:
+    """phonenumbers' name of a number type (``MOBILE``, ``TOLL_FREE``, ...)."""
     from phonenumbers import PhoneNumberType
 
     for name in dir(PhoneNumberType):

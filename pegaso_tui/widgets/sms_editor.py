@@ -27,11 +27,13 @@ API for the masks::
     editor.text                      # the template as typed; assignable
     editor.info                      # TextInfo of the counted text
     editor.counted_text              # what is counted: the longest rendered text, or the text
-    editor.error                     # the live error (Italian) or None
+    editor.error                     # the live error (Italian) or None; empty text is not one
+    editor.hint                      # the explanation under the text (UCS-2 and its fix)
     editor.validate()                # None when the text can be sent, else the message
     editor.is_valid                  # validate() is None
     editor.set_preview(preview)      # recipients known: count their longest rendered text
     editor.apply_suggestions()       # the F8 action
+    editor.text_area                 # the inner TextArea (cursor, selection, undo)
     on_sms_editor_changed(event)     # SmsEditor.Changed(editor, text, info, error)
 
 ``set_preview`` takes a ``pegaso_tui.sms.placeholders.TemplatePreview`` (or any object with
