@@ -39,11 +39,16 @@ REGISTRY = "Anagrafiche"
 CRM = "CRM"
 
 MASKS: tuple[Mask, ...] = (
-    Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica", issue=5),
-    Mask(2, "SMS Promozionali", SMS, "SMS promozionali ai clienti, filtrati per preferenze", issue=5),
-    Mask(3, "Buon Compleanno", SMS, "SMS di auguri ai clienti che compiono gli anni", issue=5),
-    Mask(4, "Invio SMS Singolo", SMS, "Un SMS a un cliente, a un fornitore o a un numero", issue=5),
-    Mask(5, "Pannello di Controllo SMS", SMS, "Verifica degli SMS inviati e credito residuo", issue=5),
+    Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica",
+         "pegaso_tui.screens.sms_practices:SmsPracticesScreen"),
+    Mask(2, "SMS Promozionali", SMS, "SMS promozionali ai clienti, filtrati per preferenze",
+         "pegaso_tui.screens.sms_promo:SmsPromoScreen"),
+    Mask(3, "Buon Compleanno", SMS, "SMS di auguri ai clienti che compiono gli anni",
+         "pegaso_tui.screens.sms_birthday:SmsBirthdayScreen"),
+    Mask(4, "Invio SMS Singolo", SMS, "Un SMS a un cliente, a un fornitore o a un numero",
+         "pegaso_tui.screens.sms_single:SingleSmsScreen"),
+    Mask(5, "Pannello di Controllo SMS", SMS, "Verifica degli SMS inviati e credito residuo",
+         "pegaso_tui.screens.sms_panel:SmsPanelScreen"),
     Mask(6, "Clienti", REGISTRY, "Anagrafica clienti: persone e aziende", issue=6),
     Mask(7, "Pratiche", REGISTRY, "Le pratiche e il loro stato", issue=6),
     Mask(8, "Fornitori", REGISTRY, "Anagrafica fornitori", issue=6),

@@ -8,6 +8,7 @@ Harlequin); screens reach it as ``self.app.services`` and ask the domain functio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Callable, TypeVar
 
 from pegaso_tui.config import Settings
@@ -25,6 +26,12 @@ class AppServices:
     demo: bool = False
     #: Free-form facts about the session (e.g. the demo sandbox's address), for the screens.
     extras: dict[str, Any] = field(default_factory=dict)
+    #: What "today" is for the masks' defaults (tests fix it, so screens stay the same).
+    clock: Callable[[], date] = date.today
+
+    def today(self) -> date:
+        """Today, as the masks' default dates see it."""
+        return self.clock()
 
     @property
     def database_label(self) -> str:
