@@ -25,6 +25,11 @@ from pegaso_tui import __version__
 COMMAND_MODULES = (
     "import_cmd",
     "select",
+    "send",
+    "messages",
+    "credit",
+    "worker",
+    "sandbox",
 )
 
 PROG = "pegaso-tui"
