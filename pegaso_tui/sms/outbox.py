@@ -927,6 +927,7 @@ __all__ = [
     "MessageUpdate",
     "MessagesChanged",
     "OutboxHub",
+    "OutboxService",
     "ProblemChanged",
     "Sender",
     "SenderConfig",
@@ -937,3 +938,54 @@ __all__ = [
     "run_until_idle",
 ]
 
+
+
+class OutboxService:
+    """The sender as the application runs it: in a worker thread while the app is open.
+
+    ``run()`` blocks until ``stop()``; an unexpected error (the database went away) is
+    announced as a problem and the sender starts again a few seconds later, so the app never
+    silently stops sending. Subscribe to ``hub`` for the changes it commits.
+    """
+
+    RESTART_AFTER_S = 5.0
+
+    def __init__(self, settings, config: SenderConfig | None = None, hub: OutboxHub | None = None,
+                 gateway_factory: Callable[[], Gateway] | None = None) -> None:
+        from pegaso_tui.sms.gateway import make_gateway
+
+        self.settings = settings
+        self.config = config or config_for(settings)
+        self.hub = hub or OutboxHub()
+        self.gateway_factory = gateway_factory or (
+            lambda: make_gateway(settings.gateway, max_connections=self.config.window)
+        )
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+        self._stopped.set()
+
+    @property
+    def running(self) -> bool:
+        return not self._stopped.is_set()
+
+    def run(self) -> None:
+        """Send until ``stop()`` (call it in a thread of its own)."""
+        self._stop.clear()
+        self._stopped.clear()
+        try:
+            while not self._stop.is_set():
+                try:
+                    Sender(self.gateway_factory, self.config, self.hub).run(self._stop)
+                except Exception as exc:  # never die silently: say it, and try again
+                    self.hub.publish(ProblemChanged(SenderProblem(
+                        "SENDER_ERROR", f"invio SMS interrotto: {str(exc).strip() or type(exc).__name__}")))
+                    self._stop.wait(self.RESTART_AFTER_S)
+        finally:
+            self._stopped.set()
+
+    def stop(self, wait_s: float | None = 0.0) -> bool:
+        """Ask the sender to stop; with ``wait_s``, wait that long; True once it has stopped."""
+        self._stop.set()
+        if wait_s:
+            self._stopped.wait(wait_s)
+        return self._stopped.is_set()
