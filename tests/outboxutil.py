@@ -57,7 +57,7 @@ def queue_numbers(count: int, text: str = "Messaggio di prova", undeliverable_ev
 def sender_for(server, config: SenderConfig = FAST, hub: OutboxHub | None = None, **settings_changes):
     """A Sender that talks to the sandbox ``server``."""
     settings = replace(server.gateway_settings(timeout_s=config.gateway_timeout_s), **settings_changes)
-    return Sender(lambda: make_gateway(settings, max_connections=config.window), config, hub)
+    return Sender(lambda: make_gateway(settings, max_connections=1), config, hub)
 
 
 def statuses() -> dict[str, int]:

@@ -7,18 +7,22 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pegaso_tui.db import selections as sel
 from pegaso_tui.db.campaigns import (
     CampaignError,
     CreditShortfall,
     SelectionChanged,
+    encoding_and_segments,
     plan_selection,
     plan_single,
     queue_campaign,
 )
 from pegaso_tui.db.connection import session
 from pegaso_tui.db.models import QUEUED, Campaign, Client, Message, PracticeNotice
+from pegaso_tui.sms.text import analyze
 from tests.factories import make_client, make_practice
 
 UNPAID = sel.PracticeFilters(status=sel.PracticeStatus.BALANCE_NOT_NOTIFIED)
@@ -161,3 +165,10 @@ def test_nothing_to_queue_is_refused(agency):
     assert plan.count == 0 and plan.not_sendable == 1
     with pytest.raises(CampaignError, match="nessun destinatario inviabile"):
         queue_campaign(plan, sender="AGENZIA")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aèé€[ ~ÈΩ’😀\n") + [chr(c) for c in range(32, 127)]), max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_the_fast_count_of_parts_agrees_with_the_text_analysis(text):
+    info = analyze(text)
+    assert encoding_and_segments(text) == (info.encoding, info.segments)

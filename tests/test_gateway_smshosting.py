@@ -270,10 +270,10 @@ def test_estimate_cancel_and_credit(sandbox):
     with gateway_for(server) as gateway:
         estimate = gateway.estimate([MOBILE, "+393331112222"], LONG_TEXT)
         # a scheduled SMS (the API's "date") can be cancelled; its credit comes back
-        scheduled = gateway.client.post(
-            gateway.base_url + "/sms/send",
-            data={"to": "393491234567", "text": "Domani", "transactionId": "tx-later", "date": later},
-        ).json()["sms"][0]["id"]
+        # (the sender never schedules: the raw request carries the API's "date")
+        scheduled = gateway._request("POST", "/sms/send", submit=True, form={
+            "to": "393491234567", "text": "Domani", "transactionId": "tx-later", "date": later,
+        })["sms"][0]["id"]
         assert gateway.credit().sms_left == 99
         assert gateway.cancel(transaction_id="tx-later") == 1
         assert gateway.cancel(provider_id=str(scheduled)) == 0

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, ctx) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=config.window), config, hub)
+        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
         report = sender.run(stop, until_idle=args.until_idle)
     finally:
         for sig, handler in previous.items():

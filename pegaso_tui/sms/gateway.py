@@ -200,7 +200,11 @@ class SearchQuery:
 
 
 class Gateway(ABC):
-    """An SMS provider. Every method may raise a GatewayError of the four kinds above."""
+    """An SMS provider. Every method may raise a GatewayError of the four kinds above.
+
+    The sender makes one gateway per request in flight (``factory()`` in each of its lanes),
+    so an adapter need not be thread-safe, and each holds its own connection.
+    """
 
     #: a short name for messages ("SMSHosting")
     name: str = "gateway"

@@ -48,7 +48,7 @@ import socket
 import threading
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import queue
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -114,8 +114,8 @@ class SenderConfig:
     unreachable_pause_max_s: float = 60.0
     #: with until_idle, give up after this many connection failures in a row
     unreachable_limit: int = 3
-    #: outcomes are committed together at most this often
-    apply_every_s: float = 0.05
+    #: outcomes are committed together at most this often (each commit is an fsync)
+    apply_every_s: float = 0.1
     reconcile_every_s: float = 1.0
     idle_wait_s: float = 0.5
 
@@ -273,7 +273,7 @@ def _as_datetime(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
-# --- Jobs (run in the pool, against the gateway; no database there) ---------------------------
+# --- Jobs (run in the lanes, against the gateway; no database there) --------------------------
 
 
 @dataclass
@@ -483,7 +483,7 @@ class Sender:
         self.owner = owner or new_owner()
         self.report = SenderReport()
         self._ready: deque[Claimed] = deque()
-        self._inflight: dict[Future, tuple[str, Any]] = {}
+        self._inflight = 0  # jobs handed to the lanes and not yet back
         self._finished: list[Outcome] = []
         self._last_apply = 0.0
         self._last_reconcile = 0.0
@@ -506,10 +506,8 @@ class Sender:
         with session() as db:
             self.sql = _Sql(db)
             self.db = db
-            gateway = self.gateway_factory()
-            pool = ThreadPoolExecutor(max_workers=self.config.window, thread_name_prefix="pegaso-outbox")
-            self.gateway = gateway
-            self.pool = pool
+            margin = self.config.gateway_timeout_s + self.config.grace
+            self.lanes = _Lanes(self.config.window, self.gateway_factory, margin)
             try:
                 while True:
                     self._apply(force=False)
@@ -528,9 +526,10 @@ class Sender:
                     self._fill()
                     self._wait(stop)
             finally:
-                self._shutdown()
-                pool.shutdown(wait=True)
-                gateway.close()
+                try:
+                    self._shutdown()
+                finally:
+                    self.lanes.close()
         return self.report
 
     def _gives_up(self) -> bool:
@@ -541,13 +540,23 @@ class Sender:
             return self._unreachable_in_a_row >= self.config.unreachable_limit
         return True
 
+    def _hand(self, kind: str, payload: Any) -> None:
+        self.lanes.jobs.put((kind, payload))
+        self._inflight += 1
+
     def _wait(self, stop: threading.Event) -> None:
+        """Wait for the next outcome, or a short while when nothing is on the wire."""
         if self._finished:
             timeout = max(0.0, self.config.apply_every_s - (time.monotonic() - self._last_apply))
         else:
             timeout = min(self.config.idle_wait_s, 0.2)
         if self._inflight:
-            wait(list(self._inflight), timeout=timeout, return_when=FIRST_COMPLETED)
+            try:
+                outcome = self.lanes.outcomes.get(timeout=timeout)
+            except queue.Empty:
+                return
+            self._inflight -= 1
+            self._finished.append(outcome)
             self._collect()
         else:
             if self._ready and not self._paused():
@@ -555,22 +564,14 @@ class Sender:
             stop.wait(timeout)
 
     def _collect(self) -> None:
-        done = [f for f in self._inflight if f.done()]
-        for future in done:
-            kind, payload = self._inflight.pop(future)
-            if future.cancelled():
-                self._finished.append(self._not_run(kind, payload))
-                continue
-            self._finished.append(future.result())
-
-    @staticmethod
-    def _not_run(kind: str, payload: Any) -> Outcome:
-        """The outcome of a job cancelled before it ran: nothing reached the gateway."""
-        if kind == "submit":
-            return Outcome("unsent", payload)
-        if kind == "reconcile":
-            return Outcome("release", payload)
-        return Outcome("poll_error", error=TemporaryGatewayError("interrotto", "STOPPED"), polled=payload)
+        """Take every outcome that is back, without waiting."""
+        while self._inflight:
+            try:
+                outcome = self.lanes.outcomes.get_nowait()
+            except queue.Empty:
+                return
+            self._inflight -= 1
+            self._finished.append(outcome)
 
     def _paused(self) -> bool:
         return time.monotonic() < self._paused_until
@@ -578,7 +579,10 @@ class Sender:
     # --- claiming and submitting --------------------------------------------------------
 
     def _fill(self) -> None:
-        free = self.config.window - len(self._inflight)
+        # Twice the window is handed over: the lanes keep sending while this thread commits
+        # (an fsync) or claims; a lane checks the lease is still long enough when it starts.
+        depth = 1 if self._probe else 2 * self.config.window
+        free = depth - self._inflight
         if free <= 0 or self._paused():
             return
         if len(self._ready) < free and time.monotonic() >= self._next_claim:
@@ -588,13 +592,8 @@ class Sender:
                 # nothing more is due now: do not ask again at every turn of the loop
                 self._next_claim = time.monotonic() + min(self.config.idle_wait_s, 0.25)
             self._ready.extend(claimed)
-        margin = self.config.gateway_timeout_s + self.config.grace
-        while self._ready and len(self._inflight) < self.config.window:
-            if self._probe and self._inflight:
-                break
-            message = self._ready.popleft()
-            future = self.pool.submit(_submit, self.gateway, message, margin)
-            self._inflight[future] = ("submit", message)
+        while self._ready and self._inflight < depth:
+            self._hand("submit", self._ready.popleft())
 
     def _claim(self, limit: int) -> list[Claimed]:
         stamp = _now()
@@ -825,8 +824,7 @@ class Sender:
                               sender=r[5] or "", encoding=r[6] or "GSM-7", practice_id=r[7],
                               attempts=r[8], lease_until=until, not_before=_as_datetime(r[9]),
                               last_code=r[11])
-            future = self.pool.submit(_reconcile, self.gateway, message)
-            self._inflight[future] = ("reconcile", message)
+            self._hand("reconcile", message)
 
     # --- polling ------------------------------------------------------------------------
 
@@ -849,8 +847,7 @@ class Sender:
                 polled[str(provider_id)] = (message_id, campaign_id, practice_id)
             self.sql.many(self.sql.next_poll, bumps)
         self._polling = True
-        future = self.pool.submit(_poll, self.gateway, polled)
-        self._inflight[future] = ("poll", polled)
+        self._hand("poll", polled)
 
     # --- idle and shutdown --------------------------------------------------------------
 
@@ -865,11 +862,12 @@ class Sender:
 
     def _shutdown(self) -> None:
         """Finish what is on the wire, hand back what is not, commit it all."""
-        for future in list(self._inflight):
-            future.cancel()  # only jobs not started yet: their messages never left
-        if self._inflight:
-            wait(list(self._inflight))
-        self._collect()
+        for kind, payload in self.lanes.take_unstarted():
+            self._inflight -= 1  # never ran: its message never left
+            self._finished.append(_not_run(kind, payload))
+        while self._inflight:  # each ends within the gateway timeout
+            self._finished.append(self.lanes.outcomes.get())
+            self._inflight -= 1
         for message in self._ready:
             self._finished.append(Outcome("unsent", message))
         self._ready.clear()
@@ -877,6 +875,87 @@ class Sender:
             self._apply(force=True)
         except Exception:  # the database is gone: leases expire and others reconcile
             pass
+
+
+class _Lanes:
+    """The requests in flight: a few threads, each with a gateway (a connection) of its own.
+
+    One shared HTTP connection pool serialises its users on a lock and scans its connections
+    for every request; a lane per connection avoids both. Jobs go in through ``jobs`` and
+    outcomes come back through ``outcomes``; the lanes never touch the database.
+    """
+
+    def __init__(self, count: int, factory: Callable[[], Gateway], margin_s: float) -> None:
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
+        self.margin_s = margin_s
+        self.threads = [
+            threading.Thread(target=self._lane, args=(factory,), name=f"pegaso-outbox-{n}", daemon=True)
+            for n in range(count)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _lane(self, factory: Callable[[], Gateway]) -> None:
+        try:
+            gateway: Gateway | None = factory()
+            broken: GatewayError | None = None
+        except Exception as exc:  # the settings name no usable gateway
+            gateway = None
+            broken = exc if isinstance(exc, GatewayError) else AccountGatewayError(
+                f"gateway SMS non utilizzabile: {exc}", "GATEWAY_ERROR")
+        try:
+            while True:
+                job = self.jobs.get()
+                if job is None:
+                    return
+                kind, payload = job
+                if gateway is None:
+                    self.outcomes.put(_broken(kind, payload, broken))
+                elif kind == "submit":
+                    self.outcomes.put(_submit(gateway, payload, self.margin_s))
+                elif kind == "reconcile":
+                    self.outcomes.put(_reconcile(gateway, payload))
+                else:
+                    self.outcomes.put(_poll(gateway, payload))
+        finally:
+            if gateway is not None:
+                gateway.close()
+
+    def take_unstarted(self) -> list[tuple[str, Any]]:
+        """The jobs no lane has taken yet (they are not run any more)."""
+        taken = []
+        while True:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return taken
+            if job is not None:
+                taken.append(job)
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join()
+
+
+def _not_run(kind: str, payload: Any) -> Outcome:
+    """The outcome of a job that never ran: nothing reached the gateway."""
+    if kind == "submit":
+        return Outcome("unsent", payload)
+    if kind == "reconcile":
+        return Outcome("release", payload)
+    return Outcome("poll_error", error=TemporaryGatewayError("interrotto", "STOPPED"), polled=payload)
+
+
+def _broken(kind: str, payload: Any, error: GatewayError) -> Outcome:
+    """The outcome of a job on a lane without a gateway: a settings problem, nothing sent."""
+    if kind == "submit":
+        return Outcome("account", payload, error=error)
+    if kind == "reconcile":
+        return Outcome("reconcile_error", payload, error=error)
+    return Outcome("poll_error", error=error, polled=payload)
 
 
 @dataclass
@@ -958,7 +1037,7 @@ class OutboxService:
         self.config = config or config_for(settings)
         self.hub = hub or OutboxHub()
         self.gateway_factory = gateway_factory or (
-            lambda: make_gateway(settings.gateway, max_connections=self.config.window)
+            lambda: make_gateway(settings.gateway, max_connections=1)
         )
         self._stop = threading.Event()
         self._stopped = threading.Event()
