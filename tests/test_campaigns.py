@@ -167,7 +167,7 @@ def test_nothing_to_queue_is_refused(agency):
         queue_campaign(plan, sender="AGENZIA")
 
 
-@given(st.text(alphabet=st.sampled_from(list("aèé€[ ~ÈΩ’😀\n") + [chr(c) for c in range(32, 127)]), max_size=400))
+@given(st.text(alphabet=st.sampled_from(list("aèé€[ ~ÈΩ’😀\n\r") + [chr(c) for c in range(32, 127)]), max_size=400))
 @settings(max_examples=300, deadline=None)
 def test_the_fast_count_of_parts_agrees_with_the_text_analysis(text):
     info = analyze(text)

@@ -8,8 +8,6 @@ import subprocess
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-import pytest
-
 from pegaso_tui.db import selections as sel
 from pegaso_tui.db.campaigns import plan_selection, queue_campaign
 from pegaso_tui.db.connection import session
@@ -145,22 +143,6 @@ def test_a_live_workers_lease_is_respected(db, sandbox):
     finally:
         running.stop()
     assert statuses() == {SENDING: 1}
-
-
-@pytest.mark.parametrize("workers", [2])
-def test_two_workers_at_once_send_nothing_twice(any_db, sandbox, workers):
-    server = sandbox(latency_ms=1, deliver_after_ms=20)
-    queue_numbers(400)
-    senders = [sender_for(server) for _ in range(workers)]
-    running = [Running(s) for s in senders]
-    try:
-        assert wait_until(lambda: statuses() == {DELIVERED: 400}, timeout=60)
-    finally:
-        reports = [r.stop() for r in running]
-    counts = server.state.count_by_transaction()
-    assert len(counts) == 400 and set(counts.values()) == {1}
-    assert all(r.sent > 0 for r in reports)  # both took part
-    assert sum(r.sent for r in reports) == 400
 
 
 def test_wrong_credentials_one_message_and_the_messages_stay_queued(db, sandbox):

@@ -21,9 +21,9 @@ WORKER = [sys.executable, "-m", "pegaso_tui", "worker", "--poll-interval", "0.05
 def setup(tmp_path, sandbox):
     """A sandbox, a database and the environment a worker process needs to use them."""
 
-    def make(count: int, **sandbox_config):
+    def make(count: int, db_url: str | None = None, **sandbox_config):
         server = sandbox(**sandbox_config)
-        db_url = str(tmp_path / "outbox.db")
+        db_url = db_url or str(tmp_path / "outbox.db")
         open_database(db_url)
         queue_numbers(count, undeliverable_every=20)
         close_database()
@@ -80,3 +80,25 @@ def test_sigterm_stops_a_worker_cleanly(setup):
     assert SENDING not in counts
     assert counts[SENT] == server.state.accepted and counts[QUEUED] == 400 - counts[SENT]
     assert Message.select().where(Message.lease_owner.is_null(False)).count() == 0
+
+
+def test_two_worker_processes_at_once_send_nothing_twice(setup, any_url):
+    server, db_url, env = setup(600, db_url=any_url, latency_ms=20, deliver_after_ms=20,
+                                undeliverable_suffix="99")
+    workers = [subprocess.Popen([*WORKER, "--until-idle"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        errors = [w.communicate(timeout=90)[1] for w in workers]
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
+                w.wait()
+    assert [w.returncode for w in workers] == [0, 0], errors
+    counts = server.state.count_by_transaction()
+    assert len(counts) == 600 and set(counts.values()) == {1}
+    # both took part
+    sent = [int(e.split("inviati ")[1].split(",")[0]) for e in errors]
+    assert all(n > 0 for n in sent) and sum(sent) == 600, errors
+    open_database(db_url)
+    assert statuses() == {DELIVERED: 570, UNDELIVERED: 30}

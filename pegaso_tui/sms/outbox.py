@@ -42,13 +42,13 @@ delivery report, or when a problem (wrong settings, no credit, no gateway) stops
 from __future__ import annotations
 
 import os
+import queue
 import random
 import secrets
 import socket
 import threading
 import time
 from collections import deque
-import queue
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -312,6 +312,7 @@ class Outcome:
 
 
 def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
+    """Submit one message with its transaction id; what came of it."""
     if (message.lease_until - _now()).total_seconds() < margin_s:
         # not enough lease left for a whole request: hand it back unsent
         return Outcome("unsent", message)
@@ -338,10 +339,9 @@ def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
 
 
 def _reconcile(gateway: Gateway, message: Claimed) -> Outcome:
+    """Ask the gateway whether it holds this message's transaction id."""
     try:
         found = gateway.find_transaction(message.transaction_id)
-    except AccountGatewayError as exc:
-        return Outcome("reconcile_error", message, error=exc)
     except GatewayError as exc:
         return Outcome("reconcile_error", message, error=exc)
     except Exception as exc:  # keep it and try later
@@ -354,6 +354,7 @@ def _reconcile(gateway: Gateway, message: Claimed) -> Outcome:
 
 
 def _poll(gateway: Gateway, polled: dict[str, tuple[int, int, int | None]]) -> Outcome:
+    """The delivery status of a batch of sent messages (provider id -> our ids)."""
     try:
         statuses = gateway.statuses(list(polled))
     except GatewayError as exc:
@@ -1055,9 +1056,10 @@ class OutboxService:
             while not self._stop.is_set():
                 try:
                     Sender(self.gateway_factory, self.config, self.hub).run(self._stop)
-                except Exception as exc:  # never die silently: say it, and try again
-                    self.hub.publish(ProblemChanged(SenderProblem(
-                        "SENDER_ERROR", f"invio SMS interrotto: {str(exc).strip() or type(exc).__name__}")))
+                except Exception as exc:  # never die silently: say it (once), and try again
+                    if self.hub.problem is None or self.hub.problem.code != "SENDER_ERROR":
+                        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                        self.hub.publish(ProblemChanged(SenderProblem("SENDER_ERROR", f"invio SMS interrotto: {text}")))
                     self._stop.wait(self.RESTART_AFTER_S)
         finally:
             self._stopped.set()
