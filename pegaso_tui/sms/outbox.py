@@ -551,7 +551,12 @@ class Sender:
             timeout = max(0.0, self.config.apply_every_s - (time.monotonic() - self._last_apply))
         else:
             timeout = min(self.config.idle_wait_s, 0.2)
-        if self._inflight:
+        if self._inflight > self.config.window:
+            # the lanes have work queued: let outcomes pile up and take them together, rather
+            # than wake up (and take the GIL) for each one
+            stop.wait(max(0.005, self.config.apply_every_s - (time.monotonic() - self._last_apply)))
+            self._collect()
+        elif self._inflight:
             try:
                 outcome = self.lanes.outcomes.get(timeout=timeout)
             except queue.Empty:
@@ -580,9 +585,10 @@ class Sender:
     # --- claiming and submitting --------------------------------------------------------
 
     def _fill(self) -> None:
-        # Twice the window is handed over: the lanes keep sending while this thread commits
-        # (an fsync) or claims; a lane checks the lease is still long enough when it starts.
-        depth = 1 if self._probe else 2 * self.config.window
+        # A batch is handed over at once: the lanes keep sending while this thread commits (an
+        # fsync) or claims, and it wakes up once per commit instead of once per message. A lane
+        # checks that the lease is still long enough when it starts a message.
+        depth = 1 if self._probe else max(2 * self.config.window, self.config.claim_batch)
         free = depth - self._inflight
         if free <= 0 or self._paused():
             return
