@@ -68,7 +68,7 @@ def test_send_queues_exactly_what_select_lists(agency, gateway, capsys):
     sent = json.loads(captured.out)
     assert sent["queued"] == selected["sendable"] == 2
     assert sent["segments"] == 2 and isinstance(sent["campaign"], int)
-    assert "2 messaggi da accodare (2 SMS); 1 destinatari non inviabili esclusi" in captured.err
+    assert "2 messaggi da accodare (2 SMS); 1 destinatario non inviabile escluso" in captured.err
     # the same practices are not selected again for this notice
     assert main(send_practices(agency, "--yes")) == 1
     assert "nessun destinatario inviabile" in capsys.readouterr().err

@@ -117,7 +117,9 @@ def _credit_left(ctx) -> int | None:
 def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
     longest = plan.longest
     lines = [f"{plan.count} messaggi da accodare ({plan.segments} SMS)"]
-    if plan.not_sendable:
+    if plan.not_sendable == 1:
+        lines[0] += "; 1 destinatario non inviabile escluso"
+    elif plan.not_sendable:
         lines[0] += f"; {plan.not_sendable} destinatari non inviabili esclusi"
     if credits_left is not None:
         free = credits_left - committed
