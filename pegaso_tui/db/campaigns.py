@@ -375,11 +375,6 @@ _MESSAGE_FIELDS = (
 )
 
 
-def new_transaction_id() -> str:
-    """A fresh idempotency key: 128 random bits as 32 hex digits (the provider takes up to 60)."""
-    return os.urandom(16).hex()
-
-
 def transaction_ids(count: int) -> list[str]:
     """``count`` fresh idempotency keys for one campaign: 96 random bits shared by the campaign
     and a sequence number, 32 hex digits each.
@@ -511,15 +506,3 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
         "queued": campaign.message_count,
         "segments": campaign.segment_count,
     }
-
-
-def planned_to_json(plan: CampaignPlan) -> dict[str, Any]:
-    """The preview as data: count, credits, and the longest text."""
-    longest = plan.longest
-    return {
-        "count": plan.count,
-        "segments": plan.segments,
-        "not_sendable": plan.not_sendable,
-        "longest": longest.text if longest else None,
-    }
-

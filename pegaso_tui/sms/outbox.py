@@ -995,37 +995,6 @@ class _Batch:
         return done
 
 
-def run_until_idle(gateway_factory: Callable[[], Gateway], config: SenderConfig | None = None,
-                   hub: OutboxHub | None = None) -> SenderReport:
-    """Send everything there is, wait for the delivery reports, return (tests, scripts)."""
-    return Sender(gateway_factory, config, hub).run(until_idle=True)
-
-
-def outbox_counts() -> dict[str, int]:
-    """How many messages are in each status."""
-    from peewee import fn
-
-    return {status: count for status, count in
-            Message.select(Message.status, fn.COUNT(Message.id)).group_by(Message.status).tuples()}
-
-
-__all__ = [
-    "MessageUpdate",
-    "MessagesChanged",
-    "OutboxHub",
-    "OutboxService",
-    "ProblemChanged",
-    "Sender",
-    "SenderConfig",
-    "SenderProblem",
-    "SenderReport",
-    "config_for",
-    "outbox_counts",
-    "run_until_idle",
-]
-
-
-
 class OutboxService:
     """The sender as the application runs it: in a worker thread while the app is open.
 
@@ -1076,3 +1045,17 @@ class OutboxService:
         if wait_s:
             self._stopped.wait(wait_s)
         return self._stopped.is_set()
+
+
+__all__ = [
+    "MessageUpdate",
+    "MessagesChanged",
+    "OutboxHub",
+    "OutboxService",
+    "ProblemChanged",
+    "Sender",
+    "SenderConfig",
+    "SenderProblem",
+    "SenderReport",
+    "config_for",
+]
