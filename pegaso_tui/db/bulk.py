@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from peewee import Model, SqliteDatabase
+from peewee import __exception_wrapper__ as driver_errors  # the drivers' errors as peewee's
 
 from pegaso_tui.db.models import database_proxy
 
@@ -56,15 +57,16 @@ def insert_rows(
             f" ON CONFLICT ({target}) DO NOTHING"
         )
     cursor = db.cursor()
-    if isinstance(db, SqliteDatabase):
-        marks = ", ".join("?" * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}){suffix}", rows)
-    else:
-        from psycopg2.extras import execute_values
+    with driver_errors:  # IntegrityError & co. as peewee raises them everywhere else
+        if isinstance(db, SqliteDatabase):
+            marks = ", ".join("?" * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}){suffix}", rows)
+        else:
+            from psycopg2.extras import execute_values
 
-        execute_values(
-            cursor,
-            f"INSERT INTO {table} ({columns}) VALUES %s{suffix}",
-            rows,
-            page_size=PG_PAGE_SIZE,
-        )
+            execute_values(
+                cursor,
+                f"INSERT INTO {table} ({columns}) VALUES %s{suffix}",
+                rows,
+                page_size=PG_PAGE_SIZE,
+            )

@@ -165,6 +165,8 @@ def read_table(
     text, codec, label = decode(data)
     # Only CR/LF end a line in CSV (str.splitlines would also split on form feeds and the like).
     lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line does not start another
     # The header is the first line with something on it; Excel may put "sep=;" before it.
     index = 0
     forced = None
@@ -204,6 +206,10 @@ def read_table(
             continue
         if not values or _is_blank(values):
             table.blank_lines += 1
+            continue
+        if any("\x00" in v for v in values):  # PostgreSQL cannot store it; nobody types it
+            clean = [v.replace("\x00", "") for v in values]
+            table.records.append(CsvRecord(start, clean, "la riga contiene caratteri nulli (file danneggiato?)"))
             continue
         table.records.append(CsvRecord(start, values))
         if max_records is not None and len(table.records) >= max_records:

@@ -433,7 +433,7 @@ class _Generator:
         if number == 14:
             name, mobile = "AGENZIA GIRAMONDO", check_mobile("+39 335 1234567")
             return (client_id, code, name, "company", "", "", "CORSO PORTA NUOVA 12", "37122",
-                    "VERONA", "VR", "ITALIA", "03145670231", "03145670231", "045 8012345",
+                    "VERONA", "VR", "ITALIA", "03145670232", "03145670232", "045 8012345",
                     mobile.stored, mobile.status, "", None, None, date(2004, 5, 10), None,
                     False, True, True, True, True, False, "",
                     search_text(code, name, mobile.stored, "045 8012345", "VERONA"),
