@@ -500,7 +500,7 @@ def test_an_import_stopped_from_the_progress_callback_keeps_what_it_wrote(tmp_pa
         (b"PK\x03\x04\x14\x00\x06\x00", "è un file Excel (.xlsx)"),
         (b"%PDF-1.4 ...", "è un PDF, non un CSV"),
         (b"abc\x00\x01\x02def", "il file contiene dati binari: non è un file CSV"),
-        ("ciao a tutti\nquesto è un testo\n".encode(), "manca la colonna codice (code, codice, cod, id)"),
+        ("ciao a tutti\nquesto è un testo\n".encode(), "manca la colonna codice (code, codice, cod, codice_cliente)"),
         (b"numero;cliente;data_pratica\n2026/1;1;01/01/2026\n",
          "(sembra un file di pratiche: usare 'import practices')"),
     ],

@@ -479,8 +479,7 @@ class _Generator:
                   "documents_delivered", "created_at")
         facts: list[tuple] = []
         rows: list[tuple] = []
-        destinations = N.DESTINATIONS
-        dest_weights = self.dest_weights
+        trips = rng.choices(N.DESTINATIONS, cum_weights=self.dest_weights, k=count)
         rnd = rng.random
         for index in range(count):
             booked = today - days_ago[index]
@@ -501,7 +500,7 @@ class _Generator:
                 client_index = showcase[combo % len(showcase)]
                 if departure is None:
                     departure = booked + 30
-            destination, low, high, _ = rng.choices(destinations, cum_weights=dest_weights)[0]
+            destination, low, high, _ = trips[index]
             amount = round(rng.uniform(low, high) / 10) * 10 + (50 if rnd() < 0.2 else 0) / 100
             balance = 0.0 if paid else round(amount * 0.7, 2)
             practice_id = first_id + index

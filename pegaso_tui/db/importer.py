@@ -123,12 +123,13 @@ def _f(name: str, label: str, parser: str, *aliases: str) -> FieldSpec:
     return FieldSpec(name, label, parser, aliases)
 
 
-_CODE = ("codice", "cod", "id", "identificativo")
+#: Not "id": an export from another program often has an internal id next to the code.
+_CODE = ("codice", "cod")
 _NAME = ("ragione_sociale", "rag_soc", "ragsoc", "denominazione", "nominativo",
          "intestatario", "nome_completo", "full_name", "company_name", "company")
 _MOBILE = ("cellulare", "cell", "numero_cellulare", "num_cellulare", "tel_cellulare",
            "telefono_cellulare", "cellulare_sms", "mobile_phone", "mobile_number",
-           "cellphone", "cell_phone", "gsm", "sms")
+           "cellphone", "cell_phone")
 _PHONE = ("telefono", "tel", "telefono_fisso", "tel_fisso", "fisso", "numero_telefono",
           "phone_number", "telephone", "landline")
 _EMAIL = ("e_mail", "mail", "indirizzo_email", "indirizzo_e_mail", "posta_elettronica",
@@ -174,8 +175,7 @@ SPECS: dict[str, KindSpec] = {
         _f("walk_in", "Cliente Libero", "bool", "cliente_libero", "libero", "walkin"),
         _f("email_consent", "Consenso Email", "bool", "consenso_email", "consenso_mail",
            "consenso_e_mail", "email_ok"),
-        _f("travel_agency", "Agenzia Viaggi", "bool", "agenzia_viaggi", "agenzia",
-           "travel_agent"),
+        _f("travel_agency", "Agenzia Viaggi", "bool", "agenzia_viaggi", "travel_agent"),
         _f("private", "Cliente Privato", "bool", "cliente_privato", "privato"),
         _f("business_started", "Data Inizio Attività", "date", "data_inizio_attivita",
            "inizio_attivita", "data_inizio"),
