@@ -23,9 +23,9 @@ from pegaso_tui import __version__
 
 #: The command modules, in the order ``--help`` lists them.
 COMMAND_MODULES = (
+    "demo_data",
     "import_cmd",
     "select",
-    "demo_data",
 )
 
 PROG = "pegaso-tui"
