@@ -18,7 +18,6 @@ from pegaso_tui.db.models import (
     ClientMobile,
     ClientPreference,
     Message,
-    Practice,
     PracticeNotice,
     Preference,
     Supplier,
