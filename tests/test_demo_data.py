@@ -173,6 +173,9 @@ def test_informative_messages_hold_their_practice_notice_unless_they_failed(demo
     practice_messages = Message.select().where(Message.practice.is_null(False) & (Message.status != "failed"))
     assert notices == practice_messages.count() > 0
     assert not (PracticeNotice.select().join(Message).where(Message.status == "failed").exists())
+    reminders = Message.select(Message.text).join(Campaign).where(Campaign.template.contains("{saldo}"))
+    assert reminders.count() > 0
+    assert not [text for (text,) in reminders.tuples() if "saldo di 0,00 euro" in text]
 
 
 def test_the_same_seed_gives_the_same_agency(tmp_path):

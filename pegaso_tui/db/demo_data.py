@@ -571,7 +571,7 @@ class _Generator:
         # (day, seconds, kind, template, filters, recipients: [(client index, practice facts)])
         plans: list[tuple] = []
         budget = {"practice": int(count * 0.30), "birthday": int(count * 0.12),
-                  "single": max(1, int(count * 0.03))}
+                  "single": max(1, int(count * 0.005))}
         budget["promo"] = count - sum(budget.values())
 
         # Buon Compleanno: each morning, the day's birthdays, going back from yesterday.
@@ -602,10 +602,14 @@ class _Generator:
             window = practice_pool[start:end] or practice_pool
             size = min(left, max(1, left // (campaigns - n)), len(window))
             recipients = []
+            about_money = kind in ("balance-not-notified", "unpaid")
             for p in rng.sample(window, size):
-                if p[5] <= day and (p[0], kind) not in used:  # booked before the SMS
-                    used.add((p[0], kind))
-                    recipients.append((p[2], p))
+                if p[5] > day or (p[0], kind) in used:  # booked after the SMS, or told already
+                    continue
+                if about_money and p[4] <= 0:  # nobody is reminded of a balance of zero
+                    continue
+                used.add((p[0], kind))
+                recipients.append((p[2], p))
             if recipients:
                 plans.append((day, 10 * 3600 + rng.randrange(7 * 3600), "practice",
                               N.PRACTICE_TEXTS[kind], {"status": kind}, recipients))
