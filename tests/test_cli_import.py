@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -79,6 +80,8 @@ def test_a_missing_or_unreadable_file_is_one_clear_line_and_exit_1(db_url, tmp_p
     err = capsys.readouterr().err
     assert message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    if content is None:
+        assert not Path(db_url).exists()  # a mistyped file name creates no database
 
 
 def test_an_unknown_kind_is_a_usage_error(db_url, files):

@@ -31,8 +31,13 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
+    from pegaso_tui.db.csvfile import CsvFileError, check_readable
     from pegaso_tui.db.importer import ImportFileError, import_csv, write_rejected
 
+    try:
+        check_readable(args.file)  # before the database: a typo must not create one
+    except CsvFileError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
     ctx.open_db()
     progress = _Progress() if not args.json and sys.stderr.isatty() else None
     try:

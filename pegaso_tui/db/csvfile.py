@@ -13,11 +13,12 @@ import csv
 import io
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from pegaso_tui.dates import DateError, parse_optional_date
 
@@ -103,10 +104,23 @@ def _check_not_binary(data: bytes) -> None:
         raise CsvFileError("il file contiene dati binari: non è un file CSV")
 
 
+def check_readable(path: Path | str) -> None:
+    """CsvFileError saying plainly why ``path`` cannot be read (missing, a folder, ...)."""
+    with _reading(Path(path)) as fh:
+        fh.read(1)
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a CsvFileError saying plainly why it cannot be read."""
+    with _reading(path) as fh:
+        return fh.read()
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[BinaryIO]:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            yield fh
     except FileNotFoundError:
         raise CsvFileError("file non trovato") from None
     except IsADirectoryError:
