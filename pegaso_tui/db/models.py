@@ -222,6 +222,9 @@ class Practice(BaseModel):
             (("notified_documents", "practice_date"), False),
             (("paid", "practice_date"), False),
             (("documents_delivered", "practice_date"), False),
+            # "Considera solo Clienti con Pratiche": does this client have a practice in the
+            # date range? One seek in this index per client, without reading the practices.
+            (("client", "practice_date"), False),
         )
 
 

@@ -42,6 +42,11 @@ def schema_version(db: Database) -> int | None:
 def ensure_schema(db: Database, target: int | None = None) -> int:
     """Create or upgrade the schema to ``target`` (default: this program's); return it."""
     target = SCHEMA_VERSION if target is None else target
+    # The usual case, a database already at this version, is settled by a read: no write
+    # lock, so a terminal starts at once even while another one imports a big file.
+    current = schema_version(db)
+    if current == target:
+        return target
     with db.atomic():  # BEGIN IMMEDIATE on SQLite: one process at a time gets here
         if isinstance(db, PostgresqlDatabase):
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_SCHEMA_LOCK,))
