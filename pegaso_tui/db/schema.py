@@ -49,6 +49,7 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
         if current is None:
             db.create_tables(ALL_MODELS, safe=True)
             SchemaInfo.create(version=target)
+            _seed_new_database()
             return target
         if current > target:
             raise SchemaError(
@@ -62,3 +63,10 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
             step(db)
             SchemaInfo.create(version=version)
         return target
+
+
+def _seed_new_database() -> None:
+    """The rows a new database needs before anyone configures it (the CRM's outcomes)."""
+    from pegaso_tui.db.crm.outcomes import seed_default_outcomes
+
+    seed_default_outcomes()
