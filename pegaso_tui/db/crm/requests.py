@@ -241,10 +241,12 @@ def history_pager(filters: RequestFilter) -> KeysetPager[RequestRow]:
                        key_of=lambda row: (row.created_at, row.id))
 
 
-def subject_requests_pager(subject: Subject) -> KeysetPager[RequestRow]:
-    """Every request of one subject, the newest first ("Cerca Soggetto")."""
+def subject_requests_pager(subject: Subject | None) -> KeysetPager[RequestRow]:
+    """Every request of one subject, the newest first ("Cerca Soggetto"); none for None."""
     query = request_rows_query()
-    if subject.kind == CLIENT:
+    if subject is None:
+        query = query.where(Request.id < 0)
+    elif subject.kind == CLIENT:
         query = query.where(Request.client == subject.id)
     elif subject.kind == CONTACT:
         query = query.where(Request.contact == subject.id)
@@ -383,21 +385,24 @@ def check_recontact(value: date | None, today: date, field: str = "recontact_dat
 
 
 def _apply(request: Request, data: RequestInput, operator_username: str, today: date, *, new: bool) -> None:
-    description = (data.description or "").strip()
-    if not description:
-        raise CrmError("la descrizione della richiesta è obbligatoria", "description")
+    # checked in the order of the form's fields, so the first message is the topmost one
+    client, contact, name = _resolve_subject(data)
+    mobile = checked_mobile(data.mobile)
+    email = checked_email(data.email)
     if data.request_type not in REQUEST_TYPES:
         raise CrmError("scegliere il tipo di richiesta", "request_type")
     # A date already stored may have passed since: only a date being set must be ahead.
     if new or data.recontact_date != request.recontact_date:
         check_recontact(data.recontact_date, today)
-    client, contact, name = _resolve_subject(data)
+    description = (data.description or "").strip()
+    if not description:
+        raise CrmError("la descrizione della richiesta è obbligatoria", "description")
     request.client = client
     request.contact = contact
     request.subject_name = name
     request.phone = (data.phone or "").strip()
-    request.mobile = checked_mobile(data.mobile)
-    request.email = checked_email(data.email)
+    request.mobile = mobile
+    request.email = email
     request.description = description
     request.request_type = data.request_type
     request.destinations = " ".join((data.destinations or "").split())

@@ -200,8 +200,8 @@ def _wrapped(query: Select, kind: str) -> Select:
 
 
 def _with_details(rows: list[dict[str, Any]]) -> list[Subject]:
-    """The page's subjects with code, phone, mobile and e-mail: one query per kind by id (an
-    unregistered subject's are its latest request's)."""
+    """The page's subjects with code, phone, mobile and e-mail: one query per kind (an
+    unregistered subject's are the latest typed on its requests)."""
     ids: dict[int, list[int]] = {rank: [] for rank in RANK_KIND}
     for row in rows:
         ids[int(row["kind_rank"])].append(int(row["id"]))
@@ -209,7 +209,6 @@ def _with_details(rows: list[dict[str, Any]]) -> list[Subject]:
     sources = (
         (CLIENT, Client, Client.code),
         (CONTACT, Contact, Value("")),
-        (UNREGISTERED, Request, Value("")),
     )
     for kind, model, code in sources:
         wanted = ids[KIND_RANK[kind]]
@@ -217,12 +216,36 @@ def _with_details(rows: list[dict[str, Any]]) -> list[Subject]:
             query = model.select(model.id, code.alias("code"), model.phone, model.mobile, model.email)
             for found in query.where(model.id.in_(wanted)).tuples():
                 details[(KIND_RANK[kind], found[0])] = tuple(v or "" for v in found[1:])  # type: ignore[assignment]
+    unregistered = unregistered_details([row["name"] for row in rows if int(row["kind_rank"]) == KIND_RANK[UNREGISTERED]])
+    for name, (phone, mobile, email) in unregistered.items():
+        details[(KIND_RANK[UNREGISTERED], name)] = ("", phone, mobile, email)  # type: ignore[index]
     subjects = []
     for row in rows:
         rank, id_ = int(row["kind_rank"]), int(row["id"])
-        code, phone, mobile, email = details.get((rank, id_), ("", "", "", ""))
+        key = (rank, row["name"]) if rank == KIND_RANK[UNREGISTERED] else (rank, id_)
+        code, phone, mobile, email = details.get(key, ("", "", "", ""))  # type: ignore[arg-type]
         subjects.append(Subject(RANK_KIND[rank], id_, row["name"] or "", code, phone, mobile, email))
     return subjects
+
+
+def unregistered_details(names: list[str]) -> dict[str, tuple[str, str, str]]:
+    """(phone, mobile, e-mail) of unregistered subjects: for each, the latest one typed on
+    any of its requests (a later call may have come without the e-mail given before)."""
+    found: dict[str, list[str]] = {}
+    if not names:
+        return {}
+    query = (
+        Request.select(Request.subject_name, Request.phone, Request.mobile, Request.email)
+        .where(unregistered_condition() & Request.subject_name.in_(names))
+        .order_by(Request.id.desc())
+        .tuples()
+    )
+    for name, *values in query:
+        known = found.setdefault(name, ["", "", ""])
+        for i, value in enumerate(values):
+            if value and not known[i]:
+                known[i] = value
+    return {name: (v[0], v[1], v[2]) for name, v in found.items()}
 
 
 def search_subjects(text: str | None = None) -> SubjectPager:
@@ -251,7 +274,8 @@ def find_subject(kind: str, id_or_name: int | str) -> Subject | None:
     )
     if latest is None:
         return None
-    return Subject(UNREGISTERED, latest.id, latest.subject_name, "", latest.phone, latest.mobile, latest.email)
+    phone, mobile, email = unregistered_details([name])[name]
+    return Subject(UNREGISTERED, latest.id, latest.subject_name, "", phone, mobile, email)
 
 
 def subject_of_client(client: Client) -> Subject:
