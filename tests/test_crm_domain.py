@@ -353,3 +353,17 @@ def test_an_sms_from_a_request_goes_to_its_subject(db):
     draft = request_sms_draft(unregistered.id)
     assert (draft.recipient_kind, draft.client_code, draft.name, draft.mobile) == (
         SMS_OTHER, "", "VERDI GINO", "+393471234567")
+
+
+@pytest.mark.postgres
+def test_postgres_gets_trigram_indexes_when_it_can_and_works_without(pg_url):
+    from pegaso_tui.db.connection import open_database
+    from pegaso_tui.db.crm.trigram import add_trigram_indexes, trigram_indexes_present
+
+    db = open_database(pg_url)
+    available = db.execute_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").fetchone()
+    assert trigram_indexes_present(db) == bool(available)
+    # a server without the extension: nothing is created, the schema and the search still work
+    assert add_trigram_indexes(db, extension="pegaso_no_such_extension") is False
+    make_client("0000280", name="ROSSI MARIO", first_name="", last_name="")
+    assert names(search_subjects("oss")) == [("ROSSI MARIO", CLIENT)]

@@ -296,8 +296,7 @@ async def test_the_agenda_shows_todays_and_overdue_recontacts_and_refreshes(db_u
         assert "1 in ritardo · 1 per oggi" in str(agenda.query_one("#agenda-counts").render())
         first = agenda.table.table.get_row_at(0)
         assert first[0].style == "bold red"  # overdue
-        agenda.table.table.focus()
-        await pilot.press("enter")  # Gestisci on the overdue one
+        await pilot.press("tab", "enter")  # into the agenda: Gestisci on the overdue one
         await settle(pilot)
         assert isinstance(app.screen, ActivityDialog) and app.screen.request.id == overdue
         await pilot.press("x", "tab", "enter", "down", "down", "down", "enter", "f10")
