@@ -6,8 +6,9 @@ clients, 10% from contacts, half from unregistered subjects, many of them callin
 once). For each keystroke of "rossi" and for a fragment of a mobile the figure is the median
 time of the first page (50 subjects, what the contact field shows) through the domain function
 the masks call, against a baseline measured in the same run: a bare indexed query of 50
-clients by code, through the same ORM. ``PEGASO_BENCH_PG=postgresql://...`` runs the same on
-PostgreSQL too.
+clients by code, through the same ORM. ``PEGASO_BENCH_PG=postgresql://user@host/dbname``
+runs the same on PostgreSQL too (that database is dropped and created again; the trigram
+indexes are there when the server offers ``pg_trgm``).
 """
 
 from __future__ import annotations

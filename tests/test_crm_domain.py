@@ -311,6 +311,13 @@ def test_an_unregistered_subject_registered_as_contact_keeps_its_requests(any_db
     assert Contact.select().count() == 0
 
 
+def test_a_name_corrected_when_registering_is_the_one_searched_afterwards(db):
+    row = new_request("NERI LUCA")
+    register_subject(find_subject(UNREGISTERED, "NERI LUCA"), CONTACT, Registration("Neri Luciano"))
+    assert [r.id for r in open_requests_pager(search="luciano").first(5).rows] == [row.id]
+    assert names(search_subjects("neri")) == [("NERI LUCIANO", CONTACT)]
+
+
 def test_an_unregistered_subject_becomes_a_client_with_the_next_code_and_no_sms_consent(db):
     make_client("0000280", name="ROSSI MARIO")
     new_request("VERDI GINO")

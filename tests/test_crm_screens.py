@@ -103,6 +103,12 @@ async def test_an_unregistered_caller_from_the_first_call_to_the_sale(db_url):
         await settle(pilot)
         rows = table_rows(app.screen)
         assert [(r.subject_name, r.status_label, r.outcome_name) for r in rows] == [("VERDI", "Chiusa", "Venduto")]
+        await pilot.press(*["tab"] * 5, "enter", "down", "enter")  # Stato: Aperte
+        await settle(pilot)
+        assert table_rows(app.screen) == []
+        await pilot.press("enter", "down", "enter")  # Stato: Chiuse
+        await settle(pilot)
+        assert [r.subject_name for r in table_rows(app.screen)] == ["VERDI"]
         await pilot.press("f6")  # Storico: the two activities with their outcomes
         await settle(pilot)
         assert isinstance(app.screen, ActivitiesDialog)
@@ -266,6 +272,14 @@ async def test_cerca_soggetto_registers_an_unregistered_subject_as_a_client(db_u
         assert (client.last_name, client.first_name) == ("VERDI", "GINO")
         assert [(s.name, s.kind_label) for s in table_rows(app.screen, "#find-subjects")] == [("VERDI GINO", "Cliente")]
         assert Request.select().where(Request.client == client).count() == 2
+        await pilot.press("f9")  # a new request for this subject, already filled in
+        await settle(pilot)
+        assert isinstance(app.screen, RequestFormScreen)
+        assert app.screen.query_one(SubjectPicker).subject.code == "0000281"
+        assert app.screen.query_one("#email").value == "gino@example.it"
+        await pilot.press("escape")  # nothing typed yet: leaves without asking
+        await pilot.pause()
+        assert isinstance(app.screen, FindSubjectScreen)
 
 
 async def test_esiti_crm_adds_an_outcome_that_becomes_the_default(db_url, db):

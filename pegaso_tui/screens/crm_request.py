@@ -88,7 +88,9 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
 
             self.run_db(get_request, self.request_id, done=self._fill, failed=self._load_failed, group="crm-load")
         elif self.initial_subject is not None:
-            self.query_one(SubjectPicker).pick(self.initial_subject)
+            # a new request for a subject chosen elsewhere ("Cerca Soggetto", F9)
+            self.query_one(SubjectPicker).pick(self.initial_subject, announce=False)
+            self._take_subject(self.initial_subject)
             self.mark_saved()
 
     def _operators_loaded(self, names: list[str]) -> None:
@@ -161,7 +163,10 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
     # -- reacting as the user types ----------------------------------------------------------------------
 
     def on_subject_picker_picked(self, event: SubjectPicker.Picked) -> None:
-        subject = event.subject
+        self._take_subject(event.subject)
+
+    def _take_subject(self, subject: Subject) -> None:
+        """A subject picked: its numbers fill the fields, and on to the description."""
         self.query_one("#field-subject", FormField).set_error(None)
         for widget_id, value in (("phone", subject.phone), ("mobile", display_number(subject.mobile)), ("email", subject.email)):
             if value:

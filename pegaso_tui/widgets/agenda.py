@@ -97,7 +97,7 @@ class AgendaPanel(DbWorkMixin, Vertical):
         operator = self.app.services.operator_username
         today = self.today_of()
         self.query_one("#agenda-title", Static).update(f"Agenda di {operator} — ricontatti di oggi e in ritardo")
-        self._table.show(agenda_pager(operator, today), count=False)
+        self._table.show(agenda_pager(operator, today))
         self.run_db(agenda_counts, operator, today, done=self._counted, group="agenda-counts")
 
     def _counted(self, counts: tuple[int, int]) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import SQL, IntegrityError, Select, Value, fn
+from peewee import SQL, Case, IntegrityError, Select, Value, fn
 
 from pegaso_tui.db.crm.errors import CrmError
 from pegaso_tui.db.models import (
@@ -230,22 +230,31 @@ def _with_details(rows: list[dict[str, Any]]) -> list[Subject]:
 
 def unregistered_details(names: list[str]) -> dict[str, tuple[str, str, str]]:
     """(phone, mobile, e-mail) of unregistered subjects: for each, the latest one typed on
-    any of its requests (a later call may have come without the e-mail given before)."""
-    found: dict[str, list[str]] = {}
+    any of its requests (a later call may have come without the e-mail given before).
+
+    One grouped query finds, per name, the latest request with each field filled in; a
+    second reads those few requests. A caller with many requests costs no more rows."""
     if not names:
         return {}
-    query = (
-        Request.select(Request.subject_name, Request.phone, Request.mobile, Request.email)
+    fields = (Request.phone, Request.mobile, Request.email)
+    latest = [fn.MAX(Case(None, [(field != "", Request.id)], None)) for field in fields]
+    groups = list(
+        Request.select(Request.subject_name, *latest)
         .where(unregistered_condition() & Request.subject_name.in_(names))
-        .order_by(Request.id.desc())
+        .group_by(Request.subject_name)
         .tuples()
     )
-    for name, *values in query:
-        known = found.setdefault(name, ["", "", ""])
-        for i, value in enumerate(values):
-            if value and not known[i]:
-                known[i] = value
-    return {name: (v[0], v[1], v[2]) for name, v in found.items()}
+    wanted = {id_ for _, *ids in groups for id_ in ids if id_ is not None}
+    values = {
+        r.id: r
+        for r in Request.select(Request.id, *fields).where(Request.id.in_(list(wanted)))
+    } if wanted else {}
+    details = {}
+    for name, *ids in groups:
+        details[name] = tuple(
+            getattr(values[id_], field.name) if id_ in values else "" for id_, field in zip(ids, fields)
+        )
+    return details  # type: ignore[return-value]
 
 
 def search_subjects(text: str | None = None) -> SubjectPager:
@@ -405,9 +414,16 @@ def register_subject(subject: Subject, as_kind: str, data: Registration) -> Subj
 
 
 def _move_requests(ids: list[int], *, contact: int | None, client: int | None, name: str) -> None:
+    """Point one subject's requests at its new record, under its (maybe corrected) name.
+
+    Row by row through ``save``, so each request's search text follows the new name: a
+    subject has a handful of requests, not thousands."""
     for start in range(0, len(ids), 500):  # stay under SQLite's limit of bound variables
-        chunk = ids[start : start + 500]
-        Request.update(client=client, contact=contact, subject_name=name).where(Request.id.in_(chunk)).execute()
+        for request in Request.select().where(Request.id.in_(ids[start : start + 500])):
+            request.client = client
+            request.contact = contact
+            request.subject_name = name
+            request.save()
 
 
 def _create_client(name: str, phone: str, mobile: str, email: str, data: Registration) -> Client:
