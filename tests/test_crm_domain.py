@@ -127,7 +127,7 @@ def test_the_subject_search_pages_without_gaps_or_repeats(any_db):
     assert pager.count() == 6
 
 
-def test_a_request_from_an_unregistered_caller_is_written_down_with_sensible_defaults(any_db):
+def test_a_request_from_an_unregistered_caller_is_written_down_with_sensible_defaults(db):
     row = new_request("  verdi   gino ", mobile="347 123 4567", destinations="Mar Rosso,  Maldive",
                       recontact_date=TODAY)
     assert (row.subject_kind, row.subject_name) == (UNREGISTERED, "VERDI GINO")
@@ -138,7 +138,7 @@ def test_a_request_from_an_unregistered_caller_is_written_down_with_sensible_def
     assert row.destinations == "Mar Rosso, Maldive"
 
 
-def test_a_client_typed_by_code_is_that_client(any_db):
+def test_a_client_typed_by_code_is_that_client(db):
     make_client("0000280", name="ROSSI MARIO")
     row = new_request("280")
     assert (row.subject_kind, row.subject_name, row.client_code) == (CLIENT, "ROSSI MARIO", "0000280")
@@ -266,7 +266,7 @@ def test_deleting_a_request_deletes_its_activities(db):
     assert Request.select().count() == 0 and Activity.select().count() == 0
 
 
-def test_exactly_one_outcome_is_the_default(any_db):
+def test_exactly_one_outcome_is_the_default(db):
     venduto = outcome("Venduto")
     save_outcome(OutcomeInput("Venduto", "positive", "#43a047", is_default=True), venduto.id)
     assert default_outcome().name == "Venduto"
@@ -334,7 +334,7 @@ def test_an_unregistered_subject_becomes_a_client_with_the_next_code_and_no_sms_
         register_subject(find_subject(UNREGISTERED, "NERI LUCA"), CLIENT, Registration("NERI LUCA", code="280"))
 
 
-def test_the_agenda_lists_the_operators_recontacts_due_today_and_overdue(any_db):
+def test_the_agenda_lists_the_operators_recontacts_due_today_and_overdue(db):
     overdue = create_request(RequestInput("A", "x", recontact_date=date(2026, 3, 2)), "tester", date(2026, 3, 1))
     due = new_request("B", recontact_date=TODAY)
     new_request("C", recontact_date=date(2026, 3, 11))  # tomorrow

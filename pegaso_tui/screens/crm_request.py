@@ -1,9 +1,10 @@
 """Nuova Richiesta (mask 10), and the same form for "Varia".
 
 Built to be typed during a phone call: the contact field comes first and searches as you
-type; picking a subject fills phone, mobile and e-mail and moves to the description; a new
-name moves to the phone. The type is Telefonata, the operator the one at the keyboard, no
-recontact date: F10 saves, and the form is ready for the next call. Every bad input is
+type; picking a subject fills phone, mobile and e-mail, and both a pick and a new name move
+on to the description (what is being asked), then Tab to the numbers. The type is
+Telefonata, the operator the one at the keyboard, no recontact date: F10 saves, and the form
+is ready for the next call. Every bad input is
 explained next to its field; Esc with something typed asks before discarding it.
 """
 
@@ -58,6 +59,7 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
         yield Header()
         with VerticalScroll(id="request-form", classes="crm-form"):
             yield FormField("Contatto:", SubjectPicker(id="subject"), label_width=LABEL_WIDTH, id="field-subject")
+            yield FormField("Descrizione:", TextArea(id="description", soft_wrap=True), label_width=LABEL_WIDTH, id="field-description")
             with Horizontal(classes="form-row"):
                 yield FormField("Telefono:", Input(id="phone", max_length=40), label_width=LABEL_WIDTH, id="field-phone")
                 yield FormField("Cellulare:", Input(id="mobile", max_length=40), label_width=12, id="field-mobile")
@@ -70,7 +72,6 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
                             label_width=LABEL_WIDTH, id="field-destinations")
             yield FormField("Operatore:", Select([(self._username, self._username)], value=self._username, allow_blank=False, id="operator"),
                             label_width=LABEL_WIDTH, id="field-operator")
-            yield FormField("Descrizione:", TextArea(id="description", soft_wrap=True), label_width=LABEL_WIDTH, id="field-description")
         yield Footer()
 
     @property
@@ -175,7 +176,7 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
 
     def on_subject_picker_accepted(self, event: SubjectPicker.Accepted) -> None:
         self.query_one("#field-subject", FormField).set_error(None)
-        self.query_one("#phone", Input).focus()
+        self.query_one("#description", TextArea).focus()
 
     def on_subject_picker_not_found(self, event: SubjectPicker.NotFound) -> None:
         from pegaso_tui.db.models import normalize_code

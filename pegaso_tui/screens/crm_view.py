@@ -9,7 +9,7 @@ from textual.widgets import Static, TextArea
 
 from pegaso_tui.dates import format_date
 from pegaso_tui.db.crm.requests import RequestDetail
-from pegaso_tui.screens.crm_common import CRM_CSS, outcome_text
+from pegaso_tui.screens.crm_common import CRM_CSS, make_compact, outcome_text
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.dialog import DialogScreen
 
@@ -60,6 +60,7 @@ class RequestViewDialog(DialogScreen[None]):
     def on_mount(self) -> None:
         from pegaso_tui.db.crm.requests import get_request
 
+        make_compact(self)
         self.run_db(get_request, self.request_id, done=self._show, failed=self._failed, group="crm-view")
 
     def _show(self, detail: RequestDetail) -> None:

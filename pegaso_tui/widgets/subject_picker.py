@@ -57,8 +57,11 @@ class SubjectPicker(DbWorkMixin, Vertical):
     }
     SubjectPicker #subject-kind {
         width: 1fr;
-        padding: 1 1 0 1;
+        padding: 0 1;
         color: $text-muted;
+    }
+    SubjectPicker #subject-input.-textual-compact {
+        width: 40;
     }
     SubjectPicker #subject-list {
         display: none;

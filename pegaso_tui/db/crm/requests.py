@@ -387,6 +387,9 @@ def check_recontact(value: date | None, today: date, field: str = "recontact_dat
 def _apply(request: Request, data: RequestInput, operator_username: str, today: date, *, new: bool) -> None:
     # checked in the order of the form's fields, so the first message is the topmost one
     client, contact, name = _resolve_subject(data)
+    description = (data.description or "").strip()
+    if not description:
+        raise CrmError("la descrizione della richiesta è obbligatoria", "description")
     mobile = checked_mobile(data.mobile)
     email = checked_email(data.email)
     if data.request_type not in REQUEST_TYPES:
@@ -394,9 +397,6 @@ def _apply(request: Request, data: RequestInput, operator_username: str, today: 
     # A date already stored may have passed since: only a date being set must be ahead.
     if new or data.recontact_date != request.recontact_date:
         check_recontact(data.recontact_date, today)
-    description = (data.description or "").strip()
-    if not description:
-        raise CrmError("la descrizione della richiesta è obbligatoria", "description")
     request.client = client
     request.contact = contact
     request.subject_name = name
