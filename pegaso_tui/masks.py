@@ -48,10 +48,16 @@ MASKS: tuple[Mask, ...] = (
     Mask(7, "Pratiche", REGISTRY, "Le pratiche e il loro stato", issue=6),
     Mask(8, "Fornitori", REGISTRY, "Anagrafica fornitori", issue=6),
     Mask(9, "Preferenze", REGISTRY, "Le preferenze dei clienti definite dall'agenzia", issue=6),
-    Mask(10, "Nuova Richiesta", CRM, "Registra una richiesta arrivata in agenzia", issue=7),
-    Mask(11, "Richieste Aperte", CRM, "Tutte le richieste aperte: varia, gestisci, chiudi", issue=7),
-    Mask(12, "Cerca Soggetto", CRM, "Trova un soggetto e tutte le sue richieste", issue=7),
-    Mask(13, "Storico Richieste", CRM, "Tutte le richieste, filtrate", issue=7),
+    Mask(10, "Nuova Richiesta", CRM, "Registra una richiesta arrivata in agenzia",
+         screen="pegaso_tui.screens.crm_request:RequestFormScreen"),
+    Mask(11, "Richieste Aperte", CRM, "Tutte le richieste aperte: varia, gestisci, chiudi",
+         screen="pegaso_tui.screens.crm_open_requests:OpenRequestsScreen"),
+    Mask(12, "Cerca Soggetto", CRM, "Trova un soggetto e tutte le sue richieste",
+         screen="pegaso_tui.screens.crm_find_subject:FindSubjectScreen"),
+    Mask(13, "Storico Richieste", CRM, "Tutte le richieste, filtrate",
+         screen="pegaso_tui.screens.crm_history:RequestHistoryScreen"),
+    Mask(14, "Esiti CRM", CRM, "Gli esiti delle attività: nome, colore, gruppo, predefinito",
+         screen="pegaso_tui.screens.crm_outcomes:OutcomesScreen"),
 )
 
 BY_NUMBER = {mask.number: mask for mask in MASKS}

@@ -54,6 +54,7 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
         if current is None:
             db.create_tables(ALL_MODELS, safe=True)
             SchemaInfo.create(version=target)
+            _seed_new_database(db)
             return target
         if current > target:
             raise SchemaError(
@@ -67,3 +68,13 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
             step(db)
             SchemaInfo.create(version=version)
         return target
+
+
+def _seed_new_database(db: Database) -> None:
+    """What a new database needs before anyone configures it: the CRM's outcomes, and on
+    PostgreSQL the optional trigram indexes of the subject search."""
+    from pegaso_tui.db.crm.outcomes import seed_default_outcomes
+    from pegaso_tui.db.crm.trigram import add_trigram_indexes
+
+    seed_default_outcomes()
+    add_trigram_indexes(db)
