@@ -25,6 +25,7 @@ from pegaso_tui import __version__
 COMMAND_MODULES = (
     "import_cmd",
     "select",
+    "sms_info",
 )
 
 PROG = "pegaso-tui"

@@ -83,6 +83,8 @@ class Settings:
     database: str = ""
     operator: str = ""
     sender: str = ""
+    #: the agency's name, the SMS placeholder {agenzia}
+    agency: str = ""
     max_parts: int = 3
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     #: binding id -> comma separated keys (Textual keymap), e.g. {"confirm": "f10,ctrl+s"}
@@ -125,6 +127,7 @@ def _from_mapping(data: Mapping[str, Any]) -> Settings:
         database=_check(data.get("database", ""), str, "database"),
         operator=_check(data.get("operator", ""), str, "operator"),
         sender=_check(data.get("sender", ""), str, "sender"),
+        agency=_check(data.get("agency", ""), str, "agency"),
         max_parts=max_parts,
         gateway=gateway,
         keys={str(k): _check(v, str, f"keys.{k}") for k, v in keys.items()},

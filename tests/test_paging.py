@@ -78,3 +78,14 @@ def test_search_finds_every_word_anywhere_and_escapes_wildcards():
     assert [c.name for c in clients_pager("ros verona").first(10).rows] == ["ROSSI MARIO"]
     assert [c.name for c in clients_pager("100%").first(10).rows] == ["BIANCHI 100%"]
     assert clients_pager("_").first(10).rows == []
+
+
+def test_a_list_pager_walks_rows_in_memory_like_a_query():
+    from pegaso_tui.db.paging import ListPager
+
+    rows = [f"r{i}" for i in range(57)]
+    pager = ListPager(rows)
+    assert walk_forward(pager, 10) == rows
+    assert walk_backward(pager, 8) == rows
+    assert pager.count() == 57
+    assert pager.after((3,), 2, inclusive=True).rows == ["r3", "r4"]

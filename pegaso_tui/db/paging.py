@@ -120,3 +120,35 @@ class KeysetPager(Generic[T]):
         for alternative in alternatives[1:]:
             combined = combined | alternative
         return reached(self.keys[0], key[0]) & combined
+
+
+class ListPager(Generic[T]):
+    """The pager interface over rows already in memory (e.g. a selection being previewed),
+    so the same PagedTable shows them. The key is the row's position in the list."""
+
+    def __init__(self, rows: Sequence[T]) -> None:
+        self.rows = list(rows)
+        self._index = {id(row): i for i, row in enumerate(self.rows)}
+
+    def key_of(self, row: T) -> tuple:
+        return (self._index[id(row)],)
+
+    def first(self, size: int) -> Page[T]:
+        return Page(self.rows[:size], at_start=True, at_end=len(self.rows) <= size)
+
+    def last(self, size: int) -> Page[T]:
+        start = max(0, len(self.rows) - size)
+        return Page(self.rows[start:], at_start=start == 0, at_end=True)
+
+    def after(self, key: tuple, size: int, inclusive: bool = False) -> Page[T]:
+        start = key[0] if inclusive else key[0] + 1
+        end = start + size
+        return Page(self.rows[start:end], at_start=start == 0, at_end=end >= len(self.rows))
+
+    def before(self, key: tuple, size: int) -> Page[T]:
+        end = key[0]
+        start = max(0, end - size)
+        return Page(self.rows[start:end], at_start=start == 0, at_end=False)
+
+    def count(self) -> int:
+        return len(self.rows)

@@ -9,7 +9,9 @@ saved or imported, so that selections can say at once why a client cannot be sen
 - ``landline``  a valid number that is not a mobile (fixed line, toll free, ...).
 
 Foreign numbers are accepted: for many countries (e.g. the US) a number cannot be told
-mobile from fixed, and those are let through.
+mobile from fixed, and those are let through. A number with an extension (``349 999 9999
+int. 2``) is not a mobile: it is refused as invalid. The reason given for a number that is not
+a mobile names what it is (fixed line, toll free, premium rate, ...).
 """
 
 from __future__ import annotations
@@ -31,6 +33,24 @@ REASONS = {
     LANDLINE: "numero fisso, non cellulare",
 }
 
+#: A more precise reason for the numbers that are valid but not mobiles, by phonenumbers'
+#: type name (PhoneCheck.kind).
+KIND_REASONS = {
+    "FIXED_LINE": "numero fisso, non cellulare",
+    "TOLL_FREE": "numero verde, non cellulare",
+    "PREMIUM_RATE": "numero a tariffa speciale, non cellulare",
+    "SHARED_COST": "numero a costo ripartito, non cellulare",
+    "VOIP": "numero VoIP, non cellulare",
+    "PERSONAL_NUMBER": "numero personale, non cellulare",
+    "PAGER": "cercapersone, non cellulare",
+    "UAN": "numero aziendale unico, non cellulare",
+    "VOICEMAIL": "segreteria, non cellulare",
+}
+
+
+class PhoneError(ValueError):
+    """A number an SMS cannot be sent to; the message says why (Italian)."""
+
 
 @dataclass(frozen=True, slots=True)
 class PhoneCheck:
@@ -39,6 +59,8 @@ class PhoneCheck:
     raw: str
     status: str
     e164: str | None = None
+    #: phonenumbers' type name of a valid number (``MOBILE``, ``FIXED_LINE``, ...)
+    kind: str | None = None
 
     @property
     def sendable(self) -> bool:
@@ -48,7 +70,14 @@ class PhoneCheck:
     @property
     def reason(self) -> str | None:
         """Why an SMS cannot be sent (Italian), or None when it can."""
+        if self.status == LANDLINE and self.kind in KIND_REASONS:
+            return KIND_REASONS[self.kind]
         return REASONS.get(self.status)
+
+    @property
+    def display(self) -> str:
+        """The number as staff read it (``349 999 9999``), or as typed when invalid."""
+        return display_number(self.stored)
 
     @property
     def stored(self) -> str:
@@ -78,13 +107,40 @@ def check_mobile(raw: str | None, region: str = DEFAULT_REGION) -> PhoneCheck:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return PhoneCheck(text, INVALID)
-    if not phonenumbers.is_valid_number(number):
+    if not phonenumbers.is_valid_number(number) or number.extension:
         return PhoneCheck(text, INVALID)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     kind = phonenumbers.number_type(number)
+    kind_name = _type_name(kind)
     if kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        return PhoneCheck(text, OK, e164)
-    return PhoneCheck(text, LANDLINE, e164)
+        return PhoneCheck(text, OK, e164, kind_name)
+    return PhoneCheck(text, LANDLINE, e164, kind_name)
+
+
+@lru_cache(maxsize=None)
+def _type_name(kind: int) -> str:
+    """phonenumbers' name of a number type (``MOBILE``, ``TOLL_FREE``, ...)."""
+    from phonenumbers import PhoneNumberType
+
+    for name in dir(PhoneNumberType):
+        if name.isupper() and getattr(PhoneNumberType, name) == kind:
+            return name
+    return "UNKNOWN"
+
+
+def parse_mobile(raw: str | None, region: str = DEFAULT_REGION) -> str:
+    """The E.164 form of a mobile typed by the user; PhoneError with the reason otherwise.
+
+    For the fields where one number is typed (the single SMS, ``send single --to``):
+    ``parse_mobile("349/9999999") == "+393499999999"``; a landline is refused with
+    "numero fisso, non cellulare".
+    """
+    check = check_mobile(raw, region)
+    if check.sendable:
+        assert check.e164 is not None
+        return check.e164
+    shown = check.raw.strip()
+    raise PhoneError(f"{shown}: {check.reason}" if shown else str(check.reason))
 
 
 def display_number(stored: str | None) -> str:
