@@ -251,9 +251,18 @@ def _write_xlsx(path: Path, columns: Sequence[ExportColumnLike], rows: Iterable[
         return text
 
     written = 0
-    for row in rows:
-        sheet.append([cell_of(column.export_value(row)) for column in columns])
-        written += 1
+    try:
+        for row in rows:
+            sheet.append([cell_of(column.export_value(row)) for column in columns])
+            written += 1
+    except BaseException:
+        # finish openpyxl's streaming writer, or it complains when collected; the part file
+        # it writes to is removed by the caller
+        try:
+            sheet.close()
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            pass
+        raise
     if columns:
         sheet.auto_filter.ref = f"A1:{_column_letter(len(columns))}{written + 1}"
     workbook.save(path)

@@ -32,14 +32,18 @@ class TaxIdCheck:
     error: str | None = None
 
 
-def _reason(exc: Exception, what: str) -> str:
-    if isinstance(exc, stdnum_errors.InvalidLength):
-        return f"{what}: lunghezza errata"
+def _reason(exc: Exception, what: str, shape: str) -> str:
     if isinstance(exc, stdnum_errors.InvalidChecksum):
         return f"{what}: carattere di controllo errato"
     if isinstance(exc, stdnum_errors.InvalidComponent):
-        return f"{what}: data o comune non validi"
-    return f"{what}: formato non valido"
+        return f"{what}: data di nascita o comune non validi"
+    if isinstance(exc, stdnum_errors.InvalidLength):
+        return f"{what}: lunghezza errata ({shape})"
+    return f"{what}: formato non valido ({shape})"
+
+
+_FISCAL_SHAPE = "16 caratteri, o 11 cifre per un'azienda"
+_VAT_SHAPE = "11 cifre"
 
 
 def check_fiscal_code(
@@ -61,7 +65,7 @@ def check_fiscal_code(
     try:
         compact = codicefiscale.validate(text)
     except stdnum_errors.ValidationError as exc:
-        return TaxIdCheck(text, _reason(exc, "codice fiscale"))
+        return TaxIdCheck(text, _reason(exc, "codice fiscale", _FISCAL_SHAPE))
     if birth_date is not None and len(compact) == 16:
         encoded = codicefiscale.get_birth_date(compact)
         if (encoded.day, encoded.month, encoded.year % 100) != (
@@ -88,4 +92,4 @@ def check_vat_number(value: str | None, *, country: str | None = None) -> TaxIdC
     try:
         return TaxIdCheck(iva.validate(text))
     except stdnum_errors.ValidationError as exc:
-        return TaxIdCheck(text, _reason(exc, "partita IVA"))
+        return TaxIdCheck(text, _reason(exc, "partita IVA", _VAT_SHAPE))

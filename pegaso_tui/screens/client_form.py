@@ -52,7 +52,7 @@ from pegaso_tui.db.preferences import all_preferences, save_preference
 from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number
 from pegaso_tui.screens.record_form import RecordFormScreen
-from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile, display_number
+from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, display_number
 from pegaso_tui.widgets.client_picker import CLIENT_COLUMNS, ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
@@ -87,12 +87,11 @@ _TEXTS = {
 }
 
 
-def mobile_warning(status: str) -> str | None:
-    """What the field says about a mobile that cannot receive an SMS."""
-    if status == LANDLINE:
-        return "numero fisso, non cellulare: il cliente non riceverà SMS"
-    if status == INVALID:
-        return "cellulare non valido: il cliente non riceverà SMS"
+def mobile_warning(check: PhoneCheck, who: str = "il cliente") -> str | None:
+    """What the field says about a mobile that cannot receive an SMS (a landline, a toll-free
+    number, an impossible number); nothing for an empty field or a good mobile."""
+    if check.status in (LANDLINE, INVALID):
+        return f"{check.reason}: {who} non riceverà SMS"
     return None
 
 
@@ -282,11 +281,11 @@ class ClientFormScreen(RecordFormScreen):
         check = check_mobile(field.value)
         if check.e164:
             field.value = display_number(check.e164)
-        self.set_field_error("mobile", mobile_warning(check.status))
+        self.set_field_error("mobile", mobile_warning(check))
 
     def _flag_mobile(self) -> None:
         check = check_mobile(self.query_one("#mobile", Input).value)
-        self.set_field_error("mobile", mobile_warning(check.status))
+        self.set_field_error("mobile", mobile_warning(check))
 
     def _birth_date(self):
         try:

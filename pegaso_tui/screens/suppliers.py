@@ -121,9 +121,8 @@ class SupplierFormScreen(RecordFormScreen):
     def _flag_mobile(self) -> None:
         from pegaso_tui.screens.client_form import mobile_warning
 
-        status = check_mobile(self.query_one("#mobile", Input).value).status
-        warning = mobile_warning(status)
-        self.set_field_error("mobile", warning.replace("il cliente", "il fornitore") if warning else None)
+        check = check_mobile(self.query_one("#mobile", Input).value)
+        self.set_field_error("mobile", mobile_warning(check, "il fornitore"))
 
     def gather(self) -> SupplierData:
         return SupplierData(**{name: self.query_one(f"#{name}", Input).value for name, _, _ in _FIELDS})

@@ -49,6 +49,11 @@ def default_export_path(app, name: str, fmt: str = "xlsx") -> Path:
     return folder / f"{name}-{date.today():%Y%m%d}.{fmt}"
 
 
+def _is_pager(source: Any) -> bool:
+    # a KeysetPager, or a ListPager over rows in memory: both page the same way
+    return all(hasattr(source, name) for name in ("first", "after", "key_of", "count"))
+
+
 class ExportDialog(DialogScreen[Any]):
     """File name, format, F10 to export; a progress bar while it runs."""
 
@@ -191,7 +196,7 @@ class ExportDialog(DialogScreen[Any]):
             return self._cancel
 
         def work():
-            if isinstance(source, KeysetPager):
+            if _is_pager(source):
                 return export_pager(source, columns, path, progress=progress, cancelled=cancelled)
             return export_rows(list(source), columns, path, total=len(source), progress=progress, cancelled=cancelled)
 
