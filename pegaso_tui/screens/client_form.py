@@ -126,6 +126,7 @@ class ClientFormScreen(RecordFormScreen):
         self.MASK_TITLE = "Clienti / Varia" if client_id else "Clienti / Nuovo"
         self.version = ""
         self.extra_mobiles: list[str] = []
+        self.add_class("-person")  # a new client is a person until told otherwise
 
     # -- composing ------------------------------------------------------------------------------
 
@@ -259,8 +260,10 @@ class ClientFormScreen(RecordFormScreen):
 
     def _apply_kind(self, kind: str) -> None:
         company = kind == COMPANY
-        self.set_class(company, "-company")
-        self.set_class(not company, "-person")
+        if self.has_class("-company") != company or self.has_class("-person") == company:
+            # one restyle of the whole form, not two
+            self.remove_class("-company", "-person", update=False)
+            self.add_class("-company" if company else "-person")
         tabs = self.query_one(TabbedContent)
         if company:
             tabs.show_tab("tab-company")

@@ -27,16 +27,16 @@ def _decimal(value) -> Decimal:
 
 
 PRACTICE_LIST_COLUMNS: list[Column[Practice]] = [
-    Column("Numero", lambda p: p.number, width=10),
-    Column("Data Pratica", lambda p: format_date(p.practice_date), width=12, value=lambda p: p.practice_date),
-    Column("Cliente", lambda p: p.client.code, width=8),
-    Column("Ragione Sociale", lambda p: p.client.name, width=20),
+    Column("Numero", lambda p: p.number, width=9),
+    Column("Data Prat.", lambda p: format_date(p.practice_date), width=10, value=lambda p: p.practice_date),
+    Column("Cliente", lambda p: p.client.code, width=7),
+    Column("Ragione Sociale", lambda p: p.client.name, width=16),
     Column("Partenza", lambda p: format_date(p.departure_date), width=10, value=lambda p: p.departure_date),
-    Column("Destinazione", lambda p: p.destination, width=14),
-    Column("Importo", lambda p: money(p.amount), width=10, value=lambda p: _decimal(p.amount)),
-    Column("Aw.Saldo", lambda p: flag(p.notified_balance), width=8, value=lambda p: p.notified_balance),
+    Column("Destinazione", lambda p: p.destination, width=12),
+    Column("Importo", lambda p: f"{money(p.amount):>9}", width=9, value=lambda p: _decimal(p.amount)),
+    Column("Aw.Sal", lambda p: flag(p.notified_balance), width=6, value=lambda p: p.notified_balance),
     Column("Aw.Doc", lambda p: flag(p.notified_documents), width=6, value=lambda p: p.notified_documents),
-    Column("Saldata", lambda p: flag(p.paid), width=7, value=lambda p: p.paid),
+    Column("Sald.", lambda p: flag(p.paid), width=5, value=lambda p: p.paid),
     Column("Cons.Doc", lambda p: flag(p.documents_delivered), width=8, value=lambda p: p.documents_delivered),
 ]
 

@@ -107,8 +107,8 @@ class ExportDialog(DialogScreen[Any]):
         self.source = source
         self.columns = list(columns)
         self.export_name = name
-        self._running = False
-        self._cancel = False
+        self._exporting = False
+        self._stop_requested = False
 
     def compose(self) -> ComposeResult:
         path = default_export_path(self.app, self.export_name)
@@ -158,7 +158,7 @@ class ExportDialog(DialogScreen[Any]):
         status.set_class(error, "-error")
 
     def action_confirm(self) -> None:
-        if self._running:
+        if self._exporting:
             return
         from pegaso_tui.exporting import ExportError, export_format
 
@@ -182,8 +182,8 @@ class ExportDialog(DialogScreen[Any]):
     def _start(self, path: Path) -> None:
         from pegaso_tui.exporting import export_pager, export_rows
 
-        self._running = True
-        self._cancel = False
+        self._exporting = True
+        self._stop_requested = False
         self.add_class("-running")
         self._status("esportazione in corso… (Esc per interrompere)")
         source, columns = self.source, self.columns
@@ -193,7 +193,7 @@ class ExportDialog(DialogScreen[Any]):
             app.call_from_thread(self._progress, done, total)
 
         def cancelled() -> bool:
-            return self._cancel
+            return self._stop_requested
 
         def work():
             if _is_pager(source):
@@ -209,7 +209,7 @@ class ExportDialog(DialogScreen[Any]):
         self._status(f"{done:,}".replace(",", ".") + f"{total_text} righe… (Esc per interrompere)")
 
     def _done(self, result) -> None:
-        self._running = False
+        self._exporting = False
         self.app.services.extras["export_dir"] = str(result.path.parent)
         rows = f"{result.rows:,}".replace(",", ".")
         self.app.notify(f"Esportate {rows} righe in {result.path}", title="Esportazione")
@@ -218,7 +218,7 @@ class ExportDialog(DialogScreen[Any]):
     def _failed(self, exc: BaseException) -> None:
         from pegaso_tui.exporting import ExportCancelled
 
-        self._running = False
+        self._exporting = False
         self.remove_class("-running")
         if isinstance(exc, ExportCancelled):
             self.app.notify("Esportazione interrotta: nessun file scritto", severity="warning")
@@ -227,8 +227,8 @@ class ExportDialog(DialogScreen[Any]):
         self._status(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, error=True)
 
     def action_cancel(self) -> None:
-        if self._running:
-            self._cancel = True  # the worker stops at its next rows and removes the file
+        if self._exporting:
+            self._stop_requested = True  # the worker stops at its next rows and removes the file
             self._status("interruzione…")
             return
         self.dismiss(None)
