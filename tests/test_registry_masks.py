@@ -13,6 +13,7 @@ from pegaso_tui.db.selections import PracticeFilters, PracticeStatus, PromoFilte
 from pegaso_tui.screens.client_form import ClientFormScreen
 from pegaso_tui.screens.clients import ClientsScreen
 from pegaso_tui.screens.practice_form import PracticeFormScreen
+from pegaso_tui.screens.registry_list import COUNT_PAUSE_S
 from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.paged_table import PagedTable
 from tests.apputil import make_app, wait_for_workers
@@ -399,6 +400,7 @@ def _snapshot_app(tmp_path):
 def _open(number: str):
     async def run_before(pilot) -> None:
         await pilot.press(number)
+        await pilot.pause(COUNT_PAUSE_S + 0.05)  # the count comes once the typing pauses
         await settle(pilot)
         pilot.app.screen.query_one("#search").cursor_blink = False
 

@@ -42,6 +42,9 @@ EDIT_KEYS = "f4,ctrl+o"
 DELETE_KEYS = "f8,ctrl+r"
 IMPORT_KEYS = "f6,ctrl+f"
 
+#: How long the typing must pause before the matches are counted.
+COUNT_PAUSE_S = 0.25
+
 
 class RegistryListScreen(MaskScreen, Generic[T]):
     """A searchable list with Nuovo / Varia / Elimina / Esporta / Importa."""
@@ -110,8 +113,9 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         return self.table.current_row
 
     def refresh_list(self) -> None:
-        """Search again with the text typed (first page, and the count behind it)."""
-        self.table.show(self.make_pager(self.search_field.value))
+        """Search again with the text typed: the first page at once, the count of all the
+        matches once the typing pauses (it reads every match: not at every keystroke)."""
+        self.table.show(self.make_pager(self.search_field.value), count_after=COUNT_PAUSE_S)
 
     def reload(self, _result: Any = None) -> None:
         """Re-read the rows on screen, keeping the cursor (after a save or a delete)."""
