@@ -20,6 +20,7 @@ Esc           ctrl+g          leaves the mask
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -44,6 +45,16 @@ IMPORT_KEYS = "f6,ctrl+f"
 
 #: How long the typing must pause before the matches are counted.
 COUNT_PAUSE_S = 0.25
+
+
+@cache
+def import_available() -> bool:
+    """Whether the CSV importer (``pegaso_tui.db.importer``) and its screen are installed."""
+    from importlib.util import find_spec
+
+    return find_spec("pegaso_tui.db.importer") is not None and find_spec(
+        "pegaso_tui.screens.import_screen"
+    ) is not None
 
 
 class RegistryListScreen(MaskScreen, Generic[T]):
@@ -175,10 +186,18 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         table = self.table
         open_export(self, table.pager, table.columns, self.EXPORT_NAME)
 
-    def action_import(self) -> None:
-        from pegaso_tui.screens.import_screen import open_import
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "import":
+            return import_available()  # hidden from the footer until the importer exists
+        return True
 
-        open_import(self, self.IMPORT_KIND, on_done=lambda _r: self.refresh_list())
+    def action_import(self) -> None:
+        if not import_available():
+            self.app.bell()
+            return
+        from pegaso_tui.screens.import_screen import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.IMPORT_KIND), lambda _result: self.refresh_list())
 
     def ask(self, question: str, then, *, title: str = "Conferma") -> None:
         """Ask ``question`` (F10 yes, Esc no) and call ``then()`` on yes."""
