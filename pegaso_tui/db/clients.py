@@ -299,9 +299,12 @@ def _replace_preferences(client: Client, preference_ids: list[int]) -> None:
         ClientPreference.delete().where(
             (ClientPreference.client == client) & ClientPreference.preference.in_(existing - wanted)
         ).execute()
+    added = wanted - existing
+    if not added:
+        return
     # a preference deleted meanwhile by another operator is skipped, not an error
-    valid = {pid for (pid,) in Preference.select(Preference.id).where(Preference.id.in_(wanted - existing)).tuples()} if wanted - existing else set()
-    for pid in sorted(valid):
+    still_there = Preference.select(Preference.id).where(Preference.id.in_(added)).tuples()
+    for pid in sorted(pid for (pid,) in still_there):
         ClientPreference.create(client=client, preference=pid)
 
 

@@ -343,7 +343,8 @@ class ClientFormScreen(RecordFormScreen):
             self.set_field_error("new_mobile", check.reason)
             return
         shown = display_number(check.e164)
-        if shown in self.extra_mobiles or shown == display_number(check_mobile(self.query_one("#mobile", Input).value).e164 or ""):
+        main_mobile = check_mobile(self.query_one("#mobile", Input).value).e164
+        if shown in self.extra_mobiles or check.e164 == main_mobile:
             self.set_field_error("new_mobile", "numero già presente")
             return
         self.set_field_error("new_mobile", None)

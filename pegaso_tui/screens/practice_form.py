@@ -121,10 +121,17 @@ class PracticeFormScreen(RecordFormScreen):
                 Text(DOT, style="green") if notice.sent else Text("·", style="dim"),
                 when(notice.created_at),
                 when(notice.sent_at),
-                status_label(notice.status) if notice.status else ("" if notice.sent is False else "registrato"),
+                self._notice_status(notice),
                 notice.operator,
                 key=notice.kind,
             )
+
+    @staticmethod
+    def _notice_status(notice) -> str:
+        if notice.status:
+            return status_label(notice.status)
+        # a notice without its message: recorded by hand or by an older program
+        return "registrato" if notice.sent else ""
 
     def after_load(self) -> None:
         target = "#destination" if self.record_id else "#number"

@@ -11,7 +11,7 @@ F3            ctrl+n          Nuovo
 F4 / Invio    ctrl+o          Varia (opens the highlighted row)
 F8            ctrl+r          Elimina (always asks first)
 F9            ctrl+t          Esporta (the whole list, CSV or XLSX)
-F6            ctrl+f          Importa (a CSV file)
+F6            ctrl+f          Importa (a CSV file; shown once the importer is installed)
 Esc           ctrl+g          leaves the mask
 ============  ==============  =================================================
 
