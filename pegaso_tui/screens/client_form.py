@@ -189,11 +189,11 @@ class ClientFormScreen(RecordFormScreen):
                     with Vertical(id="new-preference"):
                         yield Static("Crea nuova preferenza", classes="section-title")
                         yield FormField(
-                            "Codice", Input(id="new-pref-code", max_length=20, classes="no-snapshot"),
+                            "Codice", Input(id="new-pref-code", max_length=20, placeholder="es. CROC", classes="no-snapshot"),
                             id="f-new_pref_code", label_width=12,
                         )
                         yield FormField(
-                            "Preferenza", Input(id="new-pref-description", max_length=120, classes="no-snapshot"),
+                            "Preferenza", Input(id="new-pref-description", max_length=120, placeholder="es. Crociere", classes="no-snapshot"),
                             id="f-new_pref_description", label_width=12,
                         )
                         yield Button("Crea (Invio)", id="create-preference")
