@@ -11,7 +11,7 @@ F3            ctrl+n          Nuovo
 F4 / Invio    ctrl+o          Varia (opens the highlighted row)
 F8            ctrl+r          Elimina (always asks first)
 F9            ctrl+t          Esporta (the whole list, CSV or XLSX)
-F6            ctrl+f          Importa (a CSV file; shown once the importer is installed)
+F6            ctrl+f          Importa (a CSV file)
 Esc           ctrl+g          leaves the mask
 ============  ==============  =================================================
 
@@ -186,14 +186,10 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         table = self.table
         open_export(self, table.pager, table.columns, self.EXPORT_NAME)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "import":
-            return import_available()  # hidden from the footer until the importer exists
-        return True
-
     def action_import(self) -> None:
         if not import_available():
-            self.app.bell()
+            self.notify("Importazione non disponibile in questa versione (manca l'importatore CSV)",
+                        severity="warning")
             return
         from pegaso_tui.screens.import_screen import ImportScreen
 
