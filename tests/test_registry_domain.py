@@ -269,3 +269,12 @@ def test_deleting_a_preference_removes_it_from_its_clients_who_stay(any_db):
     assert (row.code, row.clients) == ("CROC", 3)
     assert delete_preference(preference.id) == 3
     assert ClientPreference.select().count() == 0 and Client.select().count() == 3
+
+
+def test_postgres_finds_words_through_a_trigram_index(pg_url):
+    from pegaso_tui.db.connection import open_database
+
+    db = open_database(pg_url)
+    assert "client_search_trgm" in [index.name for index in db.get_indexes("client")]
+    make_client("0000280", name="ROSSO STEFANO", mobile="347 123 4567")
+    assert [c.code for c in clients_pager("1234").first(5).rows] == ["0000280"]

@@ -8,7 +8,8 @@ opens on the most recent message::
     messages = MessageList(id="client-sms")
     messages.show(messages_pager(client=client_id))
 
-The control panel (issue 5) reuses it with ``messages_pager(dates=...)``.
+The control panel (issue 5) reuses it with ``messages_pager(dates=...)``; its "Esporta" is
+``open_export(screen, messages.pager, messages.columns, "sms-inviati")`` (widgets.export_dialog).
 """
 
 from __future__ import annotations
