@@ -271,6 +271,10 @@ def test_deleting_a_preference_removes_it_from_its_clients_who_stay(any_db):
     assert ClientPreference.select().count() == 0 and Client.select().count() == 3
 
 
+def test_sqlite_searches_through_an_index_of_code_and_search_text(db):
+    assert "client_code_search" in [index.name for index in db.get_indexes("client")]
+
+
 def test_postgres_finds_words_through_a_trigram_index(pg_url):
     from pegaso_tui.db.connection import open_database
 

@@ -34,17 +34,23 @@ def contains_all(field: Field, text: str | None):
 
 
 def ensure_search_indexes(db) -> None:
-    """On PostgreSQL, a trigram index that answers find-as-you-type without reading the table.
+    """The indexes that keep find-as-you-type on 100,000 clients within a keystroke.
 
-    ``LIKE '%word%'`` cannot seek in an ordinary index; ``pg_trgm``'s GIN index answers it for
-    words of three letters or more (a rare word — a mobile fragment, a name typed in full —
-    in a few milliseconds instead of a scan of every client). The extension is created if the
-    user may create it (it is trusted since PostgreSQL 13); if not, the search still works, by
-    reading the table. SQLite reads ``search_text`` fast enough without one (``make bench``).
+    ``LIKE '%word%'`` cannot seek in an ordinary index, so each backend gets what helps it:
+
+    - SQLite: an index on ``(code, search_text)``. The list's first page walks it in code
+      order and tests each word on the index entry alone, reading a client's row only when it
+      matches; the count scans it instead of the table. A word that matches nobody costs a
+      third of a table scan (``make bench``).
+    - PostgreSQL: a trigram GIN index (``pg_trgm``), which answers ``LIKE '%word%'`` for words
+      of three letters or more without reading the table. The extension is created if the
+      user may create it (it is trusted since PostgreSQL 13); if not, the search still works,
+      by reading the table.
     """
     from peewee import PostgresqlDatabase
 
     if not isinstance(db, PostgresqlDatabase):
+        db.execute_sql("CREATE INDEX IF NOT EXISTS client_code_search ON client (code, search_text)")
         return
     try:
         with db.atomic():  # a savepoint: a refused extension must not abort the caller
