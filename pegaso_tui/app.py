@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 
 from pegaso_tui.masks import BY_NUMBER, MASKS, Mask
 from pegaso_tui.services import AppServices
@@ -42,6 +43,25 @@ class MasksProvider(Provider):
                 )
 
 
+class OutboxUpdated(Message):
+    """Messages changed status (already committed): ``updates`` are ``MessageUpdate``s.
+
+    The app forwards it to the screen on top, so a control panel can move its dots live.
+    """
+
+    def __init__(self, updates: tuple) -> None:
+        super().__init__()
+        self.updates = updates
+
+
+class OutboxProblem(Message):
+    """The sender cannot send (``problem``), or can again (None)."""
+
+    def __init__(self, problem) -> None:
+        super().__init__()
+        self.problem = problem
+
+
 class PegasoApp(App[None]):
     """Pegaso SMS & CRM."""
 
@@ -52,6 +72,7 @@ class PegasoApp(App[None]):
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
+        self._stop_listening = None
 
     def get_default_screen(self):
         from pegaso_tui.screens.home import HomeScreen
@@ -65,6 +86,50 @@ class PegasoApp(App[None]):
         )
         if self.services.settings.keys:
             self.set_keymap(self.services.settings.keys)
+        if self.services.outbox is not None:
+            self._start_outbox()
+
+    # --- the outbox sender ------------------------------------------------------------------
+
+    def _start_outbox(self) -> None:
+        """Run the sender as a thread worker while the app is open."""
+        from pegaso_tui.sms.outbox import MessagesChanged, ProblemChanged
+
+        def relay(event) -> None:
+            # called in the sender's thread: post_message is thread-safe and never blocks
+            if isinstance(event, MessagesChanged):
+                self.post_message(OutboxUpdated(event.updates))
+            elif isinstance(event, ProblemChanged):
+                self.post_message(OutboxProblem(event.problem))
+
+        outbox = self.services.outbox
+        self._stop_listening = outbox.hub.subscribe(relay)
+        self.run_worker(outbox.run, thread=True, group="outbox", name="outbox",
+                        exit_on_error=False, description="invio SMS")
+
+    def on_unmount(self) -> None:
+        # The sender's thread must end before the app's event loop can close: it finishes the
+        # requests on the wire (bounded by the gateway timeout) and records them.
+        if self._stop_listening is not None:
+            self._stop_listening()
+        if self.services.outbox is not None:
+            self.services.outbox.stop(wait_s=self.services.settings.gateway.timeout_s + 5)
+
+    def on_outbox_problem(self, message: OutboxProblem) -> None:
+        """One notification per problem (not one per message), and one when it is over."""
+        if message.problem is None:
+            self.notify("Invio SMS ripreso.", title="Invio SMS", timeout=5)
+        else:
+            self.notify(f"{message.problem.text}. I messaggi restano in coda.",
+                        title="Invio SMS sospeso", severity="error", timeout=15)
+
+    def on_outbox_updated(self, message: OutboxUpdated) -> None:
+        """Hand the committed changes to the screen on top (a control panel listens)."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet, or any more
+            return
+        screen.post_message(OutboxUpdated(message.updates))
 
     def open_mask(self, number: int | Mask) -> None:
         """Open a mask by its number (or Mask) on top of the current screen."""

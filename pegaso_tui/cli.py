@@ -26,6 +26,11 @@ COMMAND_MODULES = (
     "import_cmd",
     "select",
     "sms_info",
+    "send",
+    "messages",
+    "credit",
+    "worker",
+    "sandbox",
 )
 
 PROG = "pegaso-tui"

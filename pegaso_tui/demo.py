@@ -11,18 +11,38 @@ from typing import Iterator
 from pegaso_tui.services import AppServices
 
 
+def start_demo_sandbox():
+    """The sandbox gateway in-process on a free loopback port, and the settings that reach it.
+
+    SMS are delivered after three seconds; numbers ending in 13 are never delivered (to show
+    what a failure looks like); the account has 5,000 SMS.
+    """
+    from pegaso_tui.sms.sandbox import SandboxConfig, SandboxServer
+
+    server = SandboxServer(
+        SandboxConfig(deliver_after_ms=3000, undeliverable_suffix="13", credits=5000)
+    ).start()
+    return server, server.gateway_settings()
+
+
 @contextmanager
 def demo_environment(ctx) -> Iterator[AppServices]:
-    """Prepare the demo: database in a temporary folder; yield the App's services."""
+    """Prepare the demo: database in a temporary folder, the sandbox gateway; yield the services."""
     with tempfile.TemporaryDirectory(prefix="pegaso-demo-") as folder:
         url = str(Path(folder) / "demo.db")
-        ctx.settings = replace(ctx.settings, database=url)
-        ctx.open_db()
-        operator = ctx.operator()
-        yield AppServices(
-            settings=ctx.settings,
-            database_url=url,
-            operator_username=operator.username,
-            demo=True,
-        )
-        ctx.close()
+        sandbox, gateway = start_demo_sandbox()
+        ctx.settings = replace(ctx.settings, database=url, gateway=gateway,
+                               sender=ctx.settings.sender or "PEGASO")
+        try:
+            ctx.open_db()
+            operator = ctx.operator()
+            yield AppServices(
+                settings=ctx.settings,
+                database_url=url,
+                operator_username=operator.username,
+                demo=True,
+                extras={"sandbox_url": sandbox.url},
+            )
+            ctx.close()
+        finally:
+            sandbox.stop()

@@ -26,7 +26,14 @@ def run_app(ctx, demo: bool = False) -> int:
 
 def _run(services: AppServices) -> int:
     from pegaso_tui.app import PegasoApp
+    from pegaso_tui.sms.outbox import OutboxService
 
+    if services.outbox is None:
+        services.outbox = OutboxService(services.settings)
     app = PegasoApp(services)
-    app.run()
+    try:
+        app.run()
+    finally:
+        # requests on the wire are finished and recorded before the process ends
+        services.outbox.stop(wait_s=services.settings.gateway.timeout_s + 5)
     return app.return_code or 0

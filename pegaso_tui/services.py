@@ -8,9 +8,12 @@ Harlequin); screens reach it as ``self.app.services`` and ask the domain functio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from pegaso_tui.config import Settings
+
+if TYPE_CHECKING:
+    from pegaso_tui.sms.outbox import OutboxService
 
 T = TypeVar("T")
 
@@ -25,6 +28,9 @@ class AppServices:
     demo: bool = False
     #: Free-form facts about the session (e.g. the demo sandbox's address), for the screens.
     extras: dict[str, Any] = field(default_factory=dict)
+    #: The outbox sender the app runs while it is open (None: this app does not send).
+    #: Screens follow it through ``outbox.hub`` or the app's OutboxUpdated messages.
+    outbox: "OutboxService | None" = None
 
     @property
     def database_label(self) -> str:

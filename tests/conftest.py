@@ -118,3 +118,23 @@ def any_db(any_url):
     yield database
     close_database()
     database_proxy.initialize(None)
+
+
+@pytest.fixture
+def sandbox():
+    """Start sandbox gateways on free loopback ports: ``sandbox(deliver_after_ms=50, ...)``.
+
+    Takes the fields of ``SandboxConfig``; every server is stopped after the test.
+    """
+    from pegaso_tui.sms.sandbox import SandboxConfig, SandboxServer
+
+    servers = []
+
+    def start(**config):
+        server = SandboxServer(SandboxConfig(**config)).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

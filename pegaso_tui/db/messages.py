@@ -1,13 +1,16 @@
-"""The SMS history: the messages sent to a client, for a practice, or in a period.
+"""The SMS that were queued and what became of them (``pegaso-tui messages``, the client card).
 
-One pager serves the client card ("Sms Inviati a Cliente"), "Dettaglio Stato Pratica > SMS"
-and the control panel's "Verifica": messages in the order they were queued (as the original
-lists them), by ``(queued_at, id)``, which an index covers.
+One indexed query, streamed: a history of a million messages is printed without holding it.
+``messages_pager`` pages the same history for the lists on screen: the client card ("Sms
+Inviati a Cliente"), "Dettaglio Stato Pratica > SMS" and the control panel's "Verifica", in
+the order the messages were queued (as the original lists them), by ``(queued_at, id)``,
+which an index covers.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any, Iterator
 
 from pegaso_tui.dates import DateRange
 from pegaso_tui.db.models import (
@@ -19,22 +22,72 @@ from pegaso_tui.db.models import (
     SENT,
     UNDELIVERED,
     Message,
+    normalize_code,
 )
 from pegaso_tui.db.paging import KeysetPager
 
-#: Each status as the masks name it.
+#: How each status reads on screen.
 STATUS_LABELS = {
     QUEUED: "in coda",
     SENDING: "in invio",
     SENT: "inviato",
     DELIVERED: "consegnato",
     UNDELIVERED: "non consegnato",
-    FAILED: "non inviato",
+    FAILED: "fallito",
     CANCELLED: "annullato",
 }
 
 #: Statuses in which the gateway has accepted the message ("Inviato").
 ACCEPTED = (SENT, DELIVERED, UNDELIVERED)
+
+_COLUMNS = (
+    Message.id, Message.client_code, Message.recipient_name, Message.phone, Message.text,
+    Message.status, Message.queued_at, Message.sent_at, Message.delivered_at, Message.last_error,
+)
+
+
+def message_history(
+    date_from: date | None = None, date_to: date | None = None, client_code: str | None = None
+):
+    """The messages queued in the date range (inclusive), of one client if given, oldest first."""
+    conditions = []
+    if date_from is not None:
+        conditions.append(Message.queued_at >= datetime.combine(date_from, time.min))
+    if date_to is not None:
+        conditions.append(Message.queued_at < datetime.combine(date_to + timedelta(days=1), time.min))
+    if client_code:
+        conditions.append(Message.client_code == normalize_code(client_code))
+    query = Message.select(*_COLUMNS).order_by(Message.queued_at, Message.id)
+    if conditions:
+        query = query.where(*conditions)
+    return query
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value).replace(" ", "T")
+
+
+def history_rows(query) -> Iterator[dict[str, Any]]:
+    """The rows of ``message_history`` as CLI.md's ``messages --json`` shows them, streamed."""
+    for (message_id, client, name, phone, text, status, queued, sent, delivered,
+         error) in query.tuples().iterator():
+        yield {
+            "id": message_id,
+            "client": client or None,
+            "name": name,
+            "mobile": phone,
+            "text": text,
+            "status": status,
+            "queued_at": _iso(queued),
+            "sent_at": _iso(sent),
+            "delivered_at": _iso(delivered),
+            # the reason of a failure, or why a queued message waits; none once it went out
+            "error": None if status in (SENT, DELIVERED) else error,
+        }
 
 
 def messages_pager(

@@ -1,0 +1,225 @@
+"""The outbox sender: 10,000 messages through the sandbox gateway on loopback.
+
+- throughput of the sender (claim, submit with a transaction id, record, commit) as a ratio to a
+  plain httpx loop posting the same requests to the same sandbox in the same run (target: at
+  least 0.8). The sandbox runs in a process of its own, as a real gateway would, so the two
+  share only the loopback. The baseline is measured before and after the sender and averaged.
+- the sender's memory (RSS) after 1,000, 5,000 and 10,000 messages: it must stay flat.
+- selecting, previewing and queuing 100,000 practice SMS (the selection query, rendering,
+  text analysis, bulk insert of messages and practice notices in one transaction), against a
+  bare ``executemany`` of the same message rows into a table with only the unique index.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+N_MESSAGES = 10_000
+N_QUEUE = 100_000
+TEXT = "Gentile cliente, la sua pratica è pronta: passi in agenzia per i documenti."
+
+
+def rss_mb() -> float:
+    """This process's resident memory in MB (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class SandboxProcess:
+    """``pegaso-tui sandbox`` in a child process."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pegaso_tui", "sandbox", "--deliver-after-ms", "1000"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        self.url = self.process.stdout.readline().split()[-1]
+        for _ in range(5):  # the settings lines
+            self.process.stdout.readline()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def forms(count: int, prefix: str) -> list[dict[str, str]]:
+    return [
+        {"to": f"39340{i:07d}", "text": TEXT, "transactionId": f"{prefix}-{i}", "encoding": "7BIT", "from": "AGENZIA"}
+        for i in range(count)
+    ]
+
+
+def plain_loop(url: str, count: int, prefix: str) -> float:
+    """Requests per second of a bare httpx loop: one client, keep-alive, one request at a time."""
+    import httpx
+
+    payloads = forms(count, prefix)
+    with httpx.Client(auth=("sandbox", "sandbox"), timeout=15) as client:
+        client.get(url + "/user")
+        started = time.perf_counter()
+        for form in payloads:
+            answer = client.post(url + "/sms/send", data=form)
+            answer.raise_for_status()
+        elapsed = time.perf_counter() - started
+    return count / elapsed
+
+
+def queue_messages(count: int, text: str = TEXT):
+    from pegaso_tui.db.campaigns import CampaignPlan, PlannedMessage, queue_campaign
+    from pegaso_tui.sms.text import analyze
+
+    info = analyze(text)
+    messages = [PlannedMessage(phone=f"+39340{i:07d}", text=text, encoding=info.encoding,
+                               segments=info.segments) for i in range(count)]
+    return queue_campaign(CampaignPlan("single", "service", text, messages), sender="AGENZIA")
+
+
+def run_sender(url: str, folder: Path, bench) -> tuple[float, dict[int, tuple[float, int]]]:
+    """Messages per second from the first claim to the last 'sent' committed, and memory marks:
+    (RSS in MB, Python's allocated blocks) after 1,000, 5,000 and 10,000 messages."""
+    from pegaso_tui.config import GatewaySettings
+    from pegaso_tui.db.connection import close_database, open_database
+    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.sms.outbox import MessagesChanged, OutboxHub, Sender, SenderConfig
+
+    open_database(str(folder / "sender.db"))
+    queue_messages(N_MESSAGES)
+    settings = GatewaySettings(url=url, key="sandbox", secret="sandbox", timeout_s=15)
+    config = SenderConfig()  # the defaults the app and the worker use
+    hub = OutboxHub()
+    sent = [0]
+    marks: dict[int, float] = {}
+    done = threading.Event()
+
+    def count(event) -> None:
+        if isinstance(event, MessagesChanged):
+            sent[0] += sum(1 for u in event.updates if u.status == "sent")
+            for mark in (1_000, 5_000, 10_000):
+                if sent[0] >= mark and mark not in marks:
+                    marks[mark] = (rss_mb(), sys.getallocatedblocks())
+            if sent[0] >= N_MESSAGES:
+                done.set()
+
+    hub.subscribe(count)
+    sender = Sender(lambda: make_gateway(settings, max_connections=1), config, hub)
+    stop = threading.Event()
+    thread = threading.Thread(target=sender.run, args=(stop,))
+    started = time.perf_counter()
+    thread.start()
+    done.wait(600)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    thread.join()
+    close_database()
+    return N_MESSAGES / elapsed, marks
+
+
+def _agency(count: int) -> None:
+    """``count`` clients who agreed to practice SMS, each with one practice to notify."""
+    from pegaso_tui.db.campaigns import bulk_insert
+    from pegaso_tui.db.models import Client, Practice, database_proxy
+
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    given = {"code", "name", "first_name", "last_name", "mobile", "mobile_status", "sms_practices",
+             "created_at", "updated_at"}
+    others = [f for f in Client._meta.sorted_fields if f.name != "id" and f.name not in given]
+    fields = (Client.code, Client.name, Client.first_name, Client.last_name, Client.mobile,
+              Client.mobile_status, Client.sms_practices, Client.created_at, Client.updated_at, *others)
+    defaults = tuple(f.default() if callable(f.default) else f.default for f in others)
+    practice_fields = (Practice.number, Practice.client, Practice.practice_date, Practice.departure_date,
+                       Practice.destination, Practice.amount, Practice.balance, Practice.notified_balance,
+                       Practice.notified_documents, Practice.paid, Practice.documents_delivered,
+                       Practice.created_at)
+    with database_proxy.atomic():
+        bulk_insert(Client, fields, [
+            (f"{i:07d}", "ROSSI MARIO", "Mario", "Rossi", f"+39340{i:07d}", "ok", True, stamp, stamp, *defaults)
+            for i in range(count)
+        ])
+        bulk_insert(Practice, practice_fields, [
+            (f"2026/{i:06d}", i + 1, "2026-03-01", "2026-07-01", "Sharm", 1500, 500, False, False, False,
+             False, stamp)
+            for i in range(count)
+        ])
+
+
+def queue_speed(folder: Path, bench) -> None:
+    """Select, preview and queue 100,000 practice SMS, vs a bare executemany of the same rows."""
+    from pegaso_tui.db import selections as sel
+    from pegaso_tui.db.campaigns import plan_selection, queue_campaign
+    from pegaso_tui.db.connection import close_database, open_database
+    from pegaso_tui.db.models import Message
+
+    count = 10_000 if bench.quick else N_QUEUE
+    open_database(str(folder / "queue.db"))
+    _agency(count)
+    started = time.perf_counter()
+    selection = sel.practices_to_notify(sel.PracticeFilters(status=sel.PracticeStatus.BALANCE_NOT_NOTIFIED))
+    plan = plan_selection(selection, "Gentile {nome}, per la pratica {pratica} del {partenza} resta "
+                                     "un saldo di {saldo} euro.")
+    queue_campaign(plan, sender="AGENZIA")
+    ours = time.perf_counter() - started
+    assert plan.count == count
+    columns = [f.column_name for f in Message._meta.sorted_fields if f.name != "id"]
+    close_database()
+
+    raw = sqlite3.connect(folder / "raw.db")
+    raw.execute("PRAGMA journal_mode=wal")
+    raw.execute("PRAGMA synchronous=full")
+    raw.execute(f"CREATE TABLE m (id INTEGER PRIMARY KEY, {', '.join(columns)})")
+    raw.execute("CREATE UNIQUE INDEX m_tid ON m (transaction_id)")
+    row_template = {c: None for c in columns}
+    rows = []
+    for i in range(count):
+        row = dict(row_template, phone=f"+39340{i:07d}", text=TEXT, status="queued",
+                   transaction_id=os.urandom(16).hex(), segments=1, encoding="GSM-7", campaign_id=1)
+        rows.append(tuple(row[c] for c in columns))
+    started = time.perf_counter()
+    with raw:
+        raw.executemany(f"INSERT INTO m ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+    bare = time.perf_counter() - started
+    raw.close()
+    bench.report(f"select + preview + queue {count:,} practice SMS", ours, "s",
+                 target=5.0 if count == N_QUEUE else None)
+    bench.report("  ... vs a bare executemany of the rows", ours / bare, "x", baseline_s=round(bare, 3))
+
+
+def run(bench) -> None:
+    global N_MESSAGES
+    if bench.quick:
+        N_MESSAGES = 2_000
+    with tempfile.TemporaryDirectory(prefix="pegaso-bench-") as tmp:
+        folder = Path(tmp)
+        sandbox = SandboxProcess()
+        try:
+            plain_before = plain_loop(sandbox.url, N_MESSAGES, "plain-a")
+            rate, marks = run_sender(sandbox.url, folder, bench)
+            plain_after = plain_loop(sandbox.url, N_MESSAGES, "plain-b")
+        finally:
+            sandbox.stop()
+        plain = (plain_before + plain_after) / 2
+        bench.report(f"plain httpx loop, {N_MESSAGES:,} sends", plain, "msg/s",
+                     before=round(plain_before), after=round(plain_after))
+        bench.report(f"sender, {N_MESSAGES:,} messages", rate, "msg/s")
+        bench.report("sender / plain httpx loop", rate / plain, "x", target=0.8, lower_is_better=False)
+        for mark in sorted(marks):
+            bench.report(f"sender RSS after {mark:,} sent", marks[mark][0], "MB",
+                         python_blocks=marks[mark][1])
+        if len(marks) >= 2:
+            first, last = min(marks), max(marks)
+            # RSS includes SQLite's page cache, which fills up to its 32 MB as the file grows;
+            # the Python heap is what would show a leak
+            bench.report(f"RSS growth {first:,} -> {last:,}", marks[last][0] - marks[first][0], "MB",
+                         target=32.0)
+            growth = (marks[last][1] - marks[first][1]) / marks[first][1] * 100
+            bench.report(f"Python heap growth {first:,} -> {last:,}", growth, "%", target=5.0)
+        queue_speed(folder, bench)

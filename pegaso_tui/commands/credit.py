@@ -1,0 +1,43 @@
+"""``pegaso-tui credit``: the SMS credit left on the gateway account."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "credit",
+        parents=[common],
+        help="show the SMS credit left on the gateway account",
+        description="Ask the gateway how many SMS (and how much money) are left on the account.",
+    )
+    parser.add_argument("--json", action="store_true", help='print {"sms_left", "amount", "currency"}')
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx) -> int:
+    from pegaso_tui.cli import CliError
+    from pegaso_tui.sms.gateway import GatewayError, make_gateway
+
+    try:
+        with make_gateway(ctx.settings.gateway) as gateway:
+            credit = gateway.credit()
+    except GatewayError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        ctx.print_json(credit.to_json())
+    else:
+        line = f"Credito residuo: {_thousands(credit.sms_left)} SMS"
+        if credit.amount is not None:
+            line += f" ({_money(credit.amount)} {credit.currency})"
+        print(line)
+    return 0
+
+
+def _thousands(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")

@@ -1,0 +1,121 @@
+"""``pegaso-tui worker``: the outbox sender without the application (cron, a server, tests).
+
+It runs the same code as the app; several workers and app instances may run at once on one
+database. SIGINT and SIGTERM stop it cleanly: requests on the wire are finished and recorded,
+claimed messages not yet sent go back to the queue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "worker",
+        parents=[common],
+        help="send the queued SMS and follow their delivery, without the application",
+        description="Send the queued SMS and poll their delivery status until stopped "
+        "(Ctrl+C or SIGTERM), or with --until-idle until nothing is left to send or to wait for.",
+    )
+    parser.add_argument(
+        "--until-idle",
+        action="store_true",
+        help="return when no message is queued, sending or awaiting a delivery report",
+    )
+    parser.add_argument("--window", type=_positive_int, default=8, metavar="N",
+                        help="requests in flight at once (default 8)")
+    parser.add_argument("--poll-interval", type=_positive_float, default=5.0, metavar="S",
+                        help="seconds before a sent SMS is first asked for its delivery (default 5)")
+    parser.set_defaults(handler=run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("deve essere almeno 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("deve essere maggiore di 0")
+    return value
+
+
+class _Progress:
+    """One line on stderr for each problem, and the counts at most every few seconds."""
+
+    def __init__(self, every_s: float = 2.0) -> None:
+        self.every_s = every_s
+        self.counts: dict[str, int] = {}
+        self.last = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self, event) -> None:
+        from pegaso_tui.sms.outbox import MessagesChanged, ProblemChanged
+
+        if isinstance(event, ProblemChanged):
+            if event.problem is None:
+                _say("invio ripreso")
+            else:
+                _say(f"{event.problem.text} (i messaggi restano in coda)")
+            return
+        if isinstance(event, MessagesChanged):
+            with self.lock:
+                for update in event.updates:
+                    self.counts[update.status] = self.counts.get(update.status, 0) + 1
+                if time.monotonic() - self.last >= self.every_s:
+                    self.last = time.monotonic()
+                    _say(self.line())
+
+    def line(self) -> str:
+        from pegaso_tui.db.messages import STATUS_LABELS
+
+        parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(self.counts.items())]
+        return ", ".join(parts) or "nessun messaggio"
+
+
+def _say(text: str) -> None:
+    print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace, ctx) -> int:
+    from pegaso_tui.cli import CliError
+    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.sms.outbox import OutboxHub, Sender, config_for
+
+    ctx.open_db()
+    settings = ctx.settings
+    config = config_for(settings, window=args.window, poll_interval_s=args.poll_interval)
+    hub = OutboxHub()
+    progress = _Progress()
+    hub.subscribe(progress)
+    stop = threading.Event()
+    received: list[int] = []
+
+    def on_signal(signum, _frame) -> None:
+        received.append(signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
+        report = sender.run(stop, until_idle=args.until_idle)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    _say(
+        f"inviati {report.sent}, consegnati {report.delivered}, non consegnati {report.undelivered}, "
+        f"falliti {report.failed}"
+    )
+    if report.ended == "problem" and report.problem is not None:
+        raise CliError(f"{report.problem.text}: i messaggi restano in coda")
+    if signal.SIGINT in received:
+        return 130
+    return 0

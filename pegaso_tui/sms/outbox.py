@@ -1,0 +1,1061 @@
+"""The outbox sender: every queued SMS is submitted exactly once and ends in a final state.
+
+The same code runs inside the app (a thread worker) and headless (``pegaso-tui worker``);
+any number of them cooperate on one database, SQLite or PostgreSQL.
+
+How a message travels (``queued`` -> ``sending`` -> ``sent`` -> ``delivered``/``undelivered``,
+or ``failed``):
+
+1. **Claim.** One short write transaction moves a batch of due ``queued`` messages to
+   ``sending`` with this sender's lease (owner and expiry) and commits: SQLite serialises it
+   with ``BEGIN IMMEDIATE``, PostgreSQL with ``FOR UPDATE SKIP LOCKED``. Nobody else touches a
+   message while the lease holds. A message is submitted only while its lease has time left
+   for the whole request (the HTTP timeout plus a margin).
+2. **Submit** with the message's own transaction id, a few requests in flight.
+3. **Record** the outcome, many messages per transaction (one commit, one fsync), and only
+   then announce the changes (``OutboxHub``): what the UI shows is already on disk.
+   - accepted: ``sent`` with the provider's id; the practice notice gets its ``sent_at``;
+   - refused for good (bad number, blacklist, ...): ``failed`` with the reason in Italian;
+     the practice notice is released so the practice can be selected again;
+   - refused for now (429, connection refused): back to ``queued`` with exponential backoff
+     and jitter, honouring ``Retry-After``; after ``max_attempts`` it fails;
+   - **uncertain** (timeout, dropped connection, 5xx): it stays ``sending`` and is
+     reconciled, never resubmitted blindly;
+   - the account is wrong (bad credentials, no credit, alias refused) or the gateway cannot be
+     reached: back to ``queued`` untouched, sending pauses, and the problem is announced once.
+4. **Reconcile.** A ``sending`` message whose lease expired (its sender crashed, or its outcome
+   was uncertain) is taken over and the gateway is asked for its transaction id: found, it
+   takes the gateway's status; not found, it goes back to ``queued``. A lease of a process on
+   this machine that no longer exists is taken over without waiting for it to expire, after
+   the same grace a timeout gets (so a request that process left on the wire has landed).
+5. **Poll** delivery status in batches (up to 1000 ids a request) for ``sent`` messages, often
+   while young, rarely when old, for ``delivery_horizon_s``. A multi-part SMS is delivered
+   only when every part is (``gateway.combine_parts``). A failed or undelivered message
+   releases its practice notice.
+
+``run(stop)`` returns when ``stop`` is set (SIGINT/SIGTERM in the worker; closing the app):
+requests in flight are finished and recorded, claimed messages not yet submitted go back to
+``queued``. With ``until_idle`` it returns when nothing is queued, sending or awaiting a
+delivery report, or when a problem (wrong settings, no credit, no gateway) stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import random
+import secrets
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from peewee import SqliteDatabase
+
+from pegaso_tui.db.connection import session
+from pegaso_tui.db.models import (
+    CANCELLED,
+    DELIVERED,
+    FAILED,
+    SENT,
+    UNDELIVERED,
+    Message,
+    PracticeNotice,
+)
+from pegaso_tui.sms.gateway import (
+    AccountGatewayError,
+    Gateway,
+    GatewayError,
+    MessageStatus,
+    PermanentGatewayError,
+    Submission,
+    TemporaryGatewayError,
+    UncertainSubmitError,
+    UnreachableGatewayError,
+)
+
+#: Final statuses that release a practice notice.
+RELEASING = (FAILED, UNDELIVERED, CANCELLED)
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    """How the sender paces itself. The defaults suit a real gateway; tests shorten them."""
+
+    #: requests in flight at once
+    window: int = 8
+    #: messages claimed per transaction
+    claim_batch: int = 200
+    #: how long a claim holds a message
+    lease_s: float = 300.0
+    #: the gateway's HTTP timeout (from the settings): a claim must outlive a request
+    gateway_timeout_s: float = 15.0
+    #: after an unanswered request, how long before its transaction id is searched
+    #: (None: twice the timeout plus a second)
+    grace_s: float | None = None
+    #: first delivery poll after sending, and the shortest interval between polls
+    poll_interval_s: float = 5.0
+    max_poll_interval_s: float = 600.0
+    poll_batch: int = 1000
+    #: how long a sent message waits for its delivery report before we stop asking
+    delivery_horizon_s: float = 72 * 3600.0
+    max_attempts: int = 10
+    backoff_base_s: float = 2.0
+    backoff_max_s: float = 600.0
+    #: pause after the account refused a message (credentials, credit, alias)
+    account_pause_s: float = 60.0
+    #: pause after the gateway could not be reached (doubles up to this)
+    unreachable_pause_max_s: float = 60.0
+    #: with until_idle, give up after this many connection failures in a row
+    unreachable_limit: int = 3
+    #: outcomes are committed together at most this often (each commit is an fsync)
+    apply_every_s: float = 0.1
+    reconcile_every_s: float = 1.0
+    idle_wait_s: float = 0.5
+
+    @property
+    def grace(self) -> float:
+        return self.grace_s if self.grace_s is not None else 2 * self.gateway_timeout_s + 1.0
+
+
+def config_for(settings, **changes) -> SenderConfig:
+    """The SenderConfig for the app's Settings (the gateway timeout decides the margins)."""
+    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s), **changes)
+
+
+# --- What the sender announces ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MessageUpdate:
+    """A message changed status (already committed)."""
+
+    message_id: int
+    campaign_id: int
+    status: str
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SenderProblem:
+    """Why the sender cannot send now (Italian), with the provider's code."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesChanged:
+    """Messages changed status (one commit's worth)."""
+
+    updates: tuple[MessageUpdate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemChanged:
+    """A problem started (``problem``) or ended (None)."""
+
+    problem: SenderProblem | None
+
+
+class OutboxHub:
+    """Where the sender announces what it committed; the UI subscribes here.
+
+    Subscribers are called from the sender's thread: a Textual app hands the event over to its
+    own thread (``call_from_thread``). ``problem`` is the current problem, for a screen that
+    opens after it was announced.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: list[Callable[[Any], None]] = []
+        self.problem: SenderProblem | None = None
+
+    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+        """Call ``callback(event)`` for every event; returns the function that unsubscribes."""
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def publish(self, event: Any) -> None:
+        """Hand ``event`` to every subscriber (a failing subscriber does not stop the others)."""
+        if isinstance(event, ProblemChanged):
+            self.problem = event.problem
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(event)
+            except Exception:  # a broken screen must not stop the sending
+                pass
+
+
+@dataclass
+class SenderReport:
+    """What one ``run`` did, and why it returned."""
+
+    sent: int = 0
+    delivered: int = 0
+    undelivered: int = 0
+    failed: int = 0
+    retried: int = 0
+    reconciled: int = 0
+    #: "idle", "stopped" or "problem"
+    ended: str = "stopped"
+    problem: SenderProblem | None = None
+
+    def count(self, status: str) -> None:
+        if status == SENT:
+            self.sent += 1
+        elif status == DELIVERED:
+            self.delivered += 1
+        elif status == UNDELIVERED:
+            self.undelivered += 1
+        elif status in (FAILED, CANCELLED):
+            self.failed += 1
+
+
+# --- Leases ----------------------------------------------------------------------------------
+
+
+def new_owner() -> str:
+    """A lease owner: this machine, this process, and a token for this sender."""
+    return f"{socket.gethostname()}/{os.getpid()}/{secrets.token_hex(4)}"
+
+
+def owner_is_dead(owner: str | None) -> bool:
+    """True when ``owner`` was a process on this machine that no longer runs.
+
+    Only a certainty counts: another machine, or a process we cannot see, is alive.
+    """
+    if not owner:
+        return False
+    try:
+        host, pid_text, _ = owner.split("/", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname() or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a killed child not yet reaped is a zombie: dead all the same
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _now() -> datetime:
+    return datetime.now()
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """A timestamp from a raw row: SQLite gives text, PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+# --- Jobs (run in the lanes, against the gateway; no database there) --------------------------
+
+
+@dataclass
+class Claimed:
+    """A message this sender holds a lease on."""
+
+    id: int
+    campaign_id: int
+    transaction_id: str
+    phone: str
+    text: str
+    sender: str
+    encoding: str
+    practice_id: int | None
+    attempts: int
+    lease_until: datetime
+    #: not to be submitted again before this (a Retry-After kept while reconciling)
+    not_before: datetime | None = None
+    #: the code of the failure that made it uncertain
+    last_code: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What a job found out; applied to the database by the sender's thread."""
+
+    kind: str  # accepted, rejected, temporary, uncertain, account, unreachable, unsent,
+    #           found, absent, reconcile_error, polled, poll_error
+    message: Claimed | None = None
+    provider_id: str | None = None
+    error: GatewayError | None = None
+    status: MessageStatus | None = None
+    duplicates: int = 0
+    statuses: list[MessageStatus] = field(default_factory=list)
+    polled: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
+
+
+def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
+    """Submit one message with its transaction id; what came of it."""
+    if (message.lease_until - _now()).total_seconds() < margin_s:
+        # not enough lease left for a whole request: hand it back unsent
+        return Outcome("unsent", message)
+    submission = Submission(message.transaction_id, message.phone, message.text,
+                            message.sender, message.encoding)
+    try:
+        result = gateway.send(submission)
+    except UncertainSubmitError as exc:
+        return Outcome("uncertain", message, error=exc)
+    except UnreachableGatewayError as exc:
+        return Outcome("unreachable", message, error=exc)
+    except TemporaryGatewayError as exc:
+        return Outcome("temporary", message, error=exc)
+    except AccountGatewayError as exc:
+        return Outcome("account", message, error=exc)
+    except PermanentGatewayError as exc:
+        return Outcome("rejected", message, error=exc)
+    except Exception as exc:  # an adapter bug: we cannot know what happened
+        return Outcome("uncertain", message, error=UncertainSubmitError(
+            f"errore imprevisto: {exc}", "UNEXPECTED", settled=True))
+    if result.accepted:
+        return Outcome("accepted", message, provider_id=result.provider_id)
+    return Outcome("rejected", message, error=result.error or PermanentGatewayError("SMS rifiutato dal gateway"))
+
+
+def _reconcile(gateway: Gateway, message: Claimed) -> Outcome:
+    """Ask the gateway whether it holds this message's transaction id."""
+    try:
+        found = gateway.find_transaction(message.transaction_id)
+    except GatewayError as exc:
+        return Outcome("reconcile_error", message, error=exc)
+    except Exception as exc:  # keep it and try later
+        return Outcome("reconcile_error", message, error=TemporaryGatewayError(str(exc), "UNEXPECTED"))
+    if not found:
+        return Outcome("absent", message)
+    found.sort(key=lambda s: (int(s.provider_id) if s.provider_id.isdigit() else 0, s.provider_id))
+    return Outcome("found", message, status=found[0], provider_id=found[0].provider_id,
+                   duplicates=len(found) - 1)
+
+
+def _poll(gateway: Gateway, polled: dict[str, tuple[int, int, int | None]]) -> Outcome:
+    """The delivery status of a batch of sent messages (provider id -> our ids)."""
+    try:
+        statuses = gateway.statuses(list(polled))
+    except GatewayError as exc:
+        return Outcome("poll_error", error=exc, polled=polled)
+    except Exception as exc:
+        return Outcome("poll_error", error=TemporaryGatewayError(str(exc), "UNEXPECTED"), polled=polled)
+    return Outcome("polled", statuses=statuses, polled=polled)
+
+
+# --- SQL -------------------------------------------------------------------------------------
+
+
+class _Sql:
+    """The few statements the hot path needs, written once for SQLite and PostgreSQL.
+
+    The sender runs them with ``executemany`` inside one transaction per batch: building each
+    UPDATE through the ORM would cost more than the HTTP request it records.
+    """
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self.pg = not isinstance(db, SqliteDatabase)
+        p = db.param
+        m = Message._meta.table_name
+        n = PracticeNotice._meta.table_name
+        skip = " FOR UPDATE SKIP LOCKED" if self.pg else ""
+        self.claim = (
+            f"UPDATE {m} SET status = 'sending', lease_owner = {p}, lease_expires_at = {p}, "
+            f"attempts = attempts + 1, updated_at = {p} WHERE id IN ("
+            f"SELECT id FROM {m} WHERE status = 'queued' AND "
+            f"(next_attempt_at IS NULL OR next_attempt_at <= {p}) "
+            f"ORDER BY next_attempt_at, id LIMIT {p}{skip}) "
+            "RETURNING id, campaign_id, transaction_id, phone, text, sender, encoding, "
+            "practice_id, attempts"
+        )
+        self.sent = (
+            f"UPDATE {m} SET status = 'sent', provider_id = {p}, sent_at = {p}, "
+            f"next_attempt_at = {p}, lease_owner = NULL, lease_expires_at = NULL, "
+            f"last_error = {p}, error_code = NULL, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
+        )
+        self.final_from_sending = (
+            f"UPDATE {m} SET status = {p}, provider_id = COALESCE({p}, provider_id), "
+            f"sent_at = COALESCE(sent_at, {p}), delivered_at = {p}, next_attempt_at = NULL, "
+            f"lease_owner = NULL, lease_expires_at = NULL, last_error = {p}, error_code = {p}, "
+            f"updated_at = {p} WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
+        )
+        self.requeue = (
+            f"UPDATE {m} SET status = 'queued', next_attempt_at = {p}, lease_owner = NULL, "
+            f"lease_expires_at = NULL, attempts = attempts + {p}, last_error = {p}, "
+            f"error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
+        )
+        self.hold = (
+            f"UPDATE {m} SET lease_expires_at = {p}, next_attempt_at = {p}, last_error = {p}, "
+            f"error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
+        )
+        self.sending = (
+            f"SELECT id, lease_owner, lease_expires_at, updated_at FROM {m} "
+            f"WHERE status = 'sending' ORDER BY id LIMIT 1000"
+        )
+        self.take_over = (
+            f"UPDATE {m} SET lease_owner = {p}, lease_expires_at = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND "
+            f"(lease_owner = {p} OR lease_owner IS NULL) AND "
+            f"(lease_expires_at IS NULL OR lease_expires_at = {p})"
+        )
+        self.taken = (
+            f"SELECT id, campaign_id, transaction_id, phone, text, sender, encoding, "
+            f"practice_id, attempts, next_attempt_at, last_error, error_code FROM {m} WHERE status = 'sending' AND lease_owner = {p} "
+            f"AND lease_expires_at = {p}"
+        )
+        self.due_polls = (
+            f"SELECT id, provider_id, sent_at, campaign_id, practice_id FROM {m} "
+            f"WHERE status = 'sent' AND next_attempt_at <= {p} AND sent_at >= {p} "
+            f"AND provider_id IS NOT NULL ORDER BY next_attempt_at LIMIT {p}{skip}"
+        )
+        self.next_poll = f"UPDATE {m} SET next_attempt_at = {p} WHERE id = {p} AND status = 'sent'"
+        self.final_from_sent = (
+            f"UPDATE {m} SET status = {p}, delivered_at = {p}, next_attempt_at = NULL, "
+            f"last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sent'"
+        )
+        self.notice_sent = (
+            f"UPDATE {n} SET sent_at = {p} WHERE message_id = {p} AND sent_at IS NULL"
+        )
+        self.notice_release = f"DELETE FROM {n} WHERE message_id = {p}"
+        self.busy = (
+            f"SELECT 1 FROM {m} WHERE status IN ('queued', 'sending') "
+            f"OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
+        )
+
+    def many(self, sql: str, rows: list[tuple]) -> int:
+        """Run ``sql`` for every row; the number of rows changed."""
+        if not rows:
+            return 0
+        cursor = self.db.cursor()
+        if self.pg:
+            from psycopg2.extras import execute_batch
+
+            execute_batch(cursor, sql, rows, page_size=250)
+        else:
+            cursor.executemany(sql, rows)
+        return cursor.rowcount
+
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return list(self.db.execute_sql(sql, params).fetchall())
+
+
+# --- The sender ------------------------------------------------------------------------------
+
+
+class Sender:
+    """Sends the outbox. ``run()`` in a thread of its own (it opens its own connection)."""
+
+    def __init__(
+        self,
+        gateway_factory: Callable[[], Gateway],
+        config: SenderConfig | None = None,
+        hub: OutboxHub | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self.gateway_factory = gateway_factory
+        self.config = config or SenderConfig()
+        self.hub = hub or OutboxHub()
+        self.owner = owner or new_owner()
+        self.report = SenderReport()
+        self._ready: deque[Claimed] = deque()
+        self._inflight = 0  # jobs handed to the lanes and not yet back
+        self._finished: list[Outcome] = []
+        self._last_apply = 0.0
+        self._last_reconcile = 0.0
+        self._next_poll_check = 0.0
+        self._next_claim = 0.0
+        self._next_idle_check = 0.0
+        self._paused_until = 0.0
+        self._probe = False
+        self._problem: SenderProblem | None = None
+        self._unreachable_in_a_row = 0
+        self._polling = False
+        self._random = random.Random()
+
+    # --- the loop -----------------------------------------------------------------------
+
+    def run(self, stop: threading.Event | None = None, *, until_idle: bool = False) -> SenderReport:
+        """Send until ``stop`` is set (or, with ``until_idle``, until there is nothing to do)."""
+        stop = stop or threading.Event()
+        self.report = SenderReport()
+        with session() as db:
+            self.sql = _Sql(db)
+            self.db = db
+            margin = self.config.gateway_timeout_s + self.config.grace
+            self.lanes = _Lanes(self.config.window, self.gateway_factory, margin)
+            try:
+                while True:
+                    self._apply(force=False)
+                    if stop.is_set():
+                        self.report.ended = "stopped"
+                        break
+                    if until_idle and self._problem is not None and self._gives_up():
+                        self.report.ended = "problem"
+                        self.report.problem = self._problem
+                        break
+                    if until_idle and self._idle():
+                        self.report.ended = "idle"
+                        break
+                    self._reconcile_tick()
+                    self._poll_tick()
+                    self._fill()
+                    self._wait(stop)
+            finally:
+                try:
+                    self._shutdown()
+                finally:
+                    self.lanes.close()
+        return self.report
+
+    def _gives_up(self) -> bool:
+        """With until_idle: stop at a problem only the user can fix (or a gateway long gone)."""
+        if self._problem is None:
+            return False
+        if self._problem.code == "CONNECTION":
+            return self._unreachable_in_a_row >= self.config.unreachable_limit
+        return True
+
+    def _hand(self, kind: str, payload: Any) -> None:
+        self.lanes.jobs.put((kind, payload))
+        self._inflight += 1
+
+    def _wait(self, stop: threading.Event) -> None:
+        """Wait for the next outcome, or a short while when nothing is on the wire."""
+        if self._finished:
+            timeout = max(0.0, self.config.apply_every_s - (time.monotonic() - self._last_apply))
+        else:
+            timeout = min(self.config.idle_wait_s, 0.2)
+        if self._inflight > self.config.window:
+            # the lanes have work queued: let outcomes pile up and take them together, rather
+            # than wake up (and take the GIL) for each one
+            stop.wait(max(0.005, self.config.apply_every_s - (time.monotonic() - self._last_apply)))
+            self._collect()
+        elif self._inflight:
+            try:
+                outcome = self.lanes.outcomes.get(timeout=timeout)
+            except queue.Empty:
+                return
+            self._inflight -= 1
+            self._finished.append(outcome)
+            self._collect()
+        else:
+            if self._ready and not self._paused():
+                return
+            stop.wait(timeout)
+
+    def _collect(self) -> None:
+        """Take every outcome that is back, without waiting."""
+        while self._inflight:
+            try:
+                outcome = self.lanes.outcomes.get_nowait()
+            except queue.Empty:
+                return
+            self._inflight -= 1
+            self._finished.append(outcome)
+
+    def _paused(self) -> bool:
+        return time.monotonic() < self._paused_until
+
+    # --- claiming and submitting --------------------------------------------------------
+
+    def _fill(self) -> None:
+        # A batch is handed over at once: the lanes keep sending while this thread commits (an
+        # fsync) or claims, and it wakes up once per commit instead of once per message. A lane
+        # checks that the lease is still long enough when it starts a message.
+        depth = 1 if self._probe else max(2 * self.config.window, self.config.claim_batch)
+        free = depth - self._inflight
+        if free <= 0 or self._paused():
+            return
+        if len(self._ready) < free and time.monotonic() >= self._next_claim:
+            batch = 1 if self._probe else max(self.config.claim_batch, free)
+            claimed = self._claim(batch)
+            if len(claimed) < batch:
+                # nothing more is due now: do not ask again at every turn of the loop
+                self._next_claim = time.monotonic() + min(self.config.idle_wait_s, 0.25)
+            self._ready.extend(claimed)
+        while self._ready and self._inflight < depth:
+            self._hand("submit", self._ready.popleft())
+
+    def _claim(self, limit: int) -> list[Claimed]:
+        stamp = _now()
+        until = stamp + timedelta(seconds=self.config.lease_s)
+        with self.db.atomic():
+            rows = self.sql.rows(self.sql.claim, (self.owner, until, stamp, stamp, limit))
+        rows.sort(key=lambda r: r[0])
+        return [
+            Claimed(id=r[0], campaign_id=r[1], transaction_id=r[2], phone=r[3], text=r[4],
+                    sender=r[5] or "", encoding=r[6] or "GSM-7", practice_id=r[7], attempts=r[8],
+                    lease_until=until)
+            for r in rows
+        ]
+
+    # --- recording outcomes -------------------------------------------------------------
+
+    def _apply(self, force: bool) -> None:
+        """Commit every finished outcome in one transaction, then announce what changed."""
+        self._collect()
+        if not self._finished:
+            return
+        due = time.monotonic() - self._last_apply >= self.config.apply_every_s
+        if not (force or due or len(self._finished) >= 200 or not self._inflight):
+            return
+        outcomes, self._finished = self._finished, []
+        problem: SenderProblem | None | bool = False  # False: no news
+        batch = _Batch()
+        for outcome in outcomes:
+            news = self._plan(outcome, batch)
+            if news is not False:
+                problem = news
+        with self.db.atomic():
+            updates = batch.execute(self.sql)
+        # committed: now it may be told
+        self._last_apply = time.monotonic()
+        for update in updates:
+            self.report.count(update.status)
+        if updates:
+            self.hub.publish(MessagesChanged(tuple(updates)))
+        if problem is not False:
+            self._set_problem(problem)
+
+    def _set_problem(self, problem: SenderProblem | None) -> None:
+        """Announce a problem once (and its end once), not once per message."""
+        if problem is None and self._problem is None:
+            return
+        if problem is not None and self._problem is not None and problem.code == self._problem.code:
+            return
+        self._problem = problem
+        self.hub.publish(ProblemChanged(problem))
+
+    def _plan(self, outcome: Outcome, batch: "_Batch"):
+        """Add the statements of one outcome to ``batch``; returns problem news (False: none)."""
+        stamp = _now()
+        kind = outcome.kind
+        m = outcome.message
+        err = outcome.error
+        news: SenderProblem | None | bool = False
+        if kind == "accepted":
+            self._mark_sent(batch, m, outcome.provider_id, stamp, stamp)
+            self._unreachable_in_a_row = 0
+            self._probe = False
+            news = None
+        elif kind == "rejected":
+            self._finish(batch, m, FAILED, None, None, None, err, stamp)
+        elif kind == "temporary":
+            self._retry(batch, m, err, stamp)
+            if self._problem is not None and self._problem.code == "CONNECTION":
+                # the gateway answered: it is reachable again
+                self._unreachable_in_a_row = 0
+                news = None
+        elif kind == "uncertain":
+            assert isinstance(err, UncertainSubmitError)
+            # a settled request can be searched at once; an unanswered one gets the grace
+            hold_until = stamp + timedelta(seconds=0.0 if err.settled else self.config.grace)
+            resend_at = stamp + timedelta(seconds=err.retry_after_s or 0.0)
+            batch.add("hold", (hold_until, resend_at, f"esito incerto, verifica in corso: {err.message}",
+                               err.code, stamp, m.id, self.owner))
+            self.report.retried += 1
+        elif kind in ("account", "unreachable", "unsent"):
+            # not this message's fault: back in the queue as it was, attempt not counted
+            batch.add("requeue", (stamp, -1, err.message if err else None, err.code if err else None,
+                                  stamp, m.id, self.owner))
+            if kind == "account":
+                news = SenderProblem(err.code, err.message)
+                self._pause(self.config.account_pause_s)
+                self._probe = True
+            elif kind == "unreachable":
+                self._unreachable_in_a_row += 1
+                news = SenderProblem("CONNECTION", err.message)
+                self._pause(min(self.config.unreachable_pause_max_s,
+                                2.0 ** min(self._unreachable_in_a_row - 1, 6)))
+                self._probe = True
+        elif kind == "found":
+            self.report.reconciled += 1
+            status = outcome.status
+            note = None
+            if outcome.duplicates:
+                note = f"attenzione: il gateway ha {outcome.duplicates + 1} SMS con questo identificativo"
+            if status.status == SENT:
+                self._mark_sent(batch, m, outcome.provider_id, status.sent_at or stamp, stamp, note)
+            else:
+                error = None
+                if status.status != DELIVERED:
+                    error = PermanentGatewayError(status.detail or "SMS non consegnato", status.status.upper())
+                self._finish(batch, m, status.status, outcome.provider_id, status.sent_at or stamp,
+                             status.delivered_at or (stamp if status.status == DELIVERED else None),
+                             error, stamp)
+        elif kind == "absent":
+            # the gateway never got it: it may be submitted again, after a backoff
+            self.report.reconciled += 1
+            self._retry(batch, m, TemporaryGatewayError(
+                "il gateway non l'aveva ricevuto: sarà inviato di nuovo", m.last_code or "RECONCILED"),
+                stamp, not_before=m.not_before)
+        elif kind == "release":
+            # a reconciliation that never ran: anyone may take it over at once
+            batch.add("hold", (stamp, m.not_before, None, None, stamp, m.id, self.owner))
+        elif kind == "reconcile_error":
+            later = stamp + timedelta(seconds=self._backoff(1, err.retry_after_s))
+            batch.add("hold", (later, later, f"esito incerto, verifica non riuscita: {err.message}",
+                               err.code, stamp, m.id, self.owner))
+            if isinstance(err, AccountGatewayError):
+                news = SenderProblem(err.code, err.message)
+                self._pause(self.config.account_pause_s)
+            elif isinstance(err, UnreachableGatewayError):
+                self._unreachable_in_a_row += 1
+                news = SenderProblem("CONNECTION", err.message)
+        elif kind == "polled":
+            self._polling = False
+            for status in outcome.statuses:
+                known = outcome.polled.get(status.provider_id)
+                if known is None or not status.is_final:
+                    continue
+                message_id, campaign_id, practice_id = known
+                error = status.detail if status.status != DELIVERED else None
+                delivered_at = status.delivered_at or (stamp if status.status == DELIVERED else None)
+                then = [("notice_release", (message_id,))] if status.status in RELEASING and practice_id else []
+                batch.add("final_from_sent",
+                          (status.status, delivered_at, error, status.status.upper() if error else None,
+                           stamp, message_id),
+                          MessageUpdate(message_id, campaign_id, status.status, error), then)
+        elif kind == "poll_error":
+            self._polling = False
+            if isinstance(err, AccountGatewayError):
+                news = SenderProblem(err.code, err.message)
+        return news
+
+    def _mark_sent(self, batch: "_Batch", m: Claimed, provider_id: str | None, sent_at: datetime,
+                   stamp: datetime, note: str | None = None) -> None:
+        then = [("notice_sent", (stamp, m.id))] if m.practice_id else []
+        batch.add("sent", (provider_id, sent_at, self._first_poll(stamp), note, stamp, m.id, self.owner),
+                  MessageUpdate(m.id, m.campaign_id, SENT, note), then)
+
+    def _finish(self, batch: "_Batch", m: Claimed, status: str, provider_id: str | None,
+                sent_at: datetime | None, delivered_at: datetime | None,
+                error: GatewayError | None, stamp: datetime) -> None:
+        """A message straight from ``sending`` to a final status."""
+        text = error.message if error else None
+        code = error.code if error else None
+        then = []
+        if m.practice_id:
+            if status in RELEASING:
+                then.append(("notice_release", (m.id,)))
+            elif status == DELIVERED:
+                then.append(("notice_sent", (stamp, m.id)))
+        batch.add("final_from_sending",
+                  (status, provider_id, sent_at, delivered_at, text, code, stamp, m.id, self.owner),
+                  MessageUpdate(m.id, m.campaign_id, status, text), then)
+
+    def _retry(self, batch: "_Batch", m: Claimed, error: GatewayError, stamp: datetime,
+               not_before: datetime | None = None) -> None:
+        """Back to the queue after a backoff, or failed once the attempts are spent."""
+        if m.attempts >= self.config.max_attempts:
+            failure = PermanentGatewayError(
+                f"non inviato dopo {m.attempts} tentativi: {error.message}", error.code
+            )
+            self._finish(batch, m, FAILED, None, None, None, failure, stamp)
+            return
+        later = stamp + timedelta(seconds=self._backoff(m.attempts, error.retry_after_s))
+        if not_before is not None:
+            later = max(later, not_before)
+        batch.add("requeue", (later, 0, error.message, error.code, stamp, m.id, self.owner))
+        self.report.retried += 1
+
+    def _backoff(self, attempts: int, retry_after: float | None) -> float:
+        """Exponential backoff with full jitter; never sooner than the gateway asked."""
+        ceiling = min(self.config.backoff_max_s, self.config.backoff_base_s * 2 ** max(0, attempts - 1))
+        delay = ceiling * (0.5 + self._random.random() / 2)
+        return max(delay, retry_after or 0.0)
+
+    def _pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    def _first_poll(self, stamp: datetime) -> datetime:
+        return stamp + timedelta(seconds=self.config.poll_interval_s)
+
+    # --- reconciling --------------------------------------------------------------------
+
+    def _reconcile_tick(self) -> None:
+        if time.monotonic() - self._last_reconcile < self.config.reconcile_every_s:
+            return
+        self._last_reconcile = time.monotonic()
+        stamp = _now()
+        grace = timedelta(seconds=self.config.grace)
+        rows = self.sql.rows(self.sql.sending)
+        wanted = []
+        dead: dict[str | None, bool] = {}
+        for message_id, owner, expires, updated in rows:
+            expires = _as_datetime(expires)
+            updated = _as_datetime(updated)
+            if owner == self.owner and expires is not None and expires > stamp:
+                continue  # ours, and still running
+            expired = expires is None or expires <= stamp
+            if owner not in dead:
+                dead[owner] = owner_is_dead(owner)
+            orphan = dead[owner] and updated is not None and updated <= stamp - grace
+            if expired or orphan:
+                wanted.append((message_id, owner, expires))
+        if not wanted:
+            return
+        until = stamp + timedelta(seconds=self.config.lease_s)
+        params = [(self.owner, until, stamp, mid, owner, expires) for mid, owner, expires in wanted]
+        with self.db.atomic():
+            self.sql.many(self.sql.take_over, params)
+            taken = self.sql.rows(self.sql.taken, (self.owner, until))
+        for r in taken:
+            message = Claimed(id=r[0], campaign_id=r[1], transaction_id=r[2], phone=r[3], text=r[4],
+                              sender=r[5] or "", encoding=r[6] or "GSM-7", practice_id=r[7],
+                              attempts=r[8], lease_until=until, not_before=_as_datetime(r[9]),
+                              last_code=r[11])
+            self._hand("reconcile", message)
+
+    # --- polling ------------------------------------------------------------------------
+
+    def _poll_tick(self) -> None:
+        if self._polling or time.monotonic() < self._next_poll_check:
+            return
+        self._next_poll_check = time.monotonic() + min(self.config.poll_interval_s / 2, 1.0)
+        stamp = _now()
+        horizon = stamp - timedelta(seconds=self.config.delivery_horizon_s)
+        with self.db.atomic():
+            rows = self.sql.rows(self.sql.due_polls, (stamp, horizon, self.config.poll_batch))
+            if not rows:
+                return
+            bumps = []
+            polled: dict[str, tuple[int, int, int | None]] = {}
+            for message_id, provider_id, sent_at, campaign_id, practice_id in rows:
+                age = (stamp - (_as_datetime(sent_at) or stamp)).total_seconds()
+                interval = min(self.config.max_poll_interval_s, max(self.config.poll_interval_s, age / 4))
+                bumps.append((stamp + timedelta(seconds=interval), message_id))
+                polled[str(provider_id)] = (message_id, campaign_id, practice_id)
+            self.sql.many(self.sql.next_poll, bumps)
+        self._polling = True
+        self._hand("poll", polled)
+
+    # --- idle and shutdown --------------------------------------------------------------
+
+    def _idle(self) -> bool:
+        if self._inflight or self._ready or self._finished:
+            return False
+        if time.monotonic() < self._next_idle_check:
+            return False
+        self._next_idle_check = time.monotonic() + 0.2
+        horizon = _now() - timedelta(seconds=self.config.delivery_horizon_s)
+        return not self.sql.rows(self.sql.busy, (horizon,))
+
+    def _shutdown(self) -> None:
+        """Finish what is on the wire, hand back what is not, commit it all."""
+        for kind, payload in self.lanes.take_unstarted():
+            self._inflight -= 1  # never ran: its message never left
+            self._finished.append(_not_run(kind, payload))
+        while self._inflight:  # each ends within the gateway timeout
+            self._finished.append(self.lanes.outcomes.get())
+            self._inflight -= 1
+        for message in self._ready:
+            self._finished.append(Outcome("unsent", message))
+        self._ready.clear()
+        try:
+            self._apply(force=True)
+        except Exception:  # the database is gone: leases expire and others reconcile
+            pass
+
+
+class _Lanes:
+    """The requests in flight: a few threads, each with a gateway (a connection) of its own.
+
+    One shared HTTP connection pool serialises its users on a lock and scans its connections
+    for every request; a lane per connection avoids both. Jobs go in through ``jobs`` and
+    outcomes come back through ``outcomes``; the lanes never touch the database.
+    """
+
+    def __init__(self, count: int, factory: Callable[[], Gateway], margin_s: float) -> None:
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
+        self.margin_s = margin_s
+        self.threads = [
+            threading.Thread(target=self._lane, args=(factory,), name=f"pegaso-outbox-{n}", daemon=True)
+            for n in range(count)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _lane(self, factory: Callable[[], Gateway]) -> None:
+        try:
+            gateway: Gateway | None = factory()
+            broken: GatewayError | None = None
+        except Exception as exc:  # the settings name no usable gateway
+            gateway = None
+            broken = exc if isinstance(exc, GatewayError) else AccountGatewayError(
+                f"gateway SMS non utilizzabile: {exc}", "GATEWAY_ERROR")
+        try:
+            while True:
+                job = self.jobs.get()
+                if job is None:
+                    return
+                kind, payload = job
+                if gateway is None:
+                    self.outcomes.put(_broken(kind, payload, broken))
+                elif kind == "submit":
+                    self.outcomes.put(_submit(gateway, payload, self.margin_s))
+                elif kind == "reconcile":
+                    self.outcomes.put(_reconcile(gateway, payload))
+                else:
+                    self.outcomes.put(_poll(gateway, payload))
+        finally:
+            if gateway is not None:
+                gateway.close()
+
+    def take_unstarted(self) -> list[tuple[str, Any]]:
+        """The jobs no lane has taken yet (they are not run any more)."""
+        taken = []
+        while True:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return taken
+            if job is not None:
+                taken.append(job)
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join()
+
+
+def _not_run(kind: str, payload: Any) -> Outcome:
+    """The outcome of a job that never ran: nothing reached the gateway."""
+    if kind == "submit":
+        return Outcome("unsent", payload)
+    if kind == "reconcile":
+        return Outcome("release", payload)
+    return Outcome("poll_error", error=TemporaryGatewayError("interrotto", "STOPPED"), polled=payload)
+
+
+def _broken(kind: str, payload: Any, error: GatewayError) -> Outcome:
+    """The outcome of a job on a lane without a gateway: a settings problem, nothing sent."""
+    if kind == "submit":
+        return Outcome("account", payload, error=error)
+    if kind == "reconcile":
+        return Outcome("reconcile_error", payload, error=error)
+    return Outcome("poll_error", error=error, polled=payload)
+
+
+@dataclass
+class _Batch:
+    """The statements of one commit, in order.
+
+    Each step changes one message, guarded by its status and lease; its follow-ups (the
+    practice notice) run only when the guard let the change through, and only changes that
+    went through are announced.
+    """
+
+    steps: list[tuple[str, tuple, MessageUpdate | None, list[tuple[str, tuple]]]] = field(default_factory=list)
+
+    def add(self, statement: str, params: tuple, update: MessageUpdate | None = None,
+            then: list[tuple[str, tuple]] | None = None) -> None:
+        self.steps.append((statement, params, update, then or []))
+
+    def execute(self, sql: _Sql) -> list[MessageUpdate]:
+        """Run every step; the updates that took effect."""
+        cursor = sql.db.cursor()
+        done: list[MessageUpdate] = []
+        for statement, params, update, then in self.steps:
+            cursor.execute(getattr(sql, statement), params)
+            if cursor.rowcount <= 0:
+                continue  # someone else holds it now: theirs to record
+            if update is not None:
+                done.append(update)
+            for follow, follow_params in then:
+                cursor.execute(getattr(sql, follow), follow_params)
+        return done
+
+
+class OutboxService:
+    """The sender as the application runs it: in a worker thread while the app is open.
+
+    ``run()`` blocks until ``stop()``; an unexpected error (the database went away) is
+    announced as a problem and the sender starts again a few seconds later, so the app never
+    silently stops sending. Subscribe to ``hub`` for the changes it commits.
+    """
+
+    RESTART_AFTER_S = 5.0
+
+    def __init__(self, settings, config: SenderConfig | None = None, hub: OutboxHub | None = None,
+                 gateway_factory: Callable[[], Gateway] | None = None) -> None:
+        from pegaso_tui.sms.gateway import make_gateway
+
+        self.settings = settings
+        self.config = config or config_for(settings)
+        self.hub = hub or OutboxHub()
+        self.gateway_factory = gateway_factory or (
+            lambda: make_gateway(settings.gateway, max_connections=1)
+        )
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+        self._stopped.set()
+
+    @property
+    def running(self) -> bool:
+        return not self._stopped.is_set()
+
+    def run(self) -> None:
+        """Send until ``stop()`` (call it in a thread of its own)."""
+        self._stop.clear()
+        self._stopped.clear()
+        try:
+            while not self._stop.is_set():
+                try:
+                    Sender(self.gateway_factory, self.config, self.hub).run(self._stop)
+                except Exception as exc:  # never die silently: say it (once), and try again
+                    if self.hub.problem is None or self.hub.problem.code != "SENDER_ERROR":
+                        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                        self.hub.publish(ProblemChanged(SenderProblem("SENDER_ERROR", f"invio SMS interrotto: {text}")))
+                    self._stop.wait(self.RESTART_AFTER_S)
+        finally:
+            self._stopped.set()
+
+    def stop(self, wait_s: float | None = 0.0) -> bool:
+        """Ask the sender to stop; with ``wait_s``, wait that long; True once it has stopped."""
+        self._stop.set()
+        if wait_s:
+            self._stopped.wait(wait_s)
+        return self._stopped.is_set()
+
+
+__all__ = [
+    "MessageUpdate",
+    "MessagesChanged",
+    "OutboxHub",
+    "OutboxService",
+    "ProblemChanged",
+    "Sender",
+    "SenderConfig",
+    "SenderProblem",
+    "SenderReport",
+    "config_for",
+]
