@@ -421,3 +421,44 @@ def test_the_supplier_list_looks_right(snap_compare, tmp_path):
 
 def test_the_preference_list_looks_right(snap_compare, tmp_path):
     assert snap_compare(_snapshot_app(tmp_path), terminal_size=(110, 14), run_before=_open("9"))
+
+
+async def test_the_sms_dots_on_the_client_card_move_as_the_sender_reports(db_url, db):
+    from pegaso_tui.app import OutboxUpdated
+
+    client = make_client("0000280", name="ROSSO STEFANO")
+    campaign = Campaign.create(kind="promo", template="t")
+    sms = Message.create(campaign=campaign, client=client, client_code=client.code, recipient_name=client.name,
+                         phone=client.mobile, text="Offerta", transaction_id="t1", status="sent",
+                         queued_at=datetime(2026, 3, 2, 10, 0))
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_mask(pilot, "6")
+        await pilot.press("f4")
+        await settle(pilot)
+        table = app.screen.query_one("#client-sms").table
+        assert table.current_row.status == "sent"
+        Message.update(status="delivered").where(Message.id == sms.id).execute()
+        app.post_message(OutboxUpdated(()))
+        await settle(pilot)
+        assert table.current_row.status == "delivered"
+
+
+async def test_a_status_report_reaches_the_screen_once_and_does_not_come_back(db_url, db, monkeypatch):
+    from pegaso_tui.app import OutboxUpdated, PegasoApp
+    from pegaso_tui.screens.record_form import RecordFormScreen
+
+    relayed, received = [], []
+    relay = PegasoApp.on_outbox_updated
+    monkeypatch.setattr(PegasoApp, "on_outbox_updated", lambda app, m: (relayed.append(m), relay(app, m)))
+    monkeypatch.setattr(RecordFormScreen, "on_outbox_updated", lambda screen, m: received.append(m))
+    make_client("0000280")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_mask(pilot, "6")
+        await pilot.press("f4")
+        await settle(pilot)
+        app.post_message(OutboxUpdated(()))
+        await pilot.pause(0.2)
+    # the app hands it to the screen on top, which does not send it back up to be relayed again
+    assert (len(relayed), len(received)) == (1, 1)

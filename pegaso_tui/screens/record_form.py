@@ -222,6 +222,17 @@ class RecordFormScreen(MaskScreen):
         if tabs is not None:
             tabs.active = pane.id
 
+    # -- live SMS ---------------------------------------------------------------------------
+
+    def on_outbox_updated(self, message) -> None:
+        """The sender changed some messages' status: the SMS lists on the form re-read their
+        rows, so the Inviato / Consegnato dots move while the form is open."""
+        from pegaso_tui.widgets.message_list import MessageList
+
+        for messages in self.query(MessageList):
+            if messages.pager is not None:
+                messages.reload()
+
     # -- tabs ------------------------------------------------------------------------------------
 
     def _visible_panes(self) -> tuple[TabbedContent, list[str]] | None:
