@@ -16,7 +16,7 @@ from pegaso_tui.db.connection import close_database, open_database
 from pegaso_tui.db.models import QUEUED, Campaign, Message
 from tests.factories import make_client, make_practice
 
-TEXT = "Gentile {nome}, il saldo della pratica {pratica} è di {saldo} euro"
+TEXT = "Gentile {nome}, il saldo della pratica {pratica} è di {saldo}"
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_a_credit_shortfall_is_refused(agency, gateway, capsys):
         (["--text", "Ciao {nom}"], "segnaposto sconosciuto: {nom}"),
         (["--sender", ""], "mittente mancante"),
         (["--sender", "AGENZIAVIAGGI"], "al massimo 11 caratteri"),
-        (["--sender", "3491234567"], "formato internazionale"),
+        (["--sender", "3491234567"], "forma internazionale"),
         (["--sender", "12345"], "almeno una lettera"),
     ],
 )
@@ -151,7 +151,7 @@ def test_worker_sends_and_messages_shows_what_became_of_each(agency, gateway, ca
     assert set(anna) == {"id", "client", "name", "mobile", "text", "status", "queued_at", "sent_at",
                          "delivered_at", "error"}
     assert (anna["client"], anna["mobile"], anna["status"], anna["error"]) == ("0000002", "+393491111111", "delivered", None)
-    assert anna["text"] == "Gentile Anna, il saldo della pratica 2026/0001 è di 500,00 euro"
+    assert anna["text"] == "Gentile Anna, il saldo della pratica 2026/0001 è di € 500,00"
     assert anna["delivered_at"] >= anna["sent_at"] >= anna["queued_at"]
     assert (bruno["status"], bruno["error"]) == ("undelivered", "SMS non consegnato al destinatario")
     assert main(["messages", "--db", agency, "--json", "--client", "3"]) == 0

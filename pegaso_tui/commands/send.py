@@ -45,7 +45,6 @@ def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
     from pegaso_tui.db.campaigns import (
         CampaignError,
-        agency_name,
         campaign_summary,
         check_credit,
         committed_segments,
@@ -53,20 +52,23 @@ def run(args: argparse.Namespace, ctx) -> int:
         plan_single,
         queue_campaign,
     )
-    from pegaso_tui.sms.sender_alias import sender_alias_problem
+    from pegaso_tui.sms.sender import SenderError, check_sender
 
     settings = ctx.settings
     alias = (args.sender if args.sender is not None else settings.sender).strip()
-    problem = sender_alias_problem(alias)
-    if problem:
-        raise CliError(problem)
+    if not alias:
+        raise CliError("mittente mancante: indicarlo con --sender o nelle impostazioni (sender)")
+    try:
+        alias = check_sender(alias).value  # a number is sent in E.164
+    except SenderError as exc:
+        raise CliError(str(exc)) from None
     ctx.open_db()
     try:
         if args.selection == "single":
-            plan = plan_single(args.text, number=args.to, max_parts=settings.max_parts, agency=agency_name())
+            plan = plan_single(args.text, number=args.to, max_parts=settings.max_parts, agency=settings.agency)
         else:
             selection = _filters.selection_from_args(args.selection, args)
-            plan = plan_selection(selection, args.text, max_parts=settings.max_parts, agency=agency_name())
+            plan = plan_selection(selection, args.text, max_parts=settings.max_parts, agency=settings.agency)
     except CampaignError as exc:
         raise CliError(str(exc)) from None
     if not plan.messages:

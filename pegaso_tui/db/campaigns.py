@@ -20,19 +20,16 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 import peewee
 from peewee import IntegrityError, SqliteDatabase, fn
 
-from pegaso_tui.dates import format_date
 from pegaso_tui.db.models import (
     PURPOSE_MARKETING,
     PURPOSE_SERVICE,
     QUEUED,
     SENDING,
-    AppSetting,
     Campaign,
     Client,
     Message,
@@ -45,22 +42,15 @@ from pegaso_tui.db.models import (
 from pegaso_tui.db.selections import Selection, SelectionRow
 from pegaso_tui.sms.phone import check_mobile
 from pegaso_tui.sms.placeholders import (
-    MissingValue,
-    PlaceholderError,
-    check_template,
-    placeholders_in,
-    render,
+    RenderedTexts,
+    TemplateProblems,
+    free_recipient,
+    recipient_from_row,
+    render_for_recipients,
 )
-from pegaso_tui.sms.text import GSM7, GSM_BASIC, GSM_EXTENSION, MULTI, SINGLE, UCS2, analyze
 
 #: Campaign kinds whose SMS are marketing (GDPR): only to clients with "Invio Sms Promo".
 MARKETING_KINDS = ("promo", "birthday")
-#: The AppSetting that holds the agency's name for ``{agenzia}``.
-AGENCY_SETTING = "agency_name"
-_GSM_ALL = GSM_BASIC | GSM_EXTENSION
-
-#: How many recipients a problem names before "e altri N".
-NAMED_IN_PROBLEMS = 5
 
 
 class CampaignError(ValueError):
@@ -129,130 +119,23 @@ class CampaignPlan:
         return max(self.messages, key=lambda m: (m.segments, len(m.text)), default=None)
 
 
-# --- Placeholder values ------------------------------------------------------------------------
-
-
-def _amount(value: Decimal | None) -> str | None:
-    """``1234.5`` -> ``1.234,50``, as an Italian reads money."""
-    if value is None:
-        return None
-    text = f"{Decimal(value):,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def placeholder_values(row: SelectionRow, agency: str | None = None) -> dict[str, str | None]:
-    """The value of every placeholder for one selection row.
-
-    The one place that maps a recipient to ``{nome}``, ``{saldo}``, ...: the placeholder
-    module's own per-recipient renderer takes its place when it lands.
-    """
-    return {
-        "nome": row.first_name or None,
-        "cognome": row.last_name or None,
-        "ragione_sociale": row.name or None,
-        "pratica": row.practice,
-        "partenza": format_date(row.departure_date) or None,
-        "destinazione": row.destination or None,
-        "saldo": _amount(row.balance),
-        "agenzia": agency,
-    }
-
-
-def agency_name() -> str | None:
-    """The agency's name for ``{agenzia}`` (the shared setting), if it was set."""
-    setting = AppSetting.get_or_none(AppSetting.key == AGENCY_SETTING)
-    return setting.value.strip() if setting and setting.value.strip() else None
-
-
-def _describe(row: SelectionRow) -> str:
-    if row.practice:
-        return f"{row.client} {row.practice}"
-    return row.client or row.mobile
+# --- Rendering ---------------------------------------------------------------------------------
 
 
 def _recipients(count: int) -> str:
     return "1 destinatario" if count == 1 else f"{count} destinatari"
 
 
-def _names(items: list[str]) -> str:
-    shown = ", ".join(items[:NAMED_IN_PROBLEMS])
-    if len(items) > NAMED_IN_PROBLEMS:
-        shown += f" e altri {len(items) - NAMED_IN_PROBLEMS}"
-    return shown
-
-
-def render_rows(
-    template: str, rows: Iterable[SelectionRow], agency: str | None = None
-) -> tuple[list[tuple[SelectionRow, str]], list[str]]:
-    """The text for each row, and every problem found (all of them, not the first)."""
+def _render(template: str, recipients: list, *, max_parts: int, agency: str | None) -> RenderedTexts:
+    """Every text of the campaign (``sms.placeholders.render_for_recipients``): all problems
+    at once — empty text, unknown placeholders, values missing per recipient, too long."""
     try:
-        check_template(template)
-    except PlaceholderError as exc:
-        return [], [str(exc)]
-    rendered: list[tuple[SelectionRow, str]] = []
-    missing: dict[str, list[str]] = {}
-    has_placeholders = bool(placeholders_in(template))
-    for row in rows:
-        if not has_placeholders:
-            rendered.append((row, template))
-            continue
-        try:
-            rendered.append((row, render(template, placeholder_values(row, agency))))
-        except MissingValue:
-            values = placeholder_values(row, agency)
-            for name in placeholders_in(template):
-                value = values.get(name)
-                if value is None or str(value).strip() == "":
-                    missing.setdefault(name, []).append(_describe(row))
-    problems = [
-        f"manca il valore di {{{name}}} per {_recipients(len(who))}: {_names(who)}"
-        for name, who in missing.items()
-    ]
-    return rendered, problems
+        return render_for_recipients(template, recipients, agency=agency, max_parts=max_parts)
+    except TemplateProblems as exc:
+        raise CampaignError("; ".join(exc.problems)) from None
 
 
 # --- Planning --------------------------------------------------------------------------------
-
-
-def _check_text(template: str) -> None:
-    if not template or not template.strip():
-        raise CampaignError("il testo del messaggio è vuoto")
-
-
-def encoding_and_segments(text: str) -> tuple[str, int]:
-    """The encoding and the parts of ``text``, as ``sms.text.analyze`` counts them.
-
-    Most texts are plain: every character of the GSM basic table (one septet each), or no
-    character outside the Basic Multilingual Plane (one UTF-16 unit each). Then every unit
-    costs one and the parts are a division; the set test runs in C. Anything else (escape
-    pairs, surrogate pairs, which must not be split) goes through ``analyze``. This makes a
-    100,000-message preview three times faster.
-    """
-    chars = set(text)
-    if chars <= GSM_BASIC:
-        encoding = GSM7
-    elif max(text) <= "\uffff" and not chars <= _GSM_ALL:
-        encoding = UCS2
-    else:
-        info = analyze(text)
-        return info.encoding, info.segments
-    units = len(text)
-    if units == 0:
-        return encoding, 0
-    if units <= SINGLE[encoding]:
-        return encoding, 1
-    return encoding, -(-units // MULTI[encoding])
-
-
-def _check_length(messages: list[PlannedMessage], max_parts: int) -> None:
-    too_long = [m for m in messages if m.segments > max_parts]
-    if too_long:
-        longest = max(m.segments for m in too_long)
-        who = [m.practice and f"{m.client_code} {m.practice}" or m.client_code or m.phone for m in too_long]
-        raise CampaignError(
-            f"testo troppo lungo: {longest} SMS per messaggio, il massimo impostato è {max_parts} "
-            f"({_recipients(len(too_long))}: {_names(who)})"
-        )
 
 
 def plan_selection(
@@ -263,24 +146,18 @@ def plan_selection(
     Raises CampaignError naming every problem: an unknown placeholder, values missing for
     some recipients (all of them listed by placeholder), a text longer than ``max_parts``.
     """
-    _check_text(template)
     kind = selection.kind
     purpose = PURPOSE_MARKETING if kind in MARKETING_KINDS else PURPOSE_SERVICE
     sendable = selection.sendable_rows()
-    rendered, problems = render_rows(template, sendable, agency)
-    if problems:
-        raise CampaignError("; ".join(problems))
-    messages = []
-    for row, text in rendered:
-        encoding, segments = encoding_and_segments(text)
-        messages.append(
-            PlannedMessage(
-                phone=row.mobile, text=text, encoding=encoding, segments=segments,
-                name=row.name, client_id=row.client_id, client_code=row.client,
-                practice_id=row.practice_id, practice=row.practice,
-            )
+    rendered = _render(template, sendable, max_parts=max_parts, agency=agency)
+    messages = [
+        PlannedMessage(
+            phone=row.mobile, text=message.text, encoding=message.info.encoding,
+            segments=message.info.segments, name=row.name, client_id=row.client_id,
+            client_code=row.client, practice_id=row.practice_id, practice=row.practice,
         )
-    _check_length(messages, max_parts)
+        for row, message in zip(sendable, rendered.messages)
+    ]
     return CampaignPlan(
         kind=kind,
         purpose=purpose,
@@ -298,42 +175,38 @@ def plan_single(
     number: str | None = None,
     client: Client | None = None,
     supplier: Supplier | None = None,
+    name: str = "",
     max_parts: int = 3,
     agency: str | None = None,
 ) -> CampaignPlan:
     """One SMS to a client, a supplier or a number ("Invio SMS Singolo"): a campaign of one.
 
     With a client, its placeholders are filled from the client; a supplier or a bare number
-    has only ``{ragione_sociale}`` (the supplier's name) and ``{agenzia}``.
+    ("Altro", with an optional ``name``) has only ``{ragione_sociale}`` (the name) and
+    ``{agenzia}``.
     """
-    _check_text(template)
     raw = number or (client.mobile if client else None) or (supplier.mobile if supplier else None)
     check = check_mobile(raw or "")
     if not check.sendable:
         shown = (raw or "").strip() or "(vuoto)"
         raise CampaignError(f"numero {shown}: {check.reason}")
+    phone = check.e164 or ""
     if client is not None:
-        row = SelectionRow(
+        recipient = recipient_from_row(SelectionRow(
             client_id=client.id, client=client.code, name=client.name,
             first_name=client.first_name, last_name=client.last_name,
-            mobile=check.e164 or "", mobile_status=check.status,
-        )
+            mobile=phone, mobile_status=check.status,
+        ))
+        shown_name = client.name
     else:
-        row = SelectionRow(
-            client_id=0, client=supplier.code if supplier else "", name=supplier.name if supplier else "",
-            first_name="", last_name="", mobile=check.e164 or "", mobile_status=check.status,
-        )
-    rendered, problems = render_rows(template, [row], agency)
-    if problems:
-        raise CampaignError("; ".join(problems))
-    text = rendered[0][1]
-    info = analyze(text)
+        shown_name = supplier.name if supplier else name.strip()
+        recipient = free_recipient(phone, name=shown_name)
+    rendered = _render(template, [recipient], max_parts=max_parts, agency=agency).messages[0]
     message = PlannedMessage(
-        phone=check.e164 or "", text=text, encoding=info.encoding, segments=info.segments,
-        name=row.name, client_id=client.id if client else None,
+        phone=phone, text=rendered.text, encoding=rendered.info.encoding,
+        segments=rendered.info.segments, name=shown_name, client_id=client.id if client else None,
         client_code=client.code if client else "", supplier_id=supplier.id if supplier else None,
     )
-    _check_length([message], max_parts)
     target = {"number": check.e164}
     if client is not None:
         target["client"] = client.code

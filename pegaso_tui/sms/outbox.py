@@ -294,6 +294,9 @@ class Claimed:
     not_before: datetime | None = None
     #: the code of the failure that made it uncertain
     last_code: str | None = None
+    #: when it was handed to a lane (monotonic): a success tells news only if it is newer
+    #: than the problem it would clear
+    handed_at: float = 0.0
 
 
 @dataclass
@@ -494,6 +497,7 @@ class Sender:
         self._paused_until = 0.0
         self._probe = False
         self._problem: SenderProblem | None = None
+        self._problem_since = 0.0  # monotonic time the current problem was announced
         self._unreachable_in_a_row = 0
         self._polling = False
         self._random = random.Random()
@@ -542,6 +546,8 @@ class Sender:
         return True
 
     def _hand(self, kind: str, payload: Any) -> None:
+        if isinstance(payload, Claimed):
+            payload.handed_at = time.monotonic()
         self.lanes.jobs.put((kind, payload))
         self._inflight += 1
 
@@ -650,6 +656,7 @@ class Sender:
         if problem is not None and self._problem is not None and problem.code == self._problem.code:
             return
         self._problem = problem
+        self._problem_since = time.monotonic()
         self.hub.publish(ProblemChanged(problem))
 
     def _plan(self, outcome: Outcome, batch: "_Batch"):
@@ -661,9 +668,12 @@ class Sender:
         news: SenderProblem | None | bool = False
         if kind == "accepted":
             self._mark_sent(batch, m, outcome.provider_id, stamp, stamp)
-            self._unreachable_in_a_row = 0
-            self._probe = False
-            news = None
+            if self._problem is None or m.handed_at > self._problem_since:
+                # a submission made after the problem went through: the problem is over (one
+                # that was already on the wire when the credit ran out proves nothing)
+                self._unreachable_in_a_row = 0
+                self._probe = False
+                news = None
         elif kind == "rejected":
             self._finish(batch, m, FAILED, None, None, None, err, stamp)
         elif kind == "temporary":
