@@ -129,7 +129,10 @@ class PegasoApp(App[None]):
             screen = self.screen
         except Exception:  # no screen yet, or any more
             return
-        screen.post_message(OutboxUpdated(message.updates))
+        forwarded = OutboxUpdated(message.updates)
+        # to the screen only: bubbling back up to the app would be forwarded again, forever
+        forwarded.bubble = False
+        screen.post_message(forwarded)
 
     async def action_quit(self) -> None:
         """Ctrl+Q: quit, after asking when a mask holds unsaved changes."""

@@ -18,6 +18,7 @@ from typing import Callable
 from peewee import Database, PostgresqlDatabase, fn
 
 from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
+from pegaso_tui.db.search import ensure_search_indexes
 
 SCHEMA_VERSION = 1
 
@@ -53,6 +54,7 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
         current = schema_version(db)
         if current is None:
             db.create_tables(ALL_MODELS, safe=True)
+            ensure_search_indexes(db)
             SchemaInfo.create(version=target)
             _seed_new_database(db)
             return target
