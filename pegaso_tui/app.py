@@ -129,7 +129,24 @@ class PegasoApp(App[None]):
             screen = self.screen
         except Exception:  # no screen yet, or any more
             return
-        screen.post_message(OutboxUpdated(message.updates))
+        forwarded = OutboxUpdated(message.updates)
+        # to the screen only: bubbling back up to the app would be forwarded again, forever
+        forwarded.bubble = False
+        screen.post_message(forwarded)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, after asking when a mask holds unsaved changes."""
+        unsaved = [s for s in self.screen_stack if getattr(s, "has_unsaved_changes", lambda: False)()]
+        if not unsaved:
+            self.exit()
+            return
+        from pegaso_tui.screens.unsaved import DISCARD_QUESTION
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        self.push_screen(
+            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci (F10)", no="Continua (Esc)"),
+            lambda quit_anyway: self.exit() if quit_anyway else None,
+        )
 
     def open_mask(self, number: int | Mask) -> None:
         """Open a mask by its number (or Mask) on top of the current screen."""

@@ -23,6 +23,7 @@ from pegaso_tui import __version__
 
 #: The command modules, in the order ``--help`` lists them.
 COMMAND_MODULES = (
+    "demo_data",
     "import_cmd",
     "select",
     "sms_info",

@@ -1,4 +1,8 @@
-"""``pegaso-tui --demo``: a fresh demo database in a temporary folder, removed on exit."""
+"""``pegaso-tui --demo``: a fresh demo database in a temporary folder, removed on exit.
+
+The database holds the modest demo agency of ``pegaso_tui.db.demo_data`` (500 clients,
+3,000 practices, some past messages): every mask has something to show at once.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,10 @@ def start_demo_sandbox():
 
 @contextmanager
 def demo_environment(ctx) -> Iterator[AppServices]:
-    """Prepare the demo: database in a temporary folder, the sandbox gateway; yield the services."""
+    """Prepare the demo: a database of demo data in a temporary folder, and the sandbox
+    gateway in-process; yield the services."""
+    from pegaso_tui.db.demo_data import generate_demo_data
+
     with tempfile.TemporaryDirectory(prefix="pegaso-demo-") as folder:
         url = str(Path(folder) / "demo.db")
         sandbox, gateway = start_demo_sandbox()
@@ -35,6 +42,7 @@ def demo_environment(ctx) -> Iterator[AppServices]:
                                sender=ctx.settings.sender or "PEGASO")
         try:
             ctx.open_db()
+            generate_demo_data()
             operator = ctx.operator()
             yield AppServices(
                 settings=ctx.settings,

@@ -12,7 +12,7 @@ from tests.apputil import make_app
 TITLES = [
     "SMS Pratiche", "SMS Promozionali", "Buon Compleanno", "Invio SMS Singolo",
     "Pannello di Controllo SMS", "Clienti", "Pratiche", "Fornitori", "Preferenze",
-    "Nuova Richiesta", "Richieste Aperte", "Cerca Soggetto", "Storico Richieste",
+    "Nuova Richiesta", "Richieste Aperte", "Cerca Soggetto", "Storico Richieste", "Esiti CRM",
 ]
 
 

@@ -88,3 +88,20 @@ def test_a_writer_waits_for_another_process_instead_of_failing(db_url):
     proc.join(30)
     assert proc.exitcode == 0
     holder.close()
+
+
+def test_a_terminal_opens_the_database_while_another_process_is_writing(db_url):
+    # An import or demo-data run holds write transactions for seconds: opening the database
+    # (the schema check) must not wait for it, only a write of our own may.
+    open_database(db_url)
+    close_database()
+    holder = sqlite3.connect(db_url, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO operator (username, name, created_at) VALUES ('x', 'x', '2026-01-01')")
+    try:
+        db = open_database(db_url)  # would wait BUSY_TIMEOUT_S and then fail if it took the lock
+        assert schema_version(db) == SCHEMA_VERSION
+        assert Client.select().count() == 0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 KINDS = ("preferences", "clients", "practices", "suppliers")
 
@@ -12,16 +13,71 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         "import",
         parents=[common],
         help="import a CSV file of preferences, clients, practices or suppliers",
-        description="Import a CSV file (comma or semicolon, UTF-8 or Windows-1252). "
-        "Records with the same code/number are updated. Exit status 1 if any row was rejected.",
+        description="Import a CSV file (comma or semicolon, UTF-8 or Windows-1252, header "
+        "names in English or Italian). Records with the same code/number are updated. Every "
+        "rejected row is reported with its line and reason; exit status 1 if any was.",
     )
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--rejected",
+        metavar="OUT",
+        help="also write the rejected rows to this CSV (same columns plus motivo_scarto), "
+        "to fix them and import the file again",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
+    from pegaso_tui.db.csvfile import CsvFileError, check_readable
+    from pegaso_tui.db.importer import ImportFileError, import_csv, write_rejected
 
-    raise CliError("import: not built yet (issue 2, in progress)")
+    try:
+        check_readable(args.file)  # before the database: a typo must not create one
+    except CsvFileError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    ctx.open_db()
+    progress = _Progress() if not args.json and sys.stderr.isatty() else None
+    try:
+        report = import_csv(args.file, args.kind, progress=progress)
+    except ImportFileError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    finally:
+        if progress:
+            progress.clear()
+    if args.rejected and report.rejected:
+        try:
+            write_rejected(report, args.rejected)
+        except OSError as exc:
+            raise CliError(f"impossibile scrivere {args.rejected}: {exc.strerror or exc}") from None
+    if args.json:
+        ctx.print_json(report.to_json())
+    else:
+        print_report(report, args.rejected)
+    return 0 if report.ok else 1
+
+
+def print_report(report, rejected_path: str | None) -> None:
+    """Every rejected row and every warning with its line, then the summary."""
+    out = sys.stdout
+    for row in report.rejected:
+        out.write(f"riga {row.line}: scartata: {row.reason}\n")
+    for warning in report.warnings:
+        out.write(f"riga {warning.line}: avviso: {warning.message}\n")
+    out.write(report.summary() + "\n")
+    if rejected_path and report.rejected:
+        out.write(f"righe scartate scritte in {rejected_path}: correggerle e importare di nuovo\n")
+
+
+class _Progress:
+    """A one-line counter on the terminal while a big file imports."""
+
+    def __call__(self, done: int, total: int) -> None:
+        sys.stderr.write(f"\rimportazione: {done}/{total} righe")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()

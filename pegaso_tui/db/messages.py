@@ -1,6 +1,10 @@
 """The SMS that were queued and what became of them (``pegaso-tui messages``, the client card).
 
 One indexed query, streamed: a history of a million messages is printed without holding it.
+``messages_pager`` pages the same history for the lists on screen: the client card ("Sms
+Inviati a Cliente"), "Dettaglio Stato Pratica > SMS" and the control panel's "Verifica", in
+the order the messages were queued (as the original lists them), by ``(queued_at, id)``,
+which an index covers.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterator
 
+from pegaso_tui.dates import DateRange
 from pegaso_tui.db.models import (
     CANCELLED,
     DELIVERED,
@@ -19,6 +24,7 @@ from pegaso_tui.db.models import (
     Message,
     normalize_code,
 )
+from pegaso_tui.db.paging import KeysetPager
 
 #: How each status reads on screen.
 STATUS_LABELS = {
@@ -30,6 +36,9 @@ STATUS_LABELS = {
     FAILED: "fallito",
     CANCELLED: "annullato",
 }
+
+#: Statuses in which the gateway has accepted the message ("Inviato").
+ACCEPTED = (SENT, DELIVERED, UNDELIVERED)
 
 _COLUMNS = (
     Message.id, Message.client_code, Message.recipient_name, Message.phone, Message.text,
@@ -79,3 +88,33 @@ def history_rows(query) -> Iterator[dict[str, Any]]:
             # the reason of a failure, or why a queued message waits; none once it went out
             "error": None if status in (SENT, DELIVERED) else error,
         }
+
+
+def messages_pager(
+    client: int | None = None,
+    practice: int | None = None,
+    dates: DateRange | None = None,
+    *,
+    supplier: int | None = None,
+    descending: bool = False,
+) -> KeysetPager[Message]:
+    """Messages by the time they were queued; only a client's, a practice's or a supplier's
+    (by id), and only those queued within ``dates`` (inclusive days) when given."""
+    query = Message.select()
+    if client is not None:
+        query = query.where(Message.client == client)
+    if practice is not None:
+        query = query.where(Message.practice == practice)
+    if supplier is not None:
+        query = query.where(Message.supplier == supplier)
+    if dates is not None:
+        if dates.start is not None:
+            query = query.where(Message.queued_at >= datetime.combine(dates.start, time.min))
+        if dates.end is not None:
+            query = query.where(Message.queued_at < datetime.combine(dates.end + timedelta(days=1), time.min))
+    return KeysetPager(query, [Message.queued_at, Message.id], descending=descending)
+
+
+def status_label(status: str | None) -> str:
+    """The Italian name of a message status."""
+    return STATUS_LABELS.get(status or "", status or "")

@@ -117,6 +117,11 @@ class Client(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
+    class Meta:
+        # The CRM's subject search (db/crm/subjects.py): a substring match checked on this
+        # narrow index read in name order, stopping at a page.
+        indexes = ((("name", "id", "search_text"), False),)
+
     def refresh_derived(self) -> None:
         """Recompute the derived columns from the fields a user edits."""
         self.code = normalize_code(self.code)
@@ -222,6 +227,9 @@ class Practice(BaseModel):
             (("notified_documents", "practice_date"), False),
             (("paid", "practice_date"), False),
             (("documents_delivered", "practice_date"), False),
+            # "Considera solo Clienti con Pratiche": does this client have a practice in the
+            # date range? One seek in this index per client, without reading the practices.
+            (("client", "practice_date"), False),
         )
 
 
@@ -355,6 +363,9 @@ class Contact(BaseModel):
     search_text = TextField(default="")
     created_at = DateTimeField(default=now)
 
+    class Meta:
+        indexes = ((("name", "id", "search_text"), False),)  # the subject search, as Client
+
     def refresh_derived(self) -> None:
         """Recompute the derived columns from the fields a user edits."""
         check = check_mobile(self.mobile or "")
@@ -403,6 +414,9 @@ class Request(BaseModel):
         indexes = (
             (("is_open", "recontact_date"), False),
             (("operator", "is_open", "recontact_date"), False),
+            # unregistered subjects (neither client nor contact) by name, for the subject
+            # search and a subject's requests
+            (("client", "contact", "subject_name", "search_text"), False),
         )
 
     def refresh_derived(self) -> None:

@@ -18,6 +18,7 @@ from typing import Callable
 from peewee import Database, PostgresqlDatabase, fn
 
 from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
+from pegaso_tui.db.search import ensure_search_indexes
 
 SCHEMA_VERSION = 1
 
@@ -42,13 +43,20 @@ def schema_version(db: Database) -> int | None:
 def ensure_schema(db: Database, target: int | None = None) -> int:
     """Create or upgrade the schema to ``target`` (default: this program's); return it."""
     target = SCHEMA_VERSION if target is None else target
+    # The usual case, a database already at this version, is settled by a read: no write
+    # lock, so a terminal starts at once even while another one imports a big file.
+    current = schema_version(db)
+    if current == target:
+        return target
     with db.atomic():  # BEGIN IMMEDIATE on SQLite: one process at a time gets here
         if isinstance(db, PostgresqlDatabase):
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_SCHEMA_LOCK,))
         current = schema_version(db)
         if current is None:
             db.create_tables(ALL_MODELS, safe=True)
+            ensure_search_indexes(db)
             SchemaInfo.create(version=target)
+            _seed_new_database(db)
             return target
         if current > target:
             raise SchemaError(
@@ -62,3 +70,13 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
             step(db)
             SchemaInfo.create(version=version)
         return target
+
+
+def _seed_new_database(db: Database) -> None:
+    """What a new database needs before anyone configures it: the CRM's outcomes, and on
+    PostgreSQL the optional trigram indexes of the subject search."""
+    from pegaso_tui.db.crm.outcomes import seed_default_outcomes
+    from pegaso_tui.db.crm.trigram import add_trigram_indexes
+
+    seed_default_outcomes()
+    add_trigram_indexes(db)

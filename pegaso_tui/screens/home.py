@@ -1,7 +1,7 @@
 """The home screen: every mask with its number, grouped as in the original menus.
 
 Typing a mask's number opens it: a number no other number starts with opens at once; ``1``
-waits a moment for a second digit (10 to 13 follow it), or opens at once with Enter.
+waits a moment for a second digit (10 to 14 follow it), or opens at once with Enter.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pegaso_tui.masks import MASKS, Mask, masks_starting_with
+from pegaso_tui.widgets.agenda import AgendaPanel
 
 #: How long a number that could go on (``1`` -> ``10``) waits for its next digit.
 DIGIT_PAUSE_S = 0.6
@@ -53,11 +54,39 @@ class HomeScreen(Screen[None]):
             with Vertical(id="home-menu"):
                 yield Static("Scegli una maschera: digita il numero o premi Invio", id="home-hint")
                 yield MaskList()
-            yield Vertical(id="home-side")
+            with Vertical(id="home-side"):
+                yield AgendaPanel(self._today)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(MaskList).highlighted = 1  # the first mask, after the SMS heading
+
+    def on_screen_resume(self) -> None:
+        # The agenda is read after the screen is painted, and again whenever the user comes
+        # back from a mask (a request may have been managed there).
+        self.call_after_refresh(self.query_one(AgendaPanel).load)
+
+    def _today(self):
+        from pegaso_tui.screens.crm_common import crm_today
+
+        return crm_today(self.app)
+
+    def on_agenda_panel_chosen(self, event: AgendaPanel.Chosen) -> None:
+        """Enter on an agenda item: Gestisci for its request."""
+        from pegaso_tui.screens.crm_activity import ActivityDialog
+
+        row = event.row
+
+        def managed(result) -> None:
+            if result is None:
+                return
+            if result.closed:
+                self.notify(f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}")
+            else:
+                self.notify(f"Attività registrata per {row.subject_name}")
+            # the agenda reloads by itself: the home screen resumes when the dialog closes
+
+        self.app.push_screen(ActivityDialog(row), managed)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id.startswith("mask-"):

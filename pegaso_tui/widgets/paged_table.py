@@ -173,6 +173,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self._loading = False
         self._pending_move = 0  # cursor moves typed while a page was being fetched
         self._generation = 0  # bumped by show(): answers for an older pager are dropped
+        self._count_timer = None  # a count waiting for the typing to pause
 
     # -- composing ------------------------------------------------------------------------------
 
@@ -192,8 +193,15 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
 
     # -- what the owner calls -----------------------------------------------------------------
 
-    def show(self, pager: KeysetPager[T], *, at_end: bool = False, count: bool = True) -> None:
-        """Show a new result (the first page, or the last with ``at_end``)."""
+    def show(
+        self, pager: KeysetPager[T], *, at_end: bool = False, count: bool = True, count_after: float = 0.0
+    ) -> None:
+        """Show a new result (the first page, or the last with ``at_end``).
+
+        ``count_after`` (seconds) counts the whole result only once no newer ``show`` came in
+        that time: a search typed quickly asks for the first page at every keystroke and for
+        the count (which reads every match) once the typing pauses.
+        """
         self.pager = pager
         self._generation += 1
         self._pending_move = 0
@@ -203,7 +211,17 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             self._fetch(lambda: pager.last(self.page_size), lambda page: self._replace(page, cursor=-1, offset=None), generation)
         else:
             self._fetch(lambda: pager.first(self.page_size), lambda page: self._replace(page, cursor=0, offset=0), generation)
-        if count:
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        if count and count_after > 0:
+            self._count_timer = self.set_timer(count_after, lambda: self._count(pager, generation))
+        elif count:
+            self._count(pager, generation)
+
+    def _count(self, pager: KeysetPager[T], generation: int) -> None:
+        self._count_timer = None
+        if generation == self._generation:
             self.run_db(pager.count, done=lambda n: self._counted(n, generation), group=f"{self._group}-count")
 
     def reload(self) -> None:

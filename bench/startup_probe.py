@@ -1,0 +1,50 @@
+"""Started as a fresh process by ``bench_startup``: run an app headless, exit once it is ready.
+
+``python -m bench.startup_probe bare`` runs a bare Textual app with a Header and a Footer.
+``python -m bench.startup_probe pegaso DB`` runs ``pegaso-tui --db DB`` exactly as the console
+script does (argument parsing, settings, database, operator, the App) but headless, and exits
+as soon as the home screen has been displayed (Textual's Ready event: DOM mounted and the
+first frame drawn).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def bare() -> int:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Footer()
+
+        def on_ready(self) -> None:
+            self.exit()
+
+    Bare().run(headless=True)
+    return 0
+
+
+def pegaso(database: str) -> int:
+    from pegaso_tui import launch
+    from pegaso_tui.cli import main
+
+    def run_until_ready(services) -> int:
+        from pegaso_tui.app import PegasoApp
+
+        class Probe(PegasoApp):
+            def on_ready(self) -> None:
+                self.exit()
+
+        Probe(services).run(headless=True)
+        return 0
+
+    launch._run = run_until_ready  # the only difference from `pegaso-tui --db DB`
+    return main(["--db", database])
+
+
+if __name__ == "__main__":
+    sys.exit(bare() if sys.argv[1] == "bare" else pegaso(sys.argv[2]))

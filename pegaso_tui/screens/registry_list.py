@@ -1,0 +1,211 @@
+"""What the registry lists (Clienti, Pratiche, Fornitori, Preferenze) have in common.
+
+A search field on top (find as you type: every keystroke asks the database for the first
+page in a worker; a newer keystroke cancels the older query), the list paged from the
+database, and the keys of the original masks:
+
+============  ==============  =================================================
+key           alias           what
+============  ==============  =================================================
+F3            ctrl+n          Nuovo
+F4 / Invio    ctrl+o          Varia (opens the highlighted row)
+F8            ctrl+r          Elimina (always asks first)
+F9            ctrl+t          Esporta (the whole list, CSV or XLSX)
+F6            ctrl+f          Importa (a CSV file)
+Esc           ctrl+g          leaves the mask
+============  ==============  =================================================
+
+``↓`` from the search goes to the list; typing a letter in the list goes back to the search.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input
+
+from pegaso_tui.db.paging import KeysetPager
+from pegaso_tui.screens.base import MaskScreen
+from pegaso_tui.widgets.export_dialog import export_binding, open_export
+from pegaso_tui.widgets.paged_table import Column, PagedTable
+
+T = TypeVar("T")
+
+STYLES = Path(__file__).parent.parent / "styles"
+
+NEW_KEYS = "f3,ctrl+n"
+EDIT_KEYS = "f4,ctrl+o"
+DELETE_KEYS = "f8,ctrl+r"
+IMPORT_KEYS = "f6,ctrl+f"
+
+#: How long the typing must pause before the matches are counted.
+COUNT_PAUSE_S = 0.25
+
+
+@cache
+def import_available() -> bool:
+    """Whether the CSV importer (``pegaso_tui.db.importer``) and its screen are installed."""
+    from importlib.util import find_spec
+
+    return find_spec("pegaso_tui.db.importer") is not None and find_spec(
+        "pegaso_tui.screens.import_screen"
+    ) is not None
+
+
+class RegistryListScreen(MaskScreen, Generic[T]):
+    """A searchable list with Nuovo / Varia / Elimina / Esporta / Importa."""
+
+    CSS_PATH = STYLES / "registry.tcss"
+
+    BINDINGS = [
+        Binding(NEW_KEYS, "new", "Nuovo", id="new", tooltip="Inserisce un nuovo elemento"),
+        Binding(EDIT_KEYS, "edit", "Varia", id="edit", tooltip="Apre l'elemento evidenziato"),
+        Binding(DELETE_KEYS, "delete", "Elimina", id="delete", tooltip="Elimina l'elemento evidenziato"),
+        export_binding(),
+        Binding(IMPORT_KEYS, "import", "Importa", id="import", tooltip="Importa un file CSV"),
+    ]
+
+    #: placeholder of the search field
+    SEARCH_HINT = "cerca…"
+    #: the base name of an exported file
+    EXPORT_NAME = "elenco"
+    #: the import kind (CLI.md: preferences, clients, practices, suppliers)
+    IMPORT_KIND = ""
+    EMPTY_TEXT = "Nessun elemento"
+
+    def __init__(self) -> None:
+        super().__init__(classes="registry-list")
+
+    # -- what a list defines ---------------------------------------------------------------
+
+    def columns(self) -> list[Column[T]]:
+        raise NotImplementedError
+
+    def make_pager(self, search: str) -> KeysetPager[T]:
+        """The domain function of the list (builds the query; runs nothing)."""
+        raise NotImplementedError
+
+    def open_form(self, row: T | None) -> None:
+        """Open the form of ``row`` (None: a new one)."""
+        raise NotImplementedError
+
+    def delete_row(self, row: T) -> None:
+        """Ask, then delete ``row``."""
+        raise NotImplementedError
+
+    # -- composing ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=self.SEARCH_HINT, id="search")
+        yield PagedTable(self.columns(), empty_text=self.EMPTY_TEXT, id="list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.search_field.focus()
+        self.refresh_list()
+
+    @property
+    def search_field(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def table(self) -> PagedTable[T]:
+        return self.query_one("#list", PagedTable)
+
+    @property
+    def current(self) -> T | None:
+        return self.table.current_row
+
+    def refresh_list(self) -> None:
+        """Search again with the text typed: the first page at once, the count of all the
+        matches once the typing pauses (it reads every match: not at every keystroke)."""
+        self.table.show(self.make_pager(self.search_field.value), count_after=COUNT_PAUSE_S)
+
+    def reload(self, _result: Any = None) -> None:
+        """Re-read the rows on screen, keeping the cursor (after a save or a delete)."""
+        if _result is False:
+            return
+        self.table.reload()
+
+    # -- find as you type ---------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            event.stop()
+            self.refresh_list()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            event.stop()
+            self.table.table.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if self.focused is self.search_field and event.key == "down":
+            self.table.table.focus()
+            event.stop()
+        elif self.focused is self.table.table and event.is_printable and event.character:
+            # typing in the list goes on with the search
+            self.search_field.focus()
+            self.search_field.insert_text_at_cursor(event.character)
+            event.stop()
+
+    def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
+        event.stop()
+        self.open_form(event.row)
+
+    # -- the keys -------------------------------------------------------------------------------
+
+    def action_new(self) -> None:
+        self.open_form(None)
+
+    def action_edit(self) -> None:
+        row = self.current
+        if row is None:
+            self.app.bell()
+            return
+        self.open_form(row)
+
+    def action_confirm(self) -> None:
+        self.action_edit()
+
+    def action_delete(self) -> None:
+        row = self.current
+        if row is None:
+            self.app.bell()
+            return
+        self.delete_row(row)
+
+    def action_export(self) -> None:
+        table = self.table
+        open_export(self, table.pager, table.columns, self.EXPORT_NAME)
+
+    def action_import(self) -> None:
+        if not import_available():
+            self.notify("Importazione non disponibile in questa versione (manca l'importatore CSV)",
+                        severity="warning")
+            return
+        from pegaso_tui.screens.import_screen import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.IMPORT_KIND), lambda _result: self.refresh_list())
+
+    def ask(self, question: str, then, *, title: str = "Conferma") -> None:
+        """Ask ``question`` (F10 yes, Esc no) and call ``then()`` on yes."""
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(question, title=title), answered)
+
+    def deleted(self, message: str) -> None:
+        """After a delete: say so and re-read the list."""
+        self.notify(message, title="Eliminato")
+        self.table.reload()

@@ -1,0 +1,90 @@
+"""``pegaso-tui import``: the summary, ``--json``, ``--rejected`` and the exit codes of CLI.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pegaso_tui.cli import main
+from pegaso_tui.db.connection import close_database, open_database
+from pegaso_tui.db.models import Client
+
+
+@pytest.fixture
+def files(tmp_path):
+    good = tmp_path / "clienti.csv"
+    good.write_text("codice;ragione_sociale;cellulare\n2;FUTURA VIAGGI;349/9999999\n280;ROSSO STEFANO;12345\n")
+    bad = tmp_path / "clienti_errati.csv"
+    bad.write_text("codice;ragione_sociale;data_nascita\n1;A;01/01/1970\n2;;\n3;C;31/02/1980\n")
+    return good, bad
+
+
+def test_an_import_without_rejected_rows_exits_0_with_the_json_of_cli_md(db_url, files, capsys):
+    good, _ = files
+    assert main(["import", "clients", str(good), "--db", db_url, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data == {
+        "imported": 2,
+        "updated": 0,
+        "rejected": [],
+        "warnings": [{"line": 3, "message": "cellulare non valido '12345': conservato com'è, "
+                                            "il cliente non riceverà SMS"}],
+    }
+    assert main(["import", "clients", str(good), "--db", db_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["updated"] == 2
+
+
+def test_rejected_rows_are_listed_with_their_line_and_the_exit_status_is_1(db_url, files, capsys):
+    _, bad = files
+    assert main(["import", "clients", str(bad), "--db", db_url]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "riga 3: scartata: ragione sociale mancante (né nome e cognome)",
+        "riga 4: scartata: Data di Nascita: data impossibile: '31/02/1980'",
+        "clienti: importati 1, aggiornati 0, scartati 2, avvisi 0 (file UTF-8, separatore punto e virgola)",
+    ]
+    assert main(["import", "clients", str(bad), "--db", db_url, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["rejected"] == [
+        {"line": 3, "reason": "ragione sociale mancante (né nome e cognome)"},
+        {"line": 4, "reason": "Data di Nascita: data impossibile: '31/02/1980'"},
+    ]
+    open_database(db_url)
+    assert [c.code for c in Client.select()] == ["0000001"]
+    close_database()
+
+
+def test_the_rejected_rows_can_be_written_for_fixing(db_url, files, tmp_path, capsys):
+    _, bad = files
+    out = tmp_path / "da_correggere.csv"
+    assert main(["import", "clients", str(bad), "--db", db_url, "--rejected", str(out)]) == 1
+    assert f"righe scartate scritte in {out}" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "motivo_scarto;codice;ragione_sociale;data_nascita"
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("manca.csv", None, "manca.csv: file non trovato"),
+        ("foglio.xlsx", b"PK\x03\x04rest", "foglio.xlsx: è un file Excel (.xlsx)"),
+        ("vuoto.csv", b"", "vuoto.csv: il file è vuoto"),
+    ],
+)
+def test_a_missing_or_unreadable_file_is_one_clear_line_and_exit_1(db_url, tmp_path, capsys, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["import", "clients", str(path), "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    if content is None:
+        assert not Path(db_url).exists()  # a mistyped file name creates no database
+
+
+def test_an_unknown_kind_is_a_usage_error(db_url, files):
+    with pytest.raises(SystemExit) as exc:
+        main(["import", "customers", str(files[0]), "--db", db_url])
+    assert exc.value.code == 2
