@@ -50,15 +50,21 @@ async def wait_until(pilot, condition, timeout: float = 10.0) -> bool:
 async def wait_for_workers(pilot, rounds: int = 5) -> None:
     """Let every worker finish and the UI apply its results (and the workers they start).
 
-    A worker replaced by a newer one of its group ends cancelled: that is expected here.
+    A worker replaced by a newer one of its group ends cancelled: that is expected here. The
+    outbox sender runs as long as the app does, so it is not waited for.
     """
     from textual.worker import WorkerCancelled, WorkerFailed
 
+    def pending():
+        return [w for w in pilot.app.workers if w.group != "outbox" and w.is_running]
+
     for _ in range(rounds):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except (WorkerCancelled, WorkerFailed):
-            pass
+        workers = pending()
+        if workers:  # (an empty list would mean "every worker", the sender included)
+            try:
+                await pilot.app.workers.wait_for_complete(workers)
+            except (WorkerCancelled, WorkerFailed):
+                pass
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
+        if not pending():
             break

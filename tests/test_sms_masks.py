@@ -140,9 +140,10 @@ async def test_invio_sms_singolo_to_a_client_found_with_the_lens(agency, db_url,
     async with app.run_test(size=(120, 50)) as pilot:
         await open_mask(pilot, "4")
         screen = app.screen
-        await pilot.press("down")  # Destinatario: from "Altro"... the radio set starts on Altro
-        screen.query_one("#kind-client").value = True
-        screen.query_one("#client").input.focus()
+        assert screen.kind == "client"  # the usual recipient, proposed
+        screen.query_one("#recipient-kind").focus()
+        await pilot.press("tab")  # to the client's code
+        assert app.focused is screen.query_one("#client").input
         await pilot.press("f2")
         await wait_for_workers(pilot)
         await pilot.press(*"verdi", "enter")
@@ -160,6 +161,10 @@ async def test_a_single_sms_to_another_number(agency, db_url, sandbox):
     async with app.run_test(size=(120, 50)) as pilot:
         await open_mask(pilot, "4")
         screen = app.screen
+        screen.query_one("#recipient-kind").focus()
+        await pilot.press("down", "down", "space")  # Destinatario: Altro
+        await pilot.pause()
+        assert screen.kind == "other"
         screen.query_one("#other-name", Input).focus()
         await pilot.press(*"Mario", "tab")
         screen.query_one("#mobile", Input).focus()
@@ -194,15 +199,17 @@ async def test_bad_input_in_sms_pratiche_is_explained_next_to_each_field(agency,
 
 
 async def test_a_placeholder_without_a_value_names_the_recipients(agency, db_url, sandbox):
+    from pegaso_tui.db.models import Client
+
+    Client.update(first_name="").where(Client.code == "0000003").execute()
     app = make_app(db_url, sandbox=sandbox(), today=TODAY, sender="FUTURA")
     async with app.run_test(size=(120, 50)) as pilot:
         await open_mask(pilot, "1")
-        await type_text(pilot, "Partenza il {partenza}")
+        await type_text(pilot, "Gentile {nome}, ci chiami")
         await pilot.press("f10")
         await wait_for_workers(pilot)
         message = error_of(app, "field-text")
-        assert message and "{partenza} manca per tutti i 2 destinatari" in message
-        assert "0000002 BIANCHI ANNA" in message
+        assert message == "{nome} manca per 1 destinatario: 0000003 VERDI BRUNO (pratica 2026/0002)"
     assert Message.select().count() == 0
 
 
@@ -249,3 +256,92 @@ async def test_a_credit_shortfall_is_said_plainly_and_nothing_is_queued(agency, 
         await pilot.pause()
         assert "Credito insufficiente: servono 2 SMS, ne restano 1" in str(app.screen.query_one("#preview-error").render())
     assert Message.select().count() == 0
+
+
+# --- Pannello di Controllo SMS ---------------------------------------------------------------------
+
+
+def dots(panel) -> list[tuple[str, str]]:
+    """(Inviato, Consegnato) of each row, as colours."""
+    from pegaso_tui.widgets.message_list import MessageList, delivered_dot, sent_dot
+
+    table = panel.query_one(MessageList).table
+    return [(sent_dot(m).style, delivered_dot(m).style) for m in table.rows]
+
+
+async def test_verifica_lists_the_sent_sms_and_their_dots_move_live(agency, db_url, sandbox):
+    from pegaso_tui.db.campaigns import plan_single, queue_campaign
+    from pegaso_tui.widgets.day_chart import DayChart
+    from pegaso_tui.widgets.message_list import MessageList
+
+    app = make_app(db_url, sandbox=sandbox(deliver_after_ms=400, undeliverable_suffix="13"),
+                   today=date.today(), sender="FUTURA")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "5")
+        panel = app.screen
+        assert panel.title == "Pannello di Controllo SMS"
+        assert panel.query_one(MessageList).table.rows == []
+        # two SMS queued from another terminal: one will be delivered, one not
+        queue_campaign(plan_single("Il suo documento è pronto", number="349 555 0000"), sender="FUTURA")
+        queue_campaign(plan_single("Il suo documento è pronto", number="349 555 0013"), sender="FUTURA")
+        # the list follows without a key being pressed: first sent, then the reports
+        assert await wait_until(pilot, lambda: len(panel.query_one(MessageList).table.rows) == 2)
+        assert await wait_until(pilot, lambda: dots(panel) == [("green", "green"), ("green", "red")], timeout=15)
+        # the text of the highlighted SMS, and the reason of the undelivered one
+        panel.query_one(MessageList).table.table.focus()
+        await pilot.press("end")
+        await wait_for_workers(pilot)
+        text = str(panel.query_one(".message-text").render())
+        assert "Il suo documento è pronto" in text and "non consegnato" in text
+        await pilot.press("f5")
+        await wait_for_workers(pilot)
+        chart = panel.query_one(DayChart)
+        assert (chart.days[-1].sent, chart.days[-1].delivered) == (2, 1)
+
+
+async def test_verifica_explains_a_wrong_date(agency, db_url, sandbox):
+    app = make_app(db_url, sandbox=sandbox(), today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "5")
+        panel = app.screen
+        panel.query_one("#sent-from", Input).value = "31-02-2026"
+        await wait_for_workers(pilot)
+        assert error_of(app, "field-sent-from") == "data impossibile: '31-02-2026'"
+        panel.query_one("#sent-from", Input).value = "30-11-2026"
+        await wait_for_workers(pilot)
+        assert "prima di iniziare" in error_of(app, "field-sent-to")
+
+
+async def test_controlla_shows_the_credit_and_the_sms_sent(agency, db_url, sandbox):
+    from textual.widgets import TabbedContent
+
+    from pegaso_tui.db.campaigns import plan_single, queue_campaign
+
+    queue_campaign(plan_single("Ciao", number="349 555 0000"), sender="FUTURA")
+    app = make_app(db_url, sandbox=sandbox(credits=250, deliver_after_ms=20), today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "5")
+        panel = app.screen
+        panel.query_one("#panel-tabs", TabbedContent).active = "controlla"
+        assert await wait_until(pilot, lambda: Message.get().status == DELIVERED)
+        await pilot.press("f5")
+        await wait_for_workers(pilot)
+        status = str(panel.query_one("#account-status").render())
+        assert "SMS rimanenti:  249" in status
+        assert "SMS inviati:    1" in status
+
+
+async def test_controlla_says_when_the_gateway_cannot_be_reached(agency, db_url, sandbox):
+    from dataclasses import replace
+
+    from textual.widgets import TabbedContent
+
+    app = make_app(db_url, today=TODAY)
+    app.services.settings = replace(app.services.settings, gateway=replace(
+        app.services.settings.gateway, url="http://127.0.0.1:9/", key="k", secret="s", timeout_s=1))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "5")
+        app.screen.query_one("#panel-tabs", TabbedContent).active = "controlla"
+        await wait_for_workers(pilot)
+        status = str(app.screen.query_one("#account-status").render())
+        assert "SMS rimanenti:  non disponibile" in status

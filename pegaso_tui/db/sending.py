@@ -158,7 +158,13 @@ def daily_counts(start: date, end: date) -> list[DayCount]:
     )
     found = {}
     for value, sent, delivered in rows:
-        key = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        # SQLite gives text, PostgreSQL a date; peewee may turn either into a datetime
+        if isinstance(value, datetime):
+            key = value.date()
+        elif isinstance(value, date):
+            key = value
+        else:
+            key = date.fromisoformat(str(value)[:10])
         found[key] = (int(sent or 0), int(delivered or 0))
     days = []
     current = start

@@ -60,8 +60,9 @@ class SmsPanelScreen(MaskScreen):
     MASK_TITLE = "Pannello di Controllo SMS"
     CSS_PATH = STYLES / "sms.tcss"
     BINDINGS = [
-        *MaskScreen.BINDINGS,
+        *[b for b in MaskScreen.BINDINGS if b.id != "confirm"],
         Binding("f5,ctrl+r", "refresh", "Aggiorna", id="refresh"),
+        Binding("f10,ctrl+s", "refresh", "Aggiorna", id="confirm", show=False),
     ]
 
     def compose(self) -> ComposeResult:

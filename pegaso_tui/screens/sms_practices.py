@@ -75,10 +75,8 @@ class SmsPracticesScreen(SmsMaskScreen):
 
     def compose_filters(self) -> ComposeResult:
         today = self.app.services.today()
-        with Horizontal(classes="field-row"):
-            yield FormField("Da Cliente:", ClientPicker(id="client-from"), id="field-client-from")
-        with Horizontal(classes="field-row"):
-            yield FormField("A Cliente:", ClientPicker(id="client-to"), id="field-client-to")
+        yield FormField("Da Cliente:", ClientPicker(id="client-from"), id="field-client-from")
+        yield FormField("A Cliente:", ClientPicker(id="client-to"), id="field-client-to")
         with Horizontal(classes="field-row"):
             yield FormField("Da data Pratica:", DateInput(date(today.year, 1, 1), id="practice-from"), id="field-practice-from")
             yield FormField("A data Pratica:", DateInput(date(today.year, 12, 31), id="practice-to"), id="field-practice-to")

@@ -36,10 +36,8 @@ class SmsPromoScreen(SmsMaskScreen):
 
     def compose_filters(self) -> ComposeResult:
         today = self.app.services.today()
-        with Horizontal(classes="field-row"):
-            yield FormField("Da Cliente:", ClientPicker(id="client-from"), id="field-client-from")
-        with Horizontal(classes="field-row"):
-            yield FormField("A Cliente:", ClientPicker(id="client-to"), id="field-client-to")
+        yield FormField("Da Cliente:", ClientPicker(id="client-from"), id="field-client-from")
+        yield FormField("A Cliente:", ClientPicker(id="client-to"), id="field-client-to")
         yield Checkbox("Considera solo Clienti con Pratiche", id="with-practices")
         with Horizontal(classes="field-row"):
             yield FormField("Da data Pratica:", DateInput(date(today.year, 1, 1), id="practice-from"), id="field-practice-from")
@@ -60,6 +58,8 @@ class SmsPromoScreen(SmsMaskScreen):
         selection = self.query_one("#preferences", SelectionList)
         selection.clear_options()
         selection.add_options([(f"{code:<6} {description}", code) for code, description in preferences])
+        if preferences:
+            selection.highlighted = 0  # Space ticks at once, no arrow needed first
 
     def _enable_practice_dates(self, enabled: bool) -> None:
         for key in PRACTICE_FIELDS:

@@ -54,7 +54,7 @@ def plan_for(target: SingleTarget, template: str, sender: str, settings) -> Send
         if supplier is None:
             raise CampaignError(f"fornitore inesistente: {target.supplier_code}")
     plan = plan_single(template, number=target.number, client=client, supplier=supplier,
-                       max_parts=settings.max_parts, agency=settings.agency)
+                       name=target.name, max_parts=settings.max_parts, agency=settings.agency)
     message = plan.messages[0]
     code = client.code if client else (supplier.code if supplier else "")
     name = client.name if client else (supplier.name if supplier else target.name)
@@ -72,7 +72,8 @@ class SingleSmsScreen(SmsMaskScreen):
 
     def __init__(self, draft: SmsDraft | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.draft = draft or SmsDraft()
+        # Opened from the menu, the mask starts on "Cliente", the usual recipient.
+        self.draft = draft or SmsDraft(recipient_kind=CLIENT)
 
     def compose_filters(self) -> ComposeResult:
         draft = self.draft
@@ -85,12 +86,9 @@ class SingleSmsScreen(SmsMaskScreen):
             ),
             id="field-kind",
         )
-        with Horizontal(classes="field-row"):
-            yield FormField("Cliente:", ClientPicker(draft.client_code, id="client"), id="field-client")
-        with Horizontal(classes="field-row"):
-            yield FormField("Fornitore:", SupplierPicker(draft.supplier_code, id="supplier"), id="field-supplier")
-        with Horizontal(classes="field-row"):
-            yield FormField("Altro:", Input(draft.name if draft.recipient_kind == OTHER else "",
+        yield FormField("Cliente:", ClientPicker(draft.client_code, id="client"), id="field-client")
+        yield FormField("Fornitore:", SupplierPicker(draft.supplier_code, id="supplier"), id="field-supplier")
+        yield FormField("Altro:", Input(draft.name if draft.recipient_kind == OTHER else "",
                                             placeholder="nome (facoltativo)", id="other-name"),
                             id="field-other")
         yield FormField("Numero cellulare:", Input(display_number(draft.mobile) if draft.mobile else draft.mobile,

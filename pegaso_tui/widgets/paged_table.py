@@ -243,6 +243,11 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self.run_db(pager.count, done=lambda n: self._counted(n, generation), group=f"{self._group}-count")
 
     @property
+    def loading_rows(self) -> bool:
+        """True while a page is being fetched."""
+        return self._loading
+
+    @property
     def current_row(self) -> T | None:
         """The row under the cursor."""
         index = self.table.cursor_row
