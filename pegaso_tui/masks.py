@@ -2,7 +2,7 @@
 
 The home screen lists them with their numbers and the command palette offers them by title.
 A screen's module is imported only when the mask is opened, so that start-up stays close to
-a bare Textual app's. A mask whose screen is not built yet names the issue that builds it.
+a bare Textual app's.
 """
 
 from __future__ import annotations
@@ -19,14 +19,8 @@ class Mask:
     title: str
     section: str
     help: str
-    #: "package.module:ClassName" of the Screen, or "" while it is not built.
-    screen: str = ""
-    #: the issue that builds it, while it is not built
-    issue: int | None = None
-
-    @property
-    def ready(self) -> bool:
-        return bool(self.screen)
+    #: "package.module:ClassName" of the Screen
+    screen: str
 
     def screen_class(self):
         """Import the mask's Screen class (only when the mask is opened)."""

@@ -56,7 +56,7 @@ async def wait_for_workers(pilot, rounds: int = 5) -> None:
     from textual.worker import WorkerCancelled, WorkerFailed
 
     def pending():
-        return [w for w in pilot.app.workers if w.group != "outbox" and w.is_running]
+        return [w for w in pilot.app.workers if w.group != "outbox" and not w.is_finished]
 
     for _ in range(rounds):
         workers = pending()

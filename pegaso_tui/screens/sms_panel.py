@@ -3,14 +3,15 @@
 - *Verifica*: the SMS sent in a date range, with the seed's columns (Data Invio, Num., Ora
   Invio, Cliente, Ragione Sociale, Num Cellulare, Inviato, Consegnato), the text of the
   selected SMS below (and the reason when it failed), and a chart of sent and delivered per
-  day. The list pages from the database, so it opens at once on a million messages; it is
-  read again every second while open, so the dots move as the delivery reports arrive.
+  day. The list pages from the database, so it opens at once on a million messages. The rows
+  in view are read again as soon as this terminal's sender reports a change, and every few
+  seconds for changes made by other terminals, so the dots move as delivery reports arrive.
 - *Controlla*: the credit from the gateway (SMS rimanenti) and the SMS sent from here.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -29,8 +30,14 @@ from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.message_list import MessageList
 
 STYLES = Path(__file__).parent.parent / "styles"
-LIVE_EVERY_S = 1.0
+#: How often the list is read again for changes made by other terminals' senders.
+LIVE_EVERY_S = 3.0
+#: Reports of this terminal's sender come in bursts: one re-read for each burst.
+REPORTS_SETTLE_S = 0.2
 DEFAULT_DAYS = 30
+#: The chart shows at most this many days: the most recent of the range (it has no room for
+#: more, and a long range would mean grouping every message of it).
+CHART_DAYS = 60
 
 
 def account_status(gateway_settings) -> dict:
@@ -87,6 +94,7 @@ class SmsPanelScreen(MaskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._range: DateRange | None = None
+        self._reload_timer = None
         self._show_range()
         self._check_account()
         self.set_interval(LIVE_EVERY_S, self._live)
@@ -112,8 +120,8 @@ class SmsPanelScreen(MaskScreen):
             return
         self._range = dates
         self.query_one(MessageList).show(messages_pager(dates=dates))
-        start = dates.start or (dates.end or self.app.services.today()) - timedelta(days=DEFAULT_DAYS)
         end = dates.end or self.app.services.today()
+        start = max(dates.start or date.min, end - timedelta(days=CHART_DAYS - 1))
         self.run_db(daily_counts, start, end, done=self.query_one(DayChart).set_days, group="chart")
 
     def on_input_changed(self, event) -> None:
@@ -121,6 +129,15 @@ class SmsPanelScreen(MaskScreen):
             # each date typed in full shows its range at once
             if len(event.value) == 10 or not event.value:
                 self._show_range()
+
+    def on_outbox_updated(self, message) -> None:
+        """This terminal's sender committed status changes: show them (once per burst)."""
+        if self._reload_timer is None:
+            self._reload_timer = self.set_timer(REPORTS_SETTLE_S, self._reload_after_reports)
+
+    def _reload_after_reports(self) -> None:
+        self._reload_timer = None
+        self._live()
 
     def _live(self) -> None:
         """Read again the rows on screen: the dots follow the sender's reports."""

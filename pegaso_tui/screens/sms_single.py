@@ -12,7 +12,6 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Input, RadioButton, RadioSet
 
 from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen

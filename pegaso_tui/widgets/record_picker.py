@@ -105,6 +105,19 @@ class RecordPicker(DbWorkMixin, Horizontal):
     def _changed(self, record: Any | None) -> Message:
         return self.Changed(self, record)
 
+    @property
+    def name_label(self) -> Static:
+        """The name shown beside the code."""
+        return self.query_one(".record-name", Static)
+
+    def show_code_and_name(self, code: str, name: str) -> None:
+        """Fill the field from data already at hand (a form being loaded), without a lookup
+        and without a Changed message."""
+        with self.input.prevent(Input.Changed):
+            self.input.value = code
+        self.name_label.update(name)
+        self.remove_class("-unknown")
+
     def set_record(self, record: Any | None) -> None:
         """Fill the field with ``record`` (None empties it)."""
         self.record = record
