@@ -11,7 +11,6 @@ preview of the longest rendered text among 100,000 recipients, and rendering a c
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 
 from bench.common import Bench
 

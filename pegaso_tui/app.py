@@ -151,13 +151,7 @@ class PegasoApp(App[None]):
     def open_mask(self, number: int | Mask) -> None:
         """Open a mask by its number (or Mask) on top of the current screen."""
         mask = number if isinstance(number, Mask) else BY_NUMBER[number]
-        if mask.ready:
-            screen = mask.screen_class()()
-        else:
-            from pegaso_tui.screens.not_ready import NotReadyScreen
-
-            screen = NotReadyScreen(mask)
-        self.push_screen(screen)
+        self.push_screen(mask.screen_class()())
 
     def open_single_sms(self, draft) -> None:
         """Open "Invio SMS Singolo" filled in with ``draft`` (a ``pegaso_tui.sms.draft.SmsDraft``).
@@ -166,10 +160,4 @@ class PegasoApp(App[None]):
         """
         from pegaso_tui.masks import SINGLE_SMS
 
-        mask = BY_NUMBER[SINGLE_SMS]
-        if not mask.ready:
-            from pegaso_tui.screens.not_ready import NotReadyScreen
-
-            self.push_screen(NotReadyScreen(mask))
-            return
-        self.push_screen(mask.screen_class()(draft=draft))
+        self.push_screen(BY_NUMBER[SINGLE_SMS].screen_class()(draft=draft))

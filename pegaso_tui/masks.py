@@ -2,7 +2,7 @@
 
 The home screen lists them with their numbers and the command palette offers them by title.
 A screen's module is imported only when the mask is opened, so that start-up stays close to
-a bare Textual app's. A mask whose screen is not built yet names the issue that builds it.
+a bare Textual app's.
 """
 
 from __future__ import annotations
@@ -19,14 +19,8 @@ class Mask:
     title: str
     section: str
     help: str
-    #: "package.module:ClassName" of the Screen, or "" while it is not built.
-    screen: str = ""
-    #: the issue that builds it, while it is not built
-    issue: int | None = None
-
-    @property
-    def ready(self) -> bool:
-        return bool(self.screen)
+    #: "package.module:ClassName" of the Screen
+    screen: str
 
     def screen_class(self):
         """Import the mask's Screen class (only when the mask is opened)."""
@@ -39,11 +33,16 @@ REGISTRY = "Anagrafiche"
 CRM = "CRM"
 
 MASKS: tuple[Mask, ...] = (
-    Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica", issue=5),
-    Mask(2, "SMS Promozionali", SMS, "SMS promozionali ai clienti, filtrati per preferenze", issue=5),
-    Mask(3, "Buon Compleanno", SMS, "SMS di auguri ai clienti che compiono gli anni", issue=5),
-    Mask(4, "Invio SMS Singolo", SMS, "Un SMS a un cliente, a un fornitore o a un numero", issue=5),
-    Mask(5, "Pannello di Controllo SMS", SMS, "Verifica degli SMS inviati e credito residuo", issue=5),
+    Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica",
+         screen="pegaso_tui.screens.sms_practices:SmsPracticesScreen"),
+    Mask(2, "SMS Promozionali", SMS, "SMS promozionali ai clienti, filtrati per preferenze",
+         screen="pegaso_tui.screens.sms_promo:SmsPromoScreen"),
+    Mask(3, "Buon Compleanno", SMS, "SMS di auguri ai clienti che compiono gli anni",
+         screen="pegaso_tui.screens.sms_birthday:SmsBirthdayScreen"),
+    Mask(4, "Invio SMS Singolo", SMS, "Un SMS a un cliente, a un fornitore o a un numero",
+         screen="pegaso_tui.screens.sms_single:SingleSmsScreen"),
+    Mask(5, "Pannello di Controllo SMS", SMS, "Verifica degli SMS inviati e credito residuo",
+         screen="pegaso_tui.screens.sms_panel:SmsPanelScreen"),
     Mask(6, "Clienti", REGISTRY, "Anagrafica clienti: persone e aziende", screen="pegaso_tui.screens.clients:ClientsScreen"),
     Mask(7, "Pratiche", REGISTRY, "Le pratiche e il loro stato", screen="pegaso_tui.screens.practices:PracticesScreen"),
     Mask(8, "Fornitori", REGISTRY, "Anagrafica fornitori", screen="pegaso_tui.screens.suppliers:SuppliersScreen"),

@@ -8,6 +8,7 @@ Harlequin); screens reach it as ``self.app.services`` and ask the domain functio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from pegaso_tui.config import Settings
@@ -31,6 +32,12 @@ class AppServices:
     #: The outbox sender the app runs while it is open (None: this app does not send).
     #: Screens follow it through ``outbox.hub`` or the app's OutboxUpdated messages.
     outbox: "OutboxService | None" = None
+    #: What "today" is for the masks' defaults (tests fix it, so screens stay the same).
+    clock: Callable[[], date] = date.today
+
+    def today(self) -> date:
+        """Today, as the masks' default dates see it."""
+        return self.clock()
 
     @property
     def database_label(self) -> str:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-from textual.screen import Screen
 
 from pegaso_tui.db.crm.requests import RequestInput, create_request
 from pegaso_tui.db.models import Activity, Client, Contact, Outcome, Request
-from pegaso_tui.masks import BY_NUMBER, SINGLE_SMS
 from pegaso_tui.screens.crm_activity import ActivitiesDialog, ActivityDialog
 from pegaso_tui.screens.crm_find_subject import FindSubjectScreen
 from pegaso_tui.screens.crm_history import RequestHistoryScreen
@@ -225,26 +222,23 @@ async def test_varia_vedi_and_elimina_on_an_open_request(db_url, db):
         assert table_rows(app.screen) == []
 
 
-class DraftProbe(Screen):
-    """Stands in for "Invio SMS Singolo" (built by issue 5): keeps the draft it was given."""
+async def test_an_sms_from_a_request_opens_the_single_sms_mask_filled_in(db_url, db):
+    from pegaso_tui.screens.sms_single import SingleSmsScreen
 
-    def __init__(self, draft) -> None:
-        super().__init__()
-        self.draft = draft
-
-
-async def test_an_sms_from_a_request_opens_the_single_sms_mask_filled_in(db_url, db, monkeypatch):
-    monkeypatch.setitem(BY_NUMBER, SINGLE_SMS, replace(BY_NUMBER[SINGLE_SMS], screen="tests.test_crm_screens:DraftProbe"))
     seed_request("VERDI GINO", mobile="347 1234567")
     app = crm_app(db_url)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         app.open_mask(11)
         await settle(pilot)
         await pilot.press("f7")
         await settle(pilot)
-        assert isinstance(app.screen, DraftProbe)
-        draft = app.screen.draft
-        assert (draft.recipient_kind, draft.name, draft.mobile) == ("other", "VERDI GINO", "+393471234567")
+        screen = app.screen
+        assert isinstance(screen, SingleSmsScreen)
+        assert (screen.draft.recipient_kind, screen.draft.name, screen.draft.mobile) == (
+            "other", "VERDI GINO", "+393471234567")
+        assert screen.kind == "other"
+        assert screen.query_one("#other-name").value == "VERDI GINO"
+        assert screen.query_one("#mobile").value == "347 123 4567"
 
 
 async def test_cerca_soggetto_registers_an_unregistered_subject_as_a_client(db_url, db):

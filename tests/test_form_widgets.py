@@ -71,12 +71,12 @@ async def test_the_client_field_shows_the_name_of_a_short_code(db_url, db):
         await wait_for_workers(pilot)
         assert picker.code == "0000002"
         assert picker.client.name == "FUTURA VIAGGI"
-        assert str(picker.query_one(".client-name").render()) == "FUTURA VIAGGI"
+        assert str(picker.query_one(".record-name").render()) == "FUTURA VIAGGI"
         picker.input.focus()
         await pilot.press("backspace", "9", "tab")
         await wait_for_workers(pilot)
         assert picker.client is None and picker.unknown
-        assert str(picker.query_one(".client-name").render()) == "cliente inesistente"
+        assert str(picker.query_one(".record-name").render()) == "cliente inesistente"
 
 
 async def test_the_lens_finds_a_client_by_part_of_the_name(db_url, db):

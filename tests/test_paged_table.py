@@ -112,3 +112,22 @@ async def test_reload_shows_a_changed_row_and_keeps_the_cursor(db, db_url):
         app.query_one(PagedTable).reload()
         await settle(pilot)
         assert app.query_one(PagedTable).current_row.name == "RINOMINATO"
+
+
+async def test_reload_redraws_only_what_changed_and_shows_rows_arrived_at_the_end(db, db_url):
+    Client.insert_many([dict(code=f"{i:07d}", name=f"CLIENTE {i}") for i in range(1, 11)]).execute()
+    app = TableApp(db_url)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        table = app.query_one(PagedTable)
+        updated = []
+        original = table.table.update_cell
+        table.table.update_cell = lambda *a, **k: (updated.append(a[0]), original(*a, **k))
+        Client.update(name="RINOMINATO").where(Client.code == "0000004").execute()
+        Client.create(code="0000011", name="ARRIVATO ORA")
+        table.reload()
+        await settle(pilot)
+        assert updated == ["0000004"]  # one cell redrawn, not the whole list
+        assert [c.code for c in table.rows][-1] == "0000011"
+        assert table.rows[3].name == "RINOMINATO"
+        assert status(app) == "riga 1 di 11"

@@ -38,7 +38,7 @@ def test_an_older_database_is_upgraded_once_in_order(any_url, monkeypatch):
 
 
 def test_a_database_from_a_newer_program_is_refused_with_a_clear_message(any_url):
-    db = open_database(any_url)
+    open_database(any_url)
     SchemaInfo.create(version=SCHEMA_VERSION + 1)
     close_database()
     with pytest.raises(SchemaError, match="più recente"):
@@ -52,21 +52,33 @@ def test_sqlite_is_opened_in_wal_mode_with_foreign_keys_and_a_busy_timeout(db_ur
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
-def _open_and_insert(url: str, code: str) -> None:
-    from pegaso_tui.db.connection import open_database
-    from pegaso_tui.db.models import Client
+def _open_and_insert(url: str, code: str, errors=None) -> None:
+    import traceback
 
-    open_database(url)
-    Client.create(code=code, name=f"CLIENT {code}")
+    try:
+        from pegaso_tui.db.connection import open_database
+        from pegaso_tui.db.models import Client
+
+        open_database(url)
+        Client.create(code=code, name=f"CLIENT {code}")
+    except BaseException:
+        if errors is not None:
+            errors.put(traceback.format_exc())
+        raise
 
 
 def test_two_processes_opening_a_new_file_at_once_both_succeed(db_url):
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_open_and_insert, args=(db_url, c)) for c in ("1", "2")]
+    errors = ctx.Queue()
+    procs = [ctx.Process(target=_open_and_insert, args=(db_url, c, errors)) for c in ("1", "2")]
     for p in procs:
         p.start()
     for p in procs:
-        p.join(60)
+        p.join(120)
+    failures = []
+    while not errors.empty():
+        failures.append(errors.get())
+    assert failures == [], "\n".join(failures)
     assert [p.exitcode for p in procs] == [0, 0]
     open_database(db_url)
     assert sorted(c.code for c in Client.select()) == ["0000001", "0000002"]

@@ -27,7 +27,6 @@ from textual.widgets import (
     Footer,
     Header,
     Input,
-    Label,
     OptionList,
     RadioButton,
     RadioSet,
@@ -53,7 +52,7 @@ from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number
 from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, display_number
-from pegaso_tui.widgets.client_picker import CLIENT_COLUMNS, ClientPicker
+from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.message_list import MessageList
@@ -98,17 +97,8 @@ def mobile_warning(check: PhoneCheck, who: str = "il cliente") -> str | None:
 class PersonPicker(ClientPicker):
     """The legal representative: a client picker whose lens lists persons only."""
 
-    def action_lookup(self) -> None:
-        from pegaso_tui.widgets.lookup import LookupDialog
-
-        def picked(client) -> None:
-            if client is not None:
-                self.set_client(client)
-                self.input.focus()
-
-        self.app.push_screen(
-            LookupDialog("Cerca persona fisica", persons_pager, CLIENT_COLUMNS, initial=""), picked
-        )
+    LOOKUP_TITLE = "Cerca persona fisica"
+    pager = staticmethod(persons_pager)
 
 
 def _load(client_id: int | None):
@@ -226,11 +216,8 @@ class ClientFormScreen(RecordFormScreen):
         button = "#kind-company" if data.kind == COMPANY else "#kind-person"
         self.query_one(button, RadioButton).value = True
         self._apply_kind(data.kind)
-        picker = self.query_one("#legal_representative", PersonPicker)
-        with picker.input.prevent(Input.Changed):
-            picker.input.value = data.legal_representative
-        if data.legal_representative:
-            picker.query_one(".client-name", Static).update(card.legal_representative_name)
+        self.query_one("#legal_representative", PersonPicker).show_code_and_name(
+            data.legal_representative, card.legal_representative_name if data.legal_representative else "")
         self.extra_mobiles = [display_number(m) for m in data.extra_mobiles]
         self._show_extra_mobiles()
         chosen = set(data.preference_ids)

@@ -90,11 +90,7 @@ class PracticeFormScreen(RecordFormScreen):
         card, notices = loaded
         data: PracticeData = card.data
         self.query_one("#number", Input).value = data.number
-        picker = self.query_one("#client", ClientPicker)
-        with picker.input.prevent(Input.Changed):
-            picker.input.value = data.client
-        if card.client_name:
-            picker.query_one(".client-name", Static).update(card.client_name)
+        self.query_one("#client", ClientPicker).show_code_and_name(data.client, card.client_name or "")
         self.query_one("#practice_date", DateInput).date = data.practice_date
         self.query_one("#departure_date", DateInput).date = data.departure_date
         self.query_one("#destination", Input).value = data.destination

@@ -7,7 +7,7 @@ the field is left (``1/2/26``-style input is not guessed: the year has four digi
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
@@ -43,7 +43,7 @@ class DateInput(Input):
 
     def __init__(
         self,
-        value: date | None = None,
+        value: dt.date | None = None,
         *,
         required: bool = False,
         id: str | None = None,
@@ -62,7 +62,7 @@ class DateInput(Input):
         self.required = required
 
     @property
-    def date(self) -> date | None:
+    def date(self) -> dt.date | None:
         """The date typed, None when empty; DateError (Italian message) when impossible."""
         value = parse_optional_date(self.value)
         if value is None and self.required:
@@ -70,7 +70,7 @@ class DateInput(Input):
         return value
 
     @date.setter
-    def date(self, value: date | None) -> None:
+    def date(self, value: dt.date | None) -> None:
         self.value = format_date(value)
 
     @property

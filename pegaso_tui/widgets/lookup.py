@@ -54,6 +54,7 @@ class LookupDialog(DialogScreen[T], Generic[T]):
         self.search = search
         self.columns = columns
         self.initial = initial
+        self._pick_when_found = False  # Enter typed before the matches arrived
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -79,14 +80,22 @@ class LookupDialog(DialogScreen[T], Generic[T]):
             event.stop()
 
     def _search(self, text: str) -> None:
+        self._pick_when_found = False
         self.query_one(PagedTable).show(self.search(text), count=True)
+
+    def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
+        if self._pick_when_found and event.row is not None:
+            self.dismiss(event.row)
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         self.dismiss(event.row)
 
     def action_confirm(self) -> None:
-        row: Any = self.query_one(PagedTable).current_row
+        table = self.query_one(PagedTable)
+        row: Any = table.current_row
         if row is not None:
             self.dismiss(row)
+        elif table.loading_rows:
+            self._pick_when_found = True  # typed fast: take the first match when it comes
         else:
             self.app.bell()

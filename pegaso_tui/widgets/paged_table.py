@@ -183,8 +183,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
 
     def on_mount(self) -> None:
         table = self.table
-        for column in self.columns:
-            table.add_column(column.label, width=column.width)
+        self._column_keys = [table.add_column(column.label, width=column.width) for column in self.columns]
         self._show_status()
 
     @property
@@ -225,22 +224,80 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             self.run_db(pager.count, done=lambda n: self._counted(n, generation), group=f"{self._group}-count")
 
     def reload(self) -> None:
-        """Read again the rows on screen (after a change), keeping the cursor on its row."""
+        """Read again the rows on screen (after a change), keeping the cursor on its row.
+
+        Only the rows in view are read again, and only the cells that changed are redrawn, so a
+        list that follows live changes (the control panel's dots) costs little however many
+        rows it holds. New rows after the last one appear when the list is at its end; rows
+        that came or went elsewhere make it read the window again.
+        """
         pager = self.pager
         if pager is None:
             return
         generation = self._generation
+        if not self.rows:
+            self._fetch(lambda: pager.first(self.page_size), lambda page: self._replace(page, cursor=0, offset=0), generation)
+            self._count(pager, generation)
+            return
+        table = self.table
+        start = max(0, int(table.scroll_y) - 5)
+        end = min(len(self.rows), start + max(table.size.height, 10) + 10)
+        grow = self.page_size if (end == len(self.rows) and self.at_end) else 0
+        size = end - start + grow
+        if start == 0 and self.at_start:
+            fetch = lambda: pager.first(size)  # noqa: E731 (rows may have arrived at the top)
+        else:
+            first_key = pager.key_of(self.rows[start])
+            fetch = lambda: pager.after(first_key, size, inclusive=True)  # noqa: E731
+        self._fetch(fetch, lambda page: self._refresh_slice(page, start, end), generation)
+        self._count(pager, generation)
+
+    def _refresh_slice(self, page: Page[T], start: int, end: int) -> None:
+        """Apply a re-read of rows[start:end] (and of what follows, when it grew)."""
+        old = self.rows[start:end]
+        new = page.rows
+        keys_old = [self._row_key(r) for r in old]
+        keys_new = [self._row_key(r) for r in new[: len(old)]]
+        if keys_old != keys_new or len(self.rows) < end:
+            self._reload_window()
+            return
+        table = self.table
+        for index, (before, after) in enumerate(zip(old, new[: len(old)])):
+            cells_before, cells_after = self._cells(before), self._cells(after)
+            if cells_before != cells_after:
+                key = keys_old[index]
+                for column_key, was, now in zip(self._column_keys, cells_before, cells_after):
+                    if was != now:
+                        table.update_cell(key, column_key, now)
+            self.rows[start + index] = after
+        extra = new[len(old):]
+        if end == len(self.rows) and extra:
+            for row in extra:
+                self.rows.append(row)
+                table.add_row(*self._cells(row), key=self._row_key(row))
+            self.at_end = page.at_end
+        self._announce()
+
+    def _reload_window(self) -> None:
+        """Read the whole window again (rows came or went), keeping the cursor's row."""
+        pager = self.pager
+        if pager is None:
+            return
         cursor_key = self._cursor_key()
         size = max(len(self.rows), self.page_size)
         if self.at_start or not self.rows:
-            fetch = lambda: pager.first(size)  # noqa: E731 (rows may have arrived at the top)
+            fetch = lambda: pager.first(size)  # noqa: E731
             offset: int | None = 0
         else:
             first_key = pager.key_of(self.rows[0])
             fetch = lambda: pager.after(first_key, size, inclusive=True)  # noqa: E731
             offset = self._offset
-        self._fetch(fetch, lambda page: self._replace(page, cursor_key=cursor_key, offset=offset), generation)
-        self.run_db(pager.count, done=lambda n: self._counted(n, generation), group=f"{self._group}-count")
+        self._fetch(fetch, lambda page: self._replace(page, cursor_key=cursor_key, offset=offset), self._generation)
+
+    @property
+    def loading_rows(self) -> bool:
+        """True while a page is being fetched."""
+        return self._loading
 
     @property
     def current_row(self) -> T | None:

@@ -1,0 +1,305 @@
+"""What the sending masks share (SMS Pratiche, Promozionali, Buon Compleanno, Singolo).
+
+Each mask lays out its own filters; this base adds the sender alias ("Mittente"), the SMS
+editor, the live count of recipients, and the keys:
+
+- ``F10`` checks every field (each error shown next to its field), selects the recipients and
+  renders the text for each of them in a worker, then opens the preview
+  (``screens.sms_preview``); nothing is queued before the preview's own confirmation.
+- ``F9`` (alias ``ctrl+o``) saves the text as the one the mask proposes next time.
+- ``Esc`` leaves; with a text changed and not sent, it asks first.
+
+While the filters are valid the mask counts the recipients in the background and tells the
+editor who they are, so the counter shows the longest rendered text, as the preview will.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Input, Static
+
+from pegaso_tui.screens.base import MaskScreen
+from pegaso_tui.screens.sms_preview import SendJob, SendPreviewScreen, rows_of, thousands
+from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.sms_editor import SmsEditor
+
+STYLES = Path(__file__).parent.parent / "styles"
+RECOUNT_AFTER_S = 0.35
+
+
+class FieldErrors(Exception):
+    """Some fields are wrong: field id -> message (Italian)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class SmsMaskScreen(MaskScreen):
+    """A sending mask: filters (from the subclass), Mittente, Testo Sms, F10 to preview."""
+
+    CSS_PATH = STYLES / "sms.tcss"
+    BINDINGS = [
+        *MaskScreen.BINDINGS,
+        Binding("f9,ctrl+o", "save_preset", "Salva testo", id="save_preset",
+                tooltip="Salva il testo come proposta per le prossime volte"),
+    ]
+
+    #: the line under the title, as in the original masks
+    INTRO = ""
+    #: whether the mask counts recipients live (the single SMS has one recipient)
+    LIVE_COUNT = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._recount_timer = None
+        self._saved_text = ""
+        self._last_selection = None
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        from pegaso_tui.sms.sender import ALIAS_NOTICE
+
+        yield Header()
+        with VerticalScroll(id="sms-body"):
+            if self.INTRO:
+                yield Static(self.INTRO, classes="mask-intro")
+            yield from self.compose_filters()
+            yield FormField(
+                "Mittente:",
+                Input(self.app.services.settings.sender, placeholder="alias o +39…", max_length=20, id="sender"),
+                id="field-sender",
+            )
+            yield Static(ALIAS_NOTICE, classes="alias-notice")
+            yield FormField("Testo Sms:", SmsEditor(id="sms-text"), id="field-text")
+            yield Static("", id="recipients-line")
+            yield Static("", id="mask-error")
+        yield Footer()
+
+    def compose_filters(self) -> ComposeResult:
+        """The mask's own fields."""
+        yield from ()
+
+    @property
+    def editor(self) -> SmsEditor:
+        return self.query_one("#sms-text", SmsEditor)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        from pegaso_tui.db.sending import preset_text
+
+        self.run_db(preset_text, self.preset_name(), done=self._show_preset, group="preset")
+        self.schedule_recount()
+
+    def _show_preset(self, text: str) -> None:
+        if not self.editor.text:
+            self.editor.text = text
+        self._saved_text = self.editor.text
+
+    # -- what a subclass provides -------------------------------------------------------------
+
+    def preset_name(self) -> str:
+        """The name of the preset text (``practice:unpaid``, ``promo``, ...)."""
+        raise NotImplementedError
+
+    def read_filters(self) -> Any:
+        """The filters typed (on the UI thread); FieldErrors for the wrong ones."""
+        raise NotImplementedError
+
+    @staticmethod
+    def select(filters: Any):
+        """The selection for ``filters`` (runs in a worker thread)."""
+        raise NotImplementedError
+
+    def title_for(self, filters: Any) -> str:
+        """The preview's title."""
+        return self.MASK_TITLE
+
+    def describe(self, filters: Any) -> str:
+        """The filters in words, for the preview."""
+        return ""
+
+    DETAIL_LABEL = ""
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def clear_errors(self) -> None:
+        for field in self.query(FormField):
+            field.set_error(None)
+        self.query_one("#mask-error", Static).update("")
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each message next to its field (``mask`` for the mask as a whole)."""
+        for key, message in errors.items():
+            if key == "mask":
+                self.query_one("#mask-error", Static).update(message)
+                continue
+            try:
+                self.query_one(f"#{key}", FormField).set_error(message)
+            except Exception:  # an error for a field this mask does not have
+                self.query_one("#mask-error", Static).update(message)
+        self.app.bell()
+
+    def read_sender(self, errors: dict[str, str]) -> str:
+        from pegaso_tui.sms.sender import sender_problem
+
+        sender = self.query_one("#sender", Input).value.strip()
+        if not sender:
+            errors["field-sender"] = (
+                "Mittente mancante: indicare l'alias registrato presso il gestore (o un "
+                "numero in formato internazionale)"
+            )
+        else:
+            problem = sender_problem(sender)
+            if problem:
+                errors["field-sender"] = problem
+        return sender
+
+    def read_text(self, errors: dict[str, str]) -> str:
+        text = self.editor.text
+        if not text.strip():
+            errors["field-text"] = "Il testo dell'SMS è vuoto"
+        else:
+            problem = self.editor.validate()
+            if problem:
+                errors["field-text"] = problem
+        return text
+
+    # -- live count ----------------------------------------------------------------------------
+
+    def schedule_recount(self) -> None:
+        """Count the recipients again shortly (after the user stops typing)."""
+        if not self.LIVE_COUNT:
+            return
+        if self._recount_timer is not None:
+            self._recount_timer.stop()
+        self._recount_timer = self.set_timer(RECOUNT_AFTER_S, self._recount)
+
+    def _recount(self) -> None:
+        self._recount_timer = None
+        try:
+            filters = self.read_filters()
+        except FieldErrors:
+            self.query_one("#recipients-line", Static).update("")
+            self.editor.set_preview(None)
+            return
+        agency = self.app.services.settings.agency
+        select = self.select
+
+        def count(filters):
+            from pegaso_tui.sms.placeholders import TemplatePreview
+
+            selection = select(filters)
+            preview = TemplatePreview(selection.sendable_rows(), agency=agency).prepare()
+            return selection, preview
+
+        self.run_db(count, filters, done=self._counted, failed=self._count_failed, group="recount")
+
+    def _counted(self, result) -> None:
+        selection, preview = result
+        self._last_selection = selection
+        line = f"Destinatari: {thousands(selection.count)} · inviabili {thousands(selection.sendable)}"
+        self.query_one("#recipients-line", Static).update(line)
+        self.editor.set_preview(preview if selection.sendable else None)
+
+    def _count_failed(self, exc: BaseException) -> None:
+        self.query_one("#recipients-line", Static).update("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "sender":
+            self.schedule_recount()
+
+    # -- F10 -----------------------------------------------------------------------------------
+
+    def action_confirm(self) -> None:
+        self.clear_errors()
+        errors: dict[str, str] = {}
+        try:
+            filters = self.read_filters()
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+            filters = None
+        sender = self.read_sender(errors)
+        template = self.read_text(errors)
+        if errors:
+            self.show_errors(errors)
+            return
+        settings = self.app.services.settings
+        select = self.select
+        title = self.title_for(filters)
+        description = self.describe(filters)
+        detail = self.DETAIL_LABEL
+
+        def prepare(filters, template):
+            from pegaso_tui.db.campaigns import plan_selection
+
+            selection = select(filters)
+            if selection.count == 0:
+                return None
+            plan = plan_selection(selection, template, max_parts=settings.max_parts,
+                                  agency=settings.agency)
+            return SendJob(title, plan, rows_of(selection, plan), sender, detail, description)
+
+        self.query_one("#mask-error", Static).update("Selezione in corso…")
+        self.run_db(prepare, filters, template, done=self._prepared, failed=self._prepare_failed,
+                    group="prepare")
+
+    def _prepared(self, job: SendJob | None) -> None:
+        self.query_one("#mask-error", Static).update("")
+        if job is None:
+            self.show_errors({"mask": "Nessun destinatario: nessun cliente corrisponde ai filtri indicati"})
+            return
+        self.app.push_screen(SendPreviewScreen(job), self._after_preview)
+
+    def _prepare_failed(self, exc: BaseException) -> None:
+        from pegaso_tui.db.campaigns import CampaignError
+        from pegaso_tui.db.selections import SelectionError
+
+        self.query_one("#mask-error", Static).update("")
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, CampaignError):
+            self.show_errors({"field-text": message})  # placeholders without a value, length
+        elif isinstance(exc, SelectionError):
+            self.show_errors({"mask": message})
+        else:
+            self.notify_error(exc)
+
+    def _after_preview(self, queued: bool | None) -> None:
+        if queued:
+            self._saved_text = self.editor.text  # sent: nothing to lose any more
+            self.schedule_recount()  # queued practices leave the selection
+
+    # -- F9 and Esc -----------------------------------------------------------------------------
+
+    def action_save_preset(self) -> None:
+        from pegaso_tui.db.sending import save_preset_text
+
+        text = self.editor.text
+
+        def saved(_):
+            self._saved_text = text
+            self.notify("Testo salvato: sarà proposto le prossime volte", title="Testo Sms")
+
+        self.run_db(save_preset_text, self.preset_name(), text, done=saved, group="preset")
+
+    def action_leave(self) -> None:
+        if self.editor.text.strip() and self.editor.text != self._saved_text:
+            from pegaso_tui.widgets.confirm import ConfirmDialog
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss()
+
+            self.app.push_screen(
+                ConfirmDialog("Il testo modificato non è stato inviato né salvato. Uscire comunque?",
+                              title="Uscire dalla maschera?"),
+                answered,
+            )
+            return
+        self.dismiss()
