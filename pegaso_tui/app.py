@@ -69,10 +69,17 @@ class PegasoApp(App[None]):
     CSS_PATH = STYLES / "pegaso.tcss"
     COMMANDS = App.COMMANDS | {MasksProvider}
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
         super().__init__()
         self.services = services
+        #: False keeps text cursors steady (tests and snapshots: a blink caught mid-way would
+        #: make two pictures of one screen differ)
+        self.cursor_blink = cursor_blink
         self._stop_listening = None
+
+    def on_descendant_focus(self, event) -> None:
+        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
     def get_default_screen(self):
         from pegaso_tui.screens.home import HomeScreen

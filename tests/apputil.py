@@ -32,7 +32,7 @@ def make_app(db_url: str, *, sandbox=None, today=None, **settings_changes) -> Pe
                            outbox=outbox)
     if today is not None:
         services.clock = lambda: today
-    return PegasoApp(services)
+    return PegasoApp(services, cursor_blink=False)
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0) -> bool:

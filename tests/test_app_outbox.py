@@ -22,7 +22,7 @@ def app_with_outbox(db_url: str, gateway) -> PegasoApp:
     operator = current_operator(settings.operator_name())
     services = AppServices(settings=settings, database_url=db_url, operator_username=operator.username,
                            outbox=OutboxService(settings, replace(FAST, gateway_timeout_s=gateway.timeout_s)))
-    return PegasoApp(services)
+    return PegasoApp(services, cursor_blink=False)
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0) -> bool:

@@ -7,7 +7,7 @@ import pytest
 
 from pegaso_tui.masks import MASKS
 from pegaso_tui.screens.home import HomeScreen, MaskList
-from tests.apputil import make_app
+from tests.apputil import make_app, wait_until
 
 TITLES = [
     "SMS Pratiche", "SMS Promozionali", "Buon Compleanno", "Invio SMS Singolo",
@@ -61,9 +61,8 @@ async def test_two_digit_numbers_open_the_crm_masks(db_url):
 async def test_one_alone_opens_sms_pratiche_after_a_pause_or_with_enter(db_url):
     app = make_app(db_url)
     async with app.run_test() as pilot:
-        await pilot.press("1")
-        await pilot.pause(0.8)
-        assert app.screen.title == "SMS Pratiche"
+        await pilot.press("1")  # and nothing else: the pause opens it
+        assert await wait_until(pilot, lambda: app.screen.title == "SMS Pratiche", timeout=5)
         await pilot.press("escape")
         await pilot.press("1", "enter")
         await pilot.pause()
@@ -106,3 +105,17 @@ async def test_keys_can_be_remapped_in_the_settings(db_url):
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_tests_see_steady_cursors_but_users_see_them_blink(db_url):
+    from textual.widgets import Input
+
+    from pegaso_tui.app import PegasoApp
+
+    app = make_app(db_url)  # as every test builds it: cursor_blink=False
+    async with app.run_test() as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.cursor_blink is False
+    assert PegasoApp.__init__.__kwdefaults__["cursor_blink"] is True

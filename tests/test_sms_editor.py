@@ -28,7 +28,9 @@ class EditorApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(SmsEditor).focus()
+        editor = self.query_one(SmsEditor)
+        editor.text_area.cursor_blink = False  # a steady cursor: snapshots do not flicker
+        editor.focus()
 
     def on_sms_editor_changed(self, event: SmsEditor.Changed) -> None:
         self.changes.append(event)
