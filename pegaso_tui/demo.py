@@ -42,7 +42,7 @@ def demo_environment(ctx) -> Iterator[AppServices]:
                                sender=ctx.settings.sender or "PEGASO")
         try:
             ctx.open_db()
-            generate_demo_data()
+            generate_demo_data(operator=ctx.settings.operator_name())
             operator = ctx.operator()
             yield AppServices(
                 settings=ctx.settings,

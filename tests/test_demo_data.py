@@ -258,3 +258,16 @@ async def test_the_demo_opens_the_app_on_a_fresh_database_holding_the_demo_agenc
         app = PegasoApp(services)
         async with app.run_test():
             assert "DEMO" in app.sub_title
+
+
+def test_the_demo_operator_has_recontacts_on_their_agenda(db):
+    from datetime import date
+
+    from pegaso_tui.db.demo_data import generate_demo_data
+    from pegaso_tui.db.models import Operator, Request
+
+    generate_demo_data(200, 800, 0, operator="anna", today=date(2026, 11, 23))
+    anna = Operator.get(Operator.username == "anna")
+    due = (Request.select().where((Request.operator == anna) & Request.is_open
+                                  & (Request.recontact_date <= date(2026, 11, 23))).count())
+    assert due > 0

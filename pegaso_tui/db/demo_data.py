@@ -234,10 +234,12 @@ class _Generator:
 
     # -- operators, preferences, suppliers --------------------------------------------------
 
-    def operators(self) -> list[int]:
+    def operators(self, extra: str | None = None) -> list[int]:
         ids = []
-        for username, name in (("mario", "Mario Zanetti"), ("giulia", "Giulia Residori"),
-                               ("luca", "Luca Perbellini")):
+        staff = [("mario", "Mario Zanetti"), ("giulia", "Giulia Residori"), ("luca", "Luca Perbellini")]
+        if extra and extra not in (username for username, _ in staff):
+            staff.insert(0, (extra, extra))
+        for username, name in staff:
             operator, _ = Operator.get_or_create(username=username, defaults={"name": name})
             ids.append(operator.id)
         return ids
@@ -815,8 +817,12 @@ def generate_demo_data(
     today: date | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    operator: str | None = None,
 ) -> DemoSummary:
     """Fill the open database with a demo agency; return how many rows of each kind.
+
+    With ``operator`` (a username), that operator works at the agency too: some of the CRM
+    requests are theirs, so their agenda has recontacts due today and overdue.
 
     Raises DemoDataError when the database already has clients and ``force`` is not given,
     or when the sizes make no sense.
@@ -840,7 +846,7 @@ def generate_demo_data(
         previous_cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
         db.execute_sql("PRAGMA cache_size = -262144")
     try:
-        operators = generator.operators()
+        operators = generator.operators(operator)
         with database_proxy.atomic():
             preference_ids = generator.preferences()
             generator.suppliers()
