@@ -16,7 +16,7 @@ editor who they are, so the counter shows the longest rendered text, as the prev
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -230,13 +230,18 @@ class SmsMaskScreen(MaskScreen):
         if errors:
             self.show_errors(errors)
             return
+        self.query_one("#mask-error", Static).update("Selezione in corso…")
+        self.run_db(self.job_builder(), filters, template, sender, done=self._prepared,
+                    failed=self._prepare_failed, group="prepare")
+
+    def job_builder(self) -> Callable[[Any, str, str], SendJob | None]:
+        """What F10 runs in a worker: (filters, template, sender) -> the preview's SendJob, or
+        None when nobody is selected. By default: the selection, rendered for each row."""
         settings = self.app.services.settings
         select = self.select
-        title = self.title_for(filters)
-        description = self.describe(filters)
-        detail = self.DETAIL_LABEL
+        title_for, describe, detail = self.title_for, self.describe, self.DETAIL_LABEL
 
-        def prepare(filters, template):
+        def build(filters, template: str, sender: str) -> SendJob | None:
             from pegaso_tui.db.campaigns import plan_selection
 
             selection = select(filters)
@@ -244,11 +249,10 @@ class SmsMaskScreen(MaskScreen):
                 return None
             plan = plan_selection(selection, template, max_parts=settings.max_parts,
                                   agency=settings.agency)
-            return SendJob(title, plan, rows_of(selection, plan), sender, detail, description)
+            return SendJob(title_for(filters), plan, rows_of(selection, plan), sender, detail,
+                           describe(filters))
 
-        self.query_one("#mask-error", Static).update("Selezione in corso…")
-        self.run_db(prepare, filters, template, done=self._prepared, failed=self._prepare_failed,
-                    group="prepare")
+        return build
 
     def _prepared(self, job: SendJob | None) -> None:
         self.query_one("#mask-error", Static).update("")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, RadioButton, RadioSet
 
 from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
-from pegaso_tui.screens.sms_preview import PreviewRow, SendJob, SendPreviewScreen
+from pegaso_tui.screens.sms_preview import PreviewRow, SendJob
 from pegaso_tui.sms.draft import CLIENT, OTHER, SUPPLIER, SmsDraft
 from pegaso_tui.sms.phone import check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker
@@ -163,19 +163,10 @@ class SingleSmsScreen(SmsMaskScreen):
         return SingleTarget(kind, client.code, supplier.code,
                             self.query_one("#other-name", Input).value.strip(), check.e164 or number)
 
-    def action_confirm(self) -> None:
-        self.clear_errors()
-        errors: dict[str, str] = {}
-        try:
-            target = self.read_filters()
-        except FieldErrors as exc:
-            errors.update(exc.errors)
-            target = None
-        sender = self.read_sender(errors)
-        template = self.read_text(errors)
-        if errors:
-            self.show_errors(errors)
-            return
-        self.run_db(plan_for, target, template, sender, self.app.services.settings,
-                    done=lambda job: self.app.push_screen(SendPreviewScreen(job), self._after_preview),
-                    failed=self._prepare_failed, group="prepare")
+    def job_builder(self):
+        settings = self.app.services.settings
+
+        def build(target: SingleTarget, template: str, sender: str) -> SendJob:
+            return plan_for(target, template, sender, settings)
+
+        return build
