@@ -384,15 +384,7 @@ class ClientFormScreen(RecordFormScreen):
         return (tuple(self.extra_mobiles),)
 
     def gather(self) -> ClientData:
-        errors: dict[str, str] = {}
-        dates = {}
-        for name in ("birth_date", "business_started"):
-            try:
-                dates[name] = self.query_one(f"#{name}", DateInput).date
-            except DateError as exc:
-                errors[name] = str(exc)
-        if errors:
-            raise InvalidRecord(errors)
+        dates = self.read_dates("birth_date", "business_started")
         values = {name: self.query_one(f"#{name}", Input).value for name in _TEXTS}
         flags = {name: self.query_one(f"#{name}", Checkbox).value for name, _ in FLAGS}
         return ClientData(

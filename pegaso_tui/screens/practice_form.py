@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
-from pegaso_tui.dates import DateError, format_date, format_time
+from pegaso_tui.dates import format_date, format_time
 from pegaso_tui.db.messages import messages_pager, status_label
 from pegaso_tui.db.practices import (
     PracticeData,
@@ -24,7 +24,6 @@ from pegaso_tui.db.practices import (
     practice_notices,
     save_practice,
 )
-from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
@@ -134,15 +133,7 @@ class PracticeFormScreen(RecordFormScreen):
         self.query_one(target, Input).focus()
 
     def gather(self) -> PracticeData:
-        errors: dict[str, str] = {}
-        dates = {}
-        for name in ("practice_date", "departure_date"):
-            try:
-                dates[name] = self.query_one(f"#{name}", DateInput).date
-            except DateError as exc:
-                errors[name] = str(exc)
-        if errors:
-            raise InvalidRecord(errors)
+        dates = self.read_dates("practice_date", "departure_date")
         return PracticeData(
             number=self.query_one("#number", Input).value,
             client=self.query_one("#client", ClientPicker).code,

@@ -61,6 +61,22 @@ class RecordFormScreen(MaskScreen):
         """The data typed, for the save function."""
         raise NotImplementedError
 
+    def read_dates(self, *names: str) -> dict[str, Any]:
+        """The dates typed in the DateInputs with these ids (None when empty);
+        InvalidRecord naming each impossible one."""
+        from pegaso_tui.dates import DateError
+        from pegaso_tui.widgets.date_input import DateInput
+
+        dates, errors = {}, {}
+        for name in names:
+            try:
+                dates[name] = self.query_one(f"#{name}", DateInput).date
+            except DateError as exc:
+                errors[name] = str(exc)
+        if errors:
+            raise InvalidRecord(errors)
+        return dates
+
     def save_function(self) -> Callable[..., Any]:
         """The domain call that saves: ``fn(data, record_id, *save_args())``."""
         raise NotImplementedError
