@@ -67,3 +67,17 @@ def test_the_sms_of_each_day_include_the_days_without_any():
                        status=status, queued_at=when)
     days = daily_counts(day, day + timedelta(days=2))
     assert [(d.day.day, d.sent, d.delivered) for d in days] == [(20, 2, 1), (21, 0, 0), (22, 1, 1)]
+
+
+def test_sms_sent_are_counted_in_parts_and_the_queue_apart():
+    from pegaso_tui.db.sending import sms_totals
+
+    long_text = "x" * 200  # two parts
+    queue_campaign(plan_single(long_text, number="349 555 0001"), sender="FUTURA")
+    queue_campaign(plan_single("Ciao", number="349 555 0002"), sender="FUTURA")
+    queue_campaign(plan_single("Ciao", number="349 555 0003"), sender="FUTURA")
+    first, second, _third = Message.select().order_by(Message.id)
+    Message.update(status=DELIVERED).where(Message.id == first.id).execute()
+    Message.update(status=FAILED).where(Message.id == second.id).execute()
+    totals = sms_totals()
+    assert (totals.sent_parts, totals.waiting) == (2, 1)

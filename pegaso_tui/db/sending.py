@@ -173,3 +173,23 @@ def daily_counts(start: date, end: date) -> list[DayCount]:
         days.append(DayCount(current, sent, delivered))
         current += timedelta(days=1)
     return days
+
+
+@dataclass(frozen=True)
+class SmsTotals:
+    """The SMS this agency has had accepted by the gateway (in parts: what it paid for), and
+    those still waiting to be sent."""
+
+    sent_parts: int
+    waiting: int
+
+
+def sms_totals() -> SmsTotals:
+    """"SMS inviati" of the control panel, and the messages still in the queue."""
+    sent = (
+        Message.select(fn.COALESCE(fn.SUM(Message.segments), 0))
+        .where(Message.status.in_([SENT, DELIVERED, UNDELIVERED]))
+        .scalar()
+    )
+    waiting = Message.select().where(Message.status.in_([QUEUED, SENDING])).count()
+    return SmsTotals(int(sent or 0), waiting)

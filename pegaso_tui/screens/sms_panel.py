@@ -42,19 +42,12 @@ CHART_DAYS = 60
 
 def account_status(gateway_settings) -> dict:
     """Controlla: the credit (from the gateway; its error as text) and the SMS sent from here."""
-    from pegaso_tui.db.models import DELIVERED, QUEUED, SENDING, SENT, UNDELIVERED, Message
-    from peewee import fn
+    from pegaso_tui.db.sending import sms_totals
+    from pegaso_tui.screens.sms_preview import fetch_credit
 
-    sent = (
-        Message.select(fn.COALESCE(fn.SUM(Message.segments), 0))
-        .where(Message.status.in_([SENT, DELIVERED, UNDELIVERED]))
-        .scalar()
-    )
-    waiting = Message.select().where(Message.status.in_([QUEUED, SENDING])).count()
-    status = {"sent": int(sent or 0), "waiting": waiting, "left": None, "problem": None}
+    totals = sms_totals()
+    status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None}
     try:
-        from pegaso_tui.screens.sms_preview import fetch_credit
-
         status["left"] = fetch_credit(gateway_settings)
     except Exception as exc:  # the gateway's own message: shown as it is, nothing crashes
         status["problem"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

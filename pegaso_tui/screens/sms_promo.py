@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, SelectionList
 
 from pegaso_tui.dates import DateRange
+from pegaso_tui.db.preferences import all_preferences
 from pegaso_tui.db.selections import PromoFilters
 from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
 from pegaso_tui.screens.sms_practices import client_range, date_range, range_words
@@ -19,13 +20,6 @@ from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 
 PRACTICE_FIELDS = ("practice-from", "practice-to", "departure-from", "departure-to")
-
-
-def all_preferences() -> list[tuple[str, str]]:
-    """Every preference as (code, description), in code order (runs in a worker)."""
-    from pegaso_tui.db.models import Preference
-
-    return [(p.code, p.description) for p in Preference.select().order_by(Preference.code)]
 
 
 class SmsPromoScreen(SmsMaskScreen):
@@ -54,10 +48,10 @@ class SmsPromoScreen(SmsMaskScreen):
         self.query_one("#preferences", SelectionList).disabled = True
         self.run_db(all_preferences, done=self._show_preferences, group="preferences")
 
-    def _show_preferences(self, preferences: list[tuple[str, str]]) -> None:
+    def _show_preferences(self, preferences) -> None:
         selection = self.query_one("#preferences", SelectionList)
         selection.clear_options()
-        selection.add_options([(f"{code:<6} {description}", code) for code, description in preferences])
+        selection.add_options([(f"{p.code:<6} {p.description}", p.code) for p in preferences])
         if preferences:
             selection.highlighted = 0  # Space ticks at once, no arrow needed first
 
