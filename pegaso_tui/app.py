@@ -77,6 +77,42 @@ class PegasoApp(App[None]):
         self.cursor_blink = cursor_blink
         self._stop_listening = None
 
+    def on_ready(self) -> None:
+        """The first frame is out: open the database if it is not open yet, then start the
+        sender and read the home screen's agenda."""
+        if self.services.database_ready.is_set():
+            self._database_open()
+            return
+        services = self.services
+
+        def open_it() -> None:
+            try:
+                services.open_database()
+            except Exception:
+                self.call_from_thread(self._database_failed)
+            else:
+                self.call_from_thread(self._database_open)
+
+        self.run_worker(open_it, thread=True, group="database", name="database",
+                        exit_on_error=False, description="apertura del database")
+
+    def _database_open(self) -> None:
+        from pegaso_tui.screens.home import HomeScreen
+
+        services = self.services
+        if services.outbox is None and services.run_sender:
+            from pegaso_tui.sms.outbox import OutboxService
+
+            services.outbox = OutboxService(services.settings)
+        if services.outbox is not None and self._stop_listening is None:
+            self._start_outbox()
+        if isinstance(self.screen, HomeScreen):
+            self.call_later(self.screen.load_agenda)
+
+    def _database_failed(self) -> None:
+        # As before the app starts: the reason on one line in the terminal, exit status 1.
+        self.exit(return_code=1, message=f"pegaso-tui: {self.services.database_problem}")
+
     def on_descendant_focus(self, event) -> None:
         if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
@@ -93,8 +129,6 @@ class PegasoApp(App[None]):
         )
         if self.services.settings.keys:
             self.set_keymap(self.services.settings.keys)
-        if self.services.outbox is not None:
-            self._start_outbox()
 
     # --- the outbox sender ------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ def demo_environment(ctx) -> Iterator[AppServices]:
                 operator_username=operator.username,
                 demo=True,
                 extras={"sandbox_url": sandbox.url},
+                run_sender=True,
             )
             ctx.close()
         finally:

@@ -5,35 +5,54 @@ Kept apart from ``cli`` so that ``pegaso-tui COMMAND`` never imports Textual.
 
 from __future__ import annotations
 
+from pegaso_tui.db.urls import is_postgres_url
 from pegaso_tui.services import AppServices
 
 
 def run_app(ctx, demo: bool = False) -> int:
     """Open the TUI on the configured database (or on a fresh demo one with ``demo``)."""
+    if demo or not is_postgres_url(ctx.database_url):
+        _without_postgres_driver()
     if demo:
         from pegaso_tui.demo import demo_environment
 
         with demo_environment(ctx) as services:
             return _run(services)
-    ctx.open_db()
+    import threading
+
+    # The database is opened by the app just after its first frame (AppServices.open_database):
+    # the menu is on screen at once, even with a PostgreSQL server slow to answer.
     services = AppServices(
         settings=ctx.settings,
         database_url=ctx.database_url,
-        operator_username=ctx.operator().username,
+        operator_username=ctx.settings.operator_name(),
+        database_ready=threading.Event(),
+        run_sender=True,
     )
     return _run(services)
 
 
+def _without_postgres_driver() -> None:
+    """Tell Python the PostgreSQL driver is absent, before peewee is imported.
+
+    peewee imports psycopg2 whether or not it is used (a tenth of start-up), and a terminal on
+    a SQLite file never uses it: its database is fixed for the life of the process. Only this
+    path does it; commands and tests, which may open both kinds, keep the driver.
+    """
+    import sys
+
+    if "peewee" not in sys.modules:
+        sys.modules.setdefault("psycopg2", None)  # type: ignore[arg-type]
+
+
 def _run(services: AppServices) -> int:
     from pegaso_tui.app import PegasoApp
-    from pegaso_tui.sms.outbox import OutboxService
 
-    if services.outbox is None:
-        services.outbox = OutboxService(services.settings)
     app = PegasoApp(services)
     try:
         app.run()
     finally:
         # requests on the wire are finished and recorded before the process ends
-        services.outbox.stop(wait_s=services.settings.gateway.timeout_s + 5)
+        if services.outbox is not None:
+            services.outbox.stop(wait_s=services.settings.gateway.timeout_s + 5)
     return app.return_code or 0

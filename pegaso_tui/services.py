@@ -7,6 +7,7 @@ Harlequin); screens reach it as ``self.app.services`` and ask the domain functio
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
     from pegaso_tui.sms.outbox import OutboxService
 
 T = TypeVar("T")
+
+
+def _ready() -> threading.Event:
+    event = threading.Event()
+    event.set()
+    return event
 
 
 @dataclass
@@ -32,8 +39,16 @@ class AppServices:
     #: The outbox sender the app runs while it is open (None: this app does not send).
     #: Screens follow it through ``outbox.hub`` or the app's OutboxUpdated messages.
     outbox: "OutboxService | None" = None
+    #: Whether the app creates and runs the sender itself once the database is open
+    #: (``pegaso-tui``); tests give their own ``outbox`` instead.
+    run_sender: bool = False
     #: What "today" is for the masks' defaults (tests fix it, so screens stay the same).
     clock: Callable[[], date] = date.today
+    #: Set once the database is open. ``pegaso-tui`` opens it just after the first frame
+    #: (``open_database``), so the menu never waits for it; queries wait here meanwhile.
+    database_ready: threading.Event = field(default_factory=_ready)
+    #: Why the database could not be opened (then every query fails with it).
+    database_problem: str | None = None
 
     def today(self) -> date:
         """Today, as the masks' default dates see it."""
@@ -41,10 +56,27 @@ class AppServices:
 
     @property
     def database_label(self) -> str:
-        """The database as the header shows it."""
-        from pegaso_tui.db.connection import describe_database
+        """The database as the header shows it (known without opening it)."""
+        from pegaso_tui.db.urls import describe_database
 
         return describe_database(self.database_url)
+
+    def open_database(self) -> None:
+        """Open the database (creating or upgrading its schema) and record the operator, then
+        let the waiting queries through; on failure, ``database_problem`` says why."""
+        from pegaso_tui.db.connection import open_database, session
+        from pegaso_tui.db.operators import current_operator
+
+        try:
+            open_database(self.database_url)
+            with session():
+                current_operator(self.operator_username)
+        except Exception as exc:  # every failure is told to the user, in one line
+            text = str(exc).strip() or type(exc).__name__
+            self.database_problem = text.splitlines()[0]
+            raise
+        finally:
+            self.database_ready.set()
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` with a database connection held by the calling thread.
@@ -52,8 +84,11 @@ class AppServices:
         For worker threads: every query of a worker goes through here (or through
         ``pegaso_tui.db.connection.session``), so its connection is given back when done.
         """
-        from pegaso_tui.db.connection import session
+        from pegaso_tui.db.connection import DatabaseOpenError, session
 
+        self.database_ready.wait()
+        if self.database_problem is not None:
+            raise DatabaseOpenError(self.database_problem)
         with session():
             return fn(*args, **kwargs)
 

@@ -13,13 +13,13 @@ threads, and each of them borrows a connection for the duration of ``session()``
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
 
-from peewee import Database, OperationalError, SqliteDatabase
+from peewee import Database, DatabaseError, SqliteDatabase
 
 from pegaso_tui.db.models import database_proxy
+from pegaso_tui.db.urls import describe_database, is_postgres_url, sqlite_path
 
 #: Seconds a writer waits for another process's write transaction before giving up.
 BUSY_TIMEOUT_S = 30
@@ -27,35 +27,6 @@ BUSY_TIMEOUT_S = 30
 
 class DatabaseOpenError(Exception):
     """The database cannot be opened; the message says why, for the user."""
-
-
-def is_postgres_url(url: str) -> bool:
-    return url.startswith(("postgresql://", "postgres://", "postgresql+pool://"))
-
-
-def sqlite_path(url: str) -> Path:
-    """The file behind a SQLite URL (``sqlite:///path``) or a bare path."""
-    # As in SQLAlchemy and peewee: sqlite:///relative.db and sqlite:////absolute.db
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///") :])
-    if url.startswith("sqlite://"):
-        return Path(url[len("sqlite://") :])
-    return Path(url).expanduser()
-
-
-def describe_database(url: str) -> str:
-    """A short name for the header: the file path, or ``user@host/db`` without password."""
-    if is_postgres_url(url):
-        parsed = urlparse(url)
-        user = f"{parsed.username}@" if parsed.username else ""
-        port = f":{parsed.port}" if parsed.port else ""
-        return f"postgresql://{user}{parsed.hostname or 'localhost'}{port}{parsed.path}"
-    path = sqlite_path(url)
-    home = Path.home()
-    try:
-        return "~/" + str(path.resolve().relative_to(home))
-    except ValueError:
-        return str(path)
 
 
 def make_database(url: str) -> Database:
@@ -116,7 +87,8 @@ def open_database(url: str) -> Database:
     except SchemaError:
         db.close()
         raise
-    except (OperationalError, OSError) as exc:
+    except (DatabaseError, OSError) as exc:
+        # DatabaseError: also a file that is not a SQLite database ("file is not a database")
         if not db.is_closed():
             db.close()
         raise DatabaseOpenError(

@@ -47,6 +47,7 @@ class HomeScreen(Screen[None]):
         super().__init__(id="home")
         self._digits = ""
         self._pending = None
+        self._shown_once = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,9 +63,16 @@ class HomeScreen(Screen[None]):
         self.query_one(MaskList).highlighted = 1  # the first mask, after the SMS heading
 
     def on_screen_resume(self) -> None:
-        # The agenda is read after the screen is painted, and again whenever the user comes
-        # back from a mask (a request may have been managed there).
-        self.call_after_refresh(self.query_one(AgendaPanel).load)
+        # The agenda is read again whenever the user comes back from a mask (a request may
+        # have been managed there). The first time, the app asks once its first frame is
+        # out (load_agenda): the menu must not wait for the CRM's modules and query.
+        if self._shown_once:
+            self.call_after_refresh(self.load_agenda)
+        self._shown_once = True
+
+    async def load_agenda(self) -> None:
+        """Read the agenda (its rows in a worker)."""
+        await self.query_one(AgendaPanel).load()
 
     def _today(self):
         from pegaso_tui.screens.crm_common import crm_today

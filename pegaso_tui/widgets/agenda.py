@@ -89,11 +89,17 @@ class AgendaPanel(DbWorkMixin, Vertical):
         from pegaso_tui.db.crm.agenda import agenda_counts, agenda_pager
 
         if self._table is None:
+            from textual.widget import MountError
+
             from pegaso_tui.widgets.paged_table import PagedTable
 
-            self._table = PagedTable(_agenda_columns(self.today_of), page_size=50, id="agenda-list",
-                                     empty_text="Nessun ricontatto per oggi")
-            await self.mount(self._table)
+            table = PagedTable(_agenda_columns(self.today_of), page_size=50, id="agenda-list",
+                               empty_text="Nessun ricontatto per oggi")
+            try:
+                await self.mount(table)
+            except MountError:  # the app closed before its first frame was followed up
+                return
+            self._table = table
         operator = self.app.services.operator_username
         today = self.today_of()
         self.query_one("#agenda-title", Static).update(f"Agenda di {operator} — ricontatti di oggi e in ritardo")

@@ -1,0 +1,62 @@
+"""`pegaso-tui` as the user starts it: the menu first, the database opened just after.
+
+The App is built as ``launch.run_app`` builds it (database not yet open, the app runs its own
+sender), on real files; the pilot drives it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from pegaso_tui.app import PegasoApp
+from pegaso_tui.config import load_settings
+from pegaso_tui.services import AppServices
+from tests.apputil import wait_until
+
+
+def _launched(db_url: str, gateway=None) -> PegasoApp:
+    settings = replace(load_settings(), database=db_url)
+    if gateway is not None:
+        settings = replace(settings, gateway=gateway)
+    services = AppServices(settings=settings, database_url=db_url,
+                           operator_username="mario", database_ready=threading.Event(),
+                           run_sender=True)
+    return PegasoApp(services, cursor_blink=False)
+
+
+async def test_the_menu_opens_then_the_database_and_the_sender_start(tmp_path, sandbox):
+    from pegaso_tui.db.connection import session
+    from pegaso_tui.db.models import Operator
+
+    db_file = tmp_path / "nuovo.db"
+    app = _launched(f"sqlite:///{db_file}", sandbox().gateway_settings(timeout_s=2))
+    async with app.run_test(size=(110, 40)) as pilot:
+        from pegaso_tui.screens.home import HomeScreen
+
+        assert isinstance(app.screen, HomeScreen)
+        assert await wait_until(pilot, app.services.database_ready.is_set)
+        assert app.services.database_problem is None
+        assert await wait_until(pilot, lambda: app.services.outbox is not None
+                                and app.services.outbox.running)
+        # the schema is there and the operator who started the app is recorded
+        with session():
+            assert Operator.select().where(Operator.username == "mario").exists()
+        assert app.return_code is None
+    assert db_file.exists()
+    # closing the app stops the sender it started
+    assert not app.services.outbox.running
+
+
+async def test_a_file_that_is_not_a_database_ends_the_app_with_the_reason(tmp_path):
+    db_file = tmp_path / "fattura.db"
+    db_file.write_text("Fattura n. 12 del 3/11/2026 — non è un database\n" * 20)
+    app = _launched(f"sqlite:///{db_file}")
+    async with app.run_test(size=(110, 40)) as pilot:
+        assert await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 1
+    assert app.services.database_problem is not None
+    assert "impossibile aprire il database" in app.services.database_problem
+    assert "not a database" in app.services.database_problem
+    # the file is the user's: it is left as it was
+    assert db_file.read_text().startswith("Fattura n. 12")
