@@ -1,8 +1,13 @@
 """Started as a fresh process by ``bench_startup``: run an app headless, exit once it is ready.
 
+Each prints, on its last line, the wall-clock time (``time.time()``) at which it was ready,
+so that the caller can tell the wait for the first frame from the time the process takes to
+end.
+
 ``python -m bench.startup_probe bare`` runs a bare Textual app with a Header and a Footer.
 ``python -m bench.startup_probe pegaso DB`` runs ``pegaso-tui --db DB`` exactly as the console
-script does (argument parsing, settings, database, operator, the App) but headless, and exits
+script does (argument parsing, settings, database, operator, the App) but headless; it prints
+when its first frame is out ("ready") and when the database is open behind it ("database"), and exits
 as soon as the home screen has been displayed (Textual's Ready event: DOM mounted and the
 first frame drawn).
 """
@@ -10,6 +15,7 @@ first frame drawn).
 from __future__ import annotations
 
 import sys
+import time
 
 
 def bare() -> int:
@@ -22,6 +28,7 @@ def bare() -> int:
             yield Footer()
 
         def on_ready(self) -> None:
+            print(f"ready {time.time():.6f}")
             self.exit()
 
     Bare().run(headless=True)
@@ -37,7 +44,17 @@ def pegaso(database: str) -> int:
 
         class Probe(PegasoApp):
             def on_ready(self) -> None:
+                # Textual then runs PegasoApp.on_ready too (handlers of every class in the
+                # MRO are called), which opens the database in a worker, as the app does
+                print(f"ready {time.time():.6f}", flush=True)
+
+            def _database_open(self) -> None:
+                print(f"database {time.time():.6f}", flush=True)
                 self.exit()
+
+            def _database_failed(self) -> None:
+                print(f"failed {services.database_problem}", flush=True)
+                self.exit(return_code=1)
 
         Probe(services).run(headless=True)
         return 0

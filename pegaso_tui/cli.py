@@ -117,8 +117,23 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole parser: the TUI options and every command."""
+def wants_commands(argv: Sequence[str]) -> bool:
+    """Whether the command line names a command (or asks for help): only then are the
+    command modules needed. ``pegaso-tui`` alone opens the app without importing them."""
+    takes_value = {"--db", "--config"}
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in takes_value:
+            skip = True
+        elif token in ("-h", "--help") or not token.startswith("-"):
+            return True
+    return False
+
+
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The parser: the TUI options and (unless ``commands`` is False) every command."""
     common = common_options()
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -131,16 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the application on a fresh demo database, with the sandbox gateway",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"pegaso_tui.commands.{name}")
-        module.register(subparsers, common)
+    if commands:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for name in COMMAND_MODULES:
+            module = importlib.import_module(f"pegaso_tui.commands.{name}")
+            module.register(subparsers, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``pegaso-tui`` and ``python -m pegaso_tui``."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(commands=wants_commands(argv))
     args = parser.parse_args(argv)
     ctx = None
     try:

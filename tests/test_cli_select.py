@@ -105,3 +105,20 @@ def test_the_console_script_and_python_m_run_the_same_cli(agency, launcher):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["count"] == 2
+
+
+@pytest.mark.parametrize(
+    "argv, commands",
+    [
+        ([], False),
+        (["--db", "select.db"], False),  # a database named like a command is not a command
+        (["--demo"], False),
+        (["--db=x.db", "select", "promo"], True),
+        (["--help"], True),
+        (["nonsense"], True),  # an unknown command still gets argparse's own error
+    ],
+)
+def test_the_command_modules_are_loaded_only_for_a_command(argv, commands):
+    from pegaso_tui.cli import wants_commands
+
+    assert wants_commands(argv) is commands
