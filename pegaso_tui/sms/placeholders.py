@@ -119,13 +119,12 @@ def format_balance(amount: Decimal | float | int | str | None) -> str | None:
         return None
     value = Decimal(str(amount)).quantize(_ZERO_CENTS, rounding=ROUND_HALF_UP)
     sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return f"€ {sign}{'.'.join(groups)},{cents}"
+    # Python groups thousands with "," and writes "." for the cents: swap the two
+    english = f"{abs(value):,.2f}"
+    return f"€ {sign}{english.translate(_ITALIAN_SEPARATORS)}"
+
+
+_ITALIAN_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 def _clean(value: object) -> str | None:
@@ -147,6 +146,26 @@ class Recipient:
     values: Mapping[str, str | None]
 
 
+def _row_label(row: "SelectionRow") -> str:
+    label = f"{row.client} {row.name}".strip()
+    if row.practice:
+        label += f" (pratica {row.practice})"
+    return label
+
+
+#: How each placeholder's value is read from a selection row (``{agenzia}`` is not: it is
+#: the same for everyone).
+_ROW_VALUES = {
+    "nome": lambda row: _clean(row.first_name),
+    "cognome": lambda row: _clean(row.last_name),
+    "ragione_sociale": lambda row: _clean(row.name),
+    "pratica": lambda row: _clean(row.practice),
+    "partenza": lambda row: row.departure_date.strftime("%d-%m-%Y") if row.departure_date else None,
+    "destinazione": lambda row: _clean(row.destination),
+    "saldo": lambda row: format_balance(row.balance) if row.practice else None,
+}
+
+
 def recipient_from_row(row: "SelectionRow") -> Recipient:
     """The Recipient of a selection row (``pegaso_tui.db.selections.SelectionRow``).
 
@@ -154,22 +173,32 @@ def recipient_from_row(row: "SelectionRow") -> Recipient:
     name; the practice fields exist only on the rows of "SMS Pratiche". ``{partenza}`` is
     ``DD-MM-YYYY``; ``{saldo}`` is ``format_balance``.
     """
-    label = f"{row.client} {row.name}".strip()
-    if row.practice:
-        label += f" (pratica {row.practice})"
-    departure = row.departure_date.strftime("%d-%m-%Y") if row.departure_date else None
-    return Recipient(
-        label,
-        {
-            "nome": _clean(row.first_name),
-            "cognome": _clean(row.last_name),
-            "ragione_sociale": _clean(row.name),
-            "pratica": _clean(row.practice),
-            "partenza": departure,
-            "destinazione": _clean(row.destination),
-            "saldo": format_balance(row.balance) if row.practice else None,
-        },
-    )
+    return Recipient(_row_label(row), {name: read(row) for name, read in _ROW_VALUES.items()})
+
+
+class _RowRecipient:
+    """A selection row as a Recipient whose label and values are read only when asked.
+
+    A campaign renders 100,000 rows: most templates use two or three placeholders, and the
+    label is needed only to name a recipient in an error.
+    """
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: "SelectionRow") -> None:
+        self.row = row
+
+    @property
+    def label(self) -> str:
+        return _row_label(self.row)
+
+    @property
+    def values(self) -> Mapping[str, str | None]:
+        return recipient_from_row(self.row).values
+
+    def value(self, name: str) -> str | None:
+        read = _ROW_VALUES.get(name)
+        return read(self.row) if read else None
 
 
 def free_recipient(
@@ -193,8 +222,27 @@ def free_recipient(
     )
 
 
-def _as_recipient(item: "Recipient | SelectionRow") -> Recipient:
-    return item if isinstance(item, Recipient) else recipient_from_row(item)
+def _as_recipient(item: "Recipient | SelectionRow") -> "Recipient | _RowRecipient":
+    return item if isinstance(item, Recipient) else _RowRecipient(item)
+
+
+def _column(people: Sequence["Recipient | _RowRecipient"], name: str) -> list[str | None]:
+    """One placeholder's value for every recipient, cleaned (None where one has none).
+
+    Dates and amounts repeat across a campaign's rows: each distinct one is formatted once.
+    """
+    read = _ROW_VALUES[name]
+    if name in ("partenza", "saldo"):
+        formatted: dict = {}
+        plain = read
+
+        def read(row, formatted=formatted):  # noqa: F811 (the same reader, remembered)
+            key = (row.departure_date if name == "partenza" else row.balance, bool(row.practice))
+            if key not in formatted:
+                formatted[key] = plain(row)
+            return formatted[key]
+
+    return [read(p.row) if type(p) is _RowRecipient else _clean(p.values.get(name)) for p in people]
 
 
 def _named(labels: Sequence[str], total: int) -> str:
@@ -320,12 +368,16 @@ def render_for_recipients(
         problems.append(_unknown_message(unknown))
     used = [n for n in placeholders_in(template) if n in PLACEHOLDERS]
     agency_value = _clean(agency)
+    wanted = [n for n in used if n != "agenzia"]
+    # each value read once: a column per placeholder, checked, then used to fill the texts
+    columns = {name: _column(people, name) for name in wanted}
     for name in used:
         if name == "agenzia":
             if people and agency_value is None:
                 problems.append(_missing_message(name, [], len(people)))
             continue
-        lacking = [p.label for p in people if _clean(p.values.get(name)) is None]
+        column = columns[name]
+        lacking = [people[i].label for i, v in enumerate(column) if v is None]
         if lacking:
             problems.append(_missing_message(name, lacking, len(people)))
     if problems:
@@ -333,25 +385,29 @@ def render_for_recipients(
 
     pieces = _compile(template)
     cache: dict[str, TextInfo] = {}
+    # the template as a format string, its placeholders numbered in order of appearance
+    fmt = "".join(
+        piece.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{%d}" % (i // 2)
+        for i, piece in enumerate(pieces)
+    )
+    value_columns = [
+        [agency_value or ""] * len(people) if name == "agenzia" else [v or "" for v in columns[name]]
+        for name in pieces[1::2]
+    ]
+    texts = [fmt.format(*values) for values in zip(*value_columns)] if value_columns else (
+        [template] * len(people))
     messages = []
     credits = 0
-    longest, longest_info, longest_label = template, analyze(template), ""
-    first = True
-    wanted = [n for n in used if n != "agenzia"]
-    for person, source in zip(people, sources):
-        if used:
-            values = {n: _clean(person.values.get(n)) for n in wanted}
-            values["agenzia"] = agency_value
-            text = _fill(pieces, values)
-        else:
-            text = template
+    longest, longest_info, longest_index = template, analyze(template), -1
+    for index, (person, source, text) in enumerate(zip(people, sources, texts)):
         info = cache.get(text)
         if info is None:
             info = cache[text] = analyze(text)
         messages.append(RenderedMessage(person, text, info, source))
         credits += info.segments
-        if first or _longer(info, longest_info):
-            longest, longest_info, longest_label, first = text, info, person.label, False
+        if longest_index < 0 or (info is not longest_info and _longer(info, longest_info)):
+            longest, longest_info, longest_index = text, info, index
+    longest_label = people[longest_index].label if longest_index >= 0 else ""
     if max_parts is not None and longest_info.segments > max_parts:
         who = f" (per {longest_label})" if used and longest_label else ""
         raise TemplateProblems(
@@ -405,7 +461,7 @@ class TemplatePreview:
             if name == "agenzia":
                 column = [self.agency] * len(self.recipients)
             else:
-                column = [_clean(r.values.get(name)) for r in self.recipients]
+                column = _column(self.recipients, name)
             self._columns[name] = column
         return column
 
