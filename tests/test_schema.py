@@ -23,18 +23,47 @@ def test_opening_a_new_database_creates_every_table_at_the_current_version(any_u
 def test_an_older_database_is_upgraded_once_in_order(any_url, monkeypatch):
     db = open_database(any_url)
     applied = []
+    newer = SCHEMA_VERSION + 1
 
     def add_column(database):
-        applied.append(2)
+        applied.append(newer)
         database.execute_sql("ALTER TABLE client ADD COLUMN nickname VARCHAR(40) DEFAULT ''")
 
-    monkeypatch.setitem(schema.UPGRADES, 2, add_column)
-    assert ensure_schema(db, target=2) == 2
-    assert ensure_schema(db, target=2) == 2  # a second open finds nothing to do
-    assert applied == [2]
-    assert schema_version(db) == 2
+    monkeypatch.setitem(schema.UPGRADES, newer, add_column)
+    assert ensure_schema(db, target=newer) == newer
+    assert ensure_schema(db, target=newer) == newer  # a second open finds nothing to do
+    assert applied == [newer]
+    assert schema_version(db) == newer
     columns = {c.name for c in db.get_columns("client")}
     assert "nickname" in columns
+
+
+def _as_version_1(db) -> None:
+    """Make a current database look like one written by schema version 1."""
+    for flag in ("notified_balance", "notified_documents", "paid", "documents_delivered"):
+        db.execute_sql(f'DROP INDEX "practice_{flag}_practice_date_number"')
+        db.execute_sql(f'CREATE INDEX "practice_{flag}_practice_date" ON "practice" ("{flag}", "practice_date")')
+    SchemaInfo.delete().execute()
+    SchemaInfo.create(version=1)
+
+
+def test_a_version_1_database_gets_the_practice_indexes_that_keep_selections_in_order(any_url):
+    db = open_database(any_url)
+    _as_version_1(db)
+    close_database()
+
+    db = open_database(any_url)
+    assert schema_version(db) == 2
+    names = {index.name for index in db.get_indexes("practice")}
+    assert "practice_paid_practice_date_number" in names
+    assert "practice_paid_practice_date" not in names
+    if "sqlite" in type(db).__name__.lower():
+        # the status selections read the practices in order: no sort of the rows any more
+        plan = " ".join(str(row) for row in db.execute_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM practice WHERE paid = 0 AND practice_date "
+            "BETWEEN '2026-01-01' AND '2026-12-31' ORDER BY practice_date, number").fetchall())
+        assert "practice_paid_practice_date_number" in plan
+        assert "TEMP B-TREE" not in plan
 
 
 def test_a_database_from_a_newer_program_is_refused_with_a_clear_message(any_url):

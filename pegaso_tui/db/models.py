@@ -220,13 +220,14 @@ class Practice(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        # Each "SMS Pratiche" status selects the practices lacking one flag in a date range:
-        # (flag, practice_date) lets the database read only those.
+        # Each "SMS Pratiche" status selects the practices lacking one flag in a date range,
+        # by date and number: (flag, practice_date, number) lets the database read only those,
+        # already in that order (schema version 2; version 1 had to sort them).
         indexes = (
-            (("notified_balance", "practice_date"), False),
-            (("notified_documents", "practice_date"), False),
-            (("paid", "practice_date"), False),
-            (("documents_delivered", "practice_date"), False),
+            (("notified_balance", "practice_date", "number"), False),
+            (("notified_documents", "practice_date", "number"), False),
+            (("paid", "practice_date", "number"), False),
+            (("documents_delivered", "practice_date", "number"), False),
             # "Considera solo Clienti con Pratiche": does this client have a practice in the
             # date range? One seek in this index per client, without reading the practices.
             (("client", "practice_date"), False),

@@ -20,10 +20,26 @@ from peewee import Database, PostgresqlDatabase, fn
 from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: The practice flags each "SMS Pratiche" status selects on.
+_PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
+
+
+def _practice_flag_indexes_with_number(db: Database) -> None:
+    """Version 2: the flag indexes of ``practice`` end with the number too, so that a status
+    selection reads its practices already ordered by date and number instead of sorting them
+    (a fifth of its time on a million practices)."""
+    for flag in _PRACTICE_FLAGS:
+        db.execute_sql(f'DROP INDEX IF EXISTS "practice_{flag}_practice_date"')
+        db.execute_sql(
+            f'CREATE INDEX IF NOT EXISTS "practice_{flag}_practice_date_number" '
+            f'ON "practice" ("{flag}", "practice_date", "number")'
+        )
+
 
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.
-UPGRADES: dict[int, Callable[[Database], None]] = {}
+UPGRADES: dict[int, Callable[[Database], None]] = {2: _practice_flag_indexes_with_number}
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.
 _PG_SCHEMA_LOCK = 0x5E6A50

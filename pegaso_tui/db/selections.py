@@ -380,7 +380,7 @@ def practices_to_notify(filters: PracticeFilters) -> Selection:
         .where(*conditions)
     )
     # Ordered by client code, practice date and number. The database orders by date and
-    # number, which its (flag, practice_date) index gives almost for free; a stable sort by
+    # number, which its (flag, practice_date, number) index gives for free; a stable sort by
     # code in Python then costs less than the database's sort of every wide row by code.
     query = query.order_by(Practice.practice_date, Practice.number)
     dates, money, make = _Converted(_to_date), _Converted(_to_decimal), SelectionRow._make
