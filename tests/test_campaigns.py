@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -59,6 +59,10 @@ def test_the_preview_count_is_the_queued_count(agency):
 def test_a_queued_notice_keeps_the_practice_out_of_the_next_selection(agency):
     queue_campaign(plan_selection(balance_selection(), TEMPLATE), sender="AGENZIA")
     assert PracticeNotice.select().count() == 2
+    # "Dettaglio Stato Pratica > SMS" shows when each notice was queued: a real date and time
+    for notice in PracticeNotice.select():
+        assert isinstance(notice.created_at, datetime)
+        assert abs(notice.created_at - notice.message.queued_at) < timedelta(seconds=5)
     again = balance_selection()
     assert [row.practice for row in again.rows] == ["2026/0003"]  # the one without a mobile
 

@@ -359,12 +359,16 @@ def _check_consent(campaign: Campaign) -> None:
 def _record_notices(campaign: Campaign, kind: str, operator: Operator | None) -> None:
     """One PracticeNotice per practice message; the unique key refuses a second one."""
     stamp = now()
+    db = database_proxy.obj
+    # the text SQLite would store anyway, made once instead of by the driver for every row
+    db_stamp = stamp.isoformat(" ") if isinstance(db, SqliteDatabase) else stamp
     query = Message.select(Message.id, Message.practice).where(
         (Message.campaign == campaign.id) & Message.practice.is_null(False)
     )
     # a raw cursor: the ORM's per-row conversion would cost more than the insert
     pairs = database_proxy.execute(query).fetchall()
-    rows = [(practice_id, kind, message_id, operator.id if operator else None, stamp)
+    operator_id = operator.id if operator else None
+    rows = [(practice_id, kind, message_id, operator_id, db_stamp)
             for message_id, practice_id in pairs]
     fields = (PracticeNotice.practice, PracticeNotice.kind, PracticeNotice.message,
               PracticeNotice.operator, PracticeNotice.created_at)
