@@ -135,13 +135,26 @@ async def test_buon_compleanno_defaults_to_the_coming_week(agency, db_url, sandb
         assert message.client_code == "0000002"
 
 
+@pytest.mark.parametrize("mask, first_field", [
+    ("1", "#client-from"), ("2", "#client-from"), ("3", "#birthday-from"), ("4", "#recipient-kind"),
+])
+async def test_each_sending_mask_opens_with_the_cursor_in_its_first_field(agency, db_url, mask, first_field):
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, mask)
+        field = app.screen.query_one(first_field)
+        focused = app.focused
+        assert focused is not None
+        assert focused is field or field in focused.ancestors, f"focus on {focused!r}"
+
+
 async def test_invio_sms_singolo_to_a_client_found_with_the_lens(agency, db_url, sandbox):
     app = make_app(db_url, sandbox=sandbox(deliver_after_ms=30), today=TODAY, sender="FUTURA")
     async with app.run_test(size=(120, 50)) as pilot:
         await open_mask(pilot, "4")
         screen = app.screen
         assert screen.kind == "client"  # the usual recipient, proposed
-        screen.query_one("#recipient-kind").focus()
+        assert app.focused is screen.query_one("#recipient-kind")  # the mask opens on it
         await pilot.press("tab")  # to the client's code
         assert app.focused is screen.query_one("#client").input
         await pilot.press("f2")
@@ -161,8 +174,8 @@ async def test_a_single_sms_to_another_number(agency, db_url, sandbox):
     async with app.run_test(size=(120, 50)) as pilot:
         await open_mask(pilot, "4")
         screen = app.screen
-        screen.query_one("#recipient-kind").focus()
-        await pilot.press("down", "down", "space")  # Destinatario: Altro
+        # the mask opens on "Destinatario"
+        await pilot.press("down", "down", "space")  # Altro
         await pilot.pause()
         assert screen.kind == "other"
         screen.query_one("#other-name", Input).focus()

@@ -67,7 +67,9 @@ class SmsMaskScreen(MaskScreen):
         from pegaso_tui.sms.sender import ALIAS_NOTICE
 
         yield Header()
-        with VerticalScroll(id="sms-body"):
+        # not focusable itself: the mask opens with the cursor in its first field (the fields
+        # scroll into view as the focus moves)
+        with VerticalScroll(id="sms-body", can_focus=False):
             if self.INTRO:
                 yield Static(self.INTRO, classes="mask-intro")
             yield from self.compose_filters()
