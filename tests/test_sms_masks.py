@@ -91,7 +91,12 @@ async def test_sms_pratiche_previews_confirms_and_delivers(agency, db_url, sandb
         assert "Gentile Anna, il saldo della pratica 2026/0001" in str(preview.query_one("#preview-text").render())
         await pilot.press("escape")  # back: nothing sent
         assert Message.select().count() == 0
-        await send_and_follow(pilot, expected=2)
+        preview = await send_and_follow(pilot, expected=2)
+        # sent: the preview no longer offers F10, and pressing it sends nothing more
+        assert "confirm" not in {b.binding.action for b in app.screen.active_bindings.values()}
+        await pilot.press("f10")
+        await pilot.pause(0.3)
+        assert app.screen is preview and Message.select().count() == 2
         texts = sorted(m.text for m in Message.select())
         assert texts[1] == "Gentile Bruno, il saldo della pratica 2026/0002 scade a breve."
         assert {m.sender for m in Message.select()} == {"FUTURA"}

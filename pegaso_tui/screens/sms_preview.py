@@ -232,6 +232,12 @@ class SendPreviewScreen(MaskScreen):
     def _error(self, message: str) -> None:
         self.query_one("#preview-error", Static).update(Text(message, style="bold red"))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # once queued (or while queuing) there is nothing left to send: F10 leaves the footer
+        if action == "confirm" and (self.campaign_id is not None or self._sending):
+            return False
+        return True
+
     def action_confirm(self) -> None:
         job = self.job
         if self.campaign_id is not None or self._sending:
@@ -263,6 +269,7 @@ class SendPreviewScreen(MaskScreen):
         if not yes:
             return
         self._sending = True
+        self.refresh_bindings()
         self._error("")
         self.run_db(
             queue_job,
@@ -277,12 +284,14 @@ class SendPreviewScreen(MaskScreen):
 
     def _queue_failed(self, exc: BaseException) -> None:
         self._sending = False
+        self.refresh_bindings()
         self._error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         self.app.bell()
 
     def _queued(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id
         self._sending = False
+        self.refresh_bindings()
         self.query_one("#preview-progress").display = True
         self.query_one("#progress-counts", Static).update("Accodati: in attesa del gateway…")
         self.notify(f"{thousands(self.job.sendable)} SMS accodati", title="Invio")
