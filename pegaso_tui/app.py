@@ -162,7 +162,8 @@ class PegasoApp(App[None]):
             self.notify("Invio SMS ripreso.", title="Invio SMS", timeout=5)
         else:
             self.notify(f"{message.problem.text}. I messaggi restano in coda.",
-                        title="Invio SMS sospeso", severity="error", timeout=15)
+                        title="Invio SMS sospeso", severity="error", timeout=15,
+                        markup=False)  # the gateway's own words: shown as written
 
     def on_outbox_updated(self, message: OutboxUpdated) -> None:
         """Hand the committed changes to the screen on top (a control panel listens)."""

@@ -56,6 +56,7 @@ from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.message_list import MessageList
+from pegaso_tui.widgets.plain import esc, plain
 
 #: The check boxes of the "Anagrafici" tab: (field, label).
 FLAGS = (
@@ -223,7 +224,7 @@ class ClientFormScreen(RecordFormScreen):
         chosen = set(data.preference_ids)
         selection = self.query_one("#preferences", SelectionList)
         selection.clear_options()
-        selection.add_options([(f"{p.code:<6} {p.description}", p.id, p.id in chosen) for p in preferences])
+        selection.add_options([(plain(f"{p.code:<6} {p.description}"), p.id, p.id in chosen) for p in preferences])
         self._heading(data.code, data.name)
         if self.record_id is not None:
             self.query_one(MessageList).show(messages_pager(client=self.record_id))
@@ -233,7 +234,7 @@ class ClientFormScreen(RecordFormScreen):
         self.query_one("#name" if self.record_id else "#code", Input).focus()
 
     def _heading(self, code: str, name: str) -> None:
-        self.query_one("#form-heading", Static).update(f"Codice: [b]{code}[/b]  {name}")
+        self.query_one("#form-heading", Static).update(f"Codice: [b]{esc(code)}[/b]  {esc(name)}")
 
     # -- person or company ------------------------------------------------------------------
 
@@ -308,7 +309,7 @@ class ClientFormScreen(RecordFormScreen):
     def _show_extra_mobiles(self) -> None:
         options = self.query_one("#extra-mobiles", OptionList)
         options.clear_options()
-        options.add_options(self.extra_mobiles or [])
+        options.add_options([plain(mobile) for mobile in self.extra_mobiles or []])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.input.id
@@ -364,10 +365,10 @@ class ClientFormScreen(RecordFormScreen):
             self.set_field_error("new_pref_code", None)
             self.set_field_error("new_pref_description", None)
             selection = self.query_one("#preferences", SelectionList)
-            selection.add_option((f"{preference.code:<6} {preference.description}", preference.id, True))
+            selection.add_option((plain(f"{preference.code:<6} {preference.description}"), preference.id, True))
             self.query_one("#new-pref-code", Input).value = ""
             self.query_one("#new-pref-description", Input).value = ""
-            self.notify(f"Preferenza {preference.code} creata e applicata al cliente")
+            self.notify(f"Preferenza {preference.code} creata e applicata al cliente", markup=False)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, InvalidRecord):

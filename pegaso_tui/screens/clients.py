@@ -75,6 +75,7 @@ class ClientsScreen(RegistryListScreen[Client]):
                     title="Eliminazione impossibile",
                     severity="warning",
                     timeout=8,
+                    markup=False,
                 )
                 return
             self.ask(usage.delete_question(row.name), lambda: self.run_db(

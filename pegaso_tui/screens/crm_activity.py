@@ -20,6 +20,7 @@ from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.plain import plain, plain_text
 
 LABEL_WIDTH = 22
 
@@ -50,8 +51,8 @@ class ActivityDialog(GuardUnsaved, DialogScreen[ActivityResult]):
     def compose(self) -> ComposeResult:
         today = crm_today(self.app)
         with Vertical():
-            yield Static(f"Gestisci — {request_heading(self.request)}", classes="dialog-title")
-            yield Static(self.request.summary or "", classes="dialog-note")
+            yield Static(plain(f"Gestisci — {request_heading(self.request)}"), classes="dialog-title")
+            yield Static(plain(self.request.summary), classes="dialog-note")
             yield FormField("Data:", DateInput(today, required=True, id="activity-date"), label_width=LABEL_WIDTH, id="field-activity-date")
             yield FormField("Descrizione:", TextArea(id="activity-description", soft_wrap=True), label_width=LABEL_WIDTH, id="field-activity-description")
             yield FormField("Esito:", Select([], prompt="caricamento…", id="activity-outcome"), label_width=LABEL_WIDTH, id="field-activity-outcome")
@@ -68,7 +69,7 @@ class ActivityDialog(GuardUnsaved, DialogScreen[ActivityResult]):
         options, default_id = loaded
         select = self.query_one("#activity-outcome", Select)
         was_saved = not self.has_unsaved_changes()
-        select.set_options(options)
+        select.set_options([(plain_text(label), value) for label, value in options])
         if default_id is not None and any(v == default_id for _, v in options):
             select.value = default_id
         if was_saved:
@@ -145,8 +146,8 @@ class ActivitiesDialog(DialogScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Storico attività — {request_heading(self.request)}", classes="dialog-title")
-            yield Static(self.request.summary or "", classes="dialog-note")
+            yield Static(plain(f"Storico attività — {request_heading(self.request)}"), classes="dialog-title")
+            yield Static(plain(self.request.summary), classes="dialog-note")
             yield PagedTable(ACTIVITY_COLUMNS, page_size=50, id="activities", classes="dialog-table",
                              empty_text="Nessuna attività: Gestisci (F4) per aggiungerne una")
             yield Static("Esc chiude", classes="dialog-keys")

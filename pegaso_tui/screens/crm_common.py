@@ -144,7 +144,7 @@ class RequestActions:
 
         def edited(saved: Any) -> None:
             if saved is not None:
-                self.notify(f"Richiesta di {saved.subject_name} modificata")  # type: ignore[attr-defined]
+                self.notify(f"Richiesta di {saved.subject_name} modificata", markup=False)  # type: ignore[attr-defined]
                 self.requests_changed()
 
         self.app.push_screen(RequestFormScreen(request_id=row.id), edited)  # type: ignore[attr-defined]
@@ -166,11 +166,11 @@ class RequestActions:
             if result is None:
                 return
             if result.closed:
-                self.notify(f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}")  # type: ignore[attr-defined]
+                self.notify(f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}", markup=False)  # type: ignore[attr-defined]
             elif result.reopened:
-                self.notify(f"Richiesta di {row.subject_name} riaperta: {result.outcome_name}")  # type: ignore[attr-defined]
+                self.notify(f"Richiesta di {row.subject_name} riaperta: {result.outcome_name}", markup=False)  # type: ignore[attr-defined]
             else:
-                self.notify(f"Attività registrata per {row.subject_name}")  # type: ignore[attr-defined]
+                self.notify(f"Attività registrata per {row.subject_name}", markup=False)  # type: ignore[attr-defined]
             self.requests_changed()
 
         self.app.push_screen(ActivityDialog(row), managed)  # type: ignore[attr-defined]
@@ -190,7 +190,7 @@ class RequestActions:
 
         def open_sms(draft: Any) -> None:
             if not draft.mobile:
-                self.notify(f"{draft.name}: nessun cellulare, indicarlo nel messaggio", severity="warning")  # type: ignore[attr-defined]
+                self.notify(f"{draft.name}: nessun cellulare, indicarlo nel messaggio", severity="warning", markup=False)  # type: ignore[attr-defined]
             self.app.open_single_sms(draft)  # type: ignore[attr-defined]
 
         self.run_db(request_sms_draft, row.id, done=open_sms, group="crm-sms")  # type: ignore[attr-defined]
@@ -203,7 +203,7 @@ class RequestActions:
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
         def deleted(_: Any) -> None:
-            self.notify(f"Richiesta di {row.subject_name} eliminata")  # type: ignore[attr-defined]
+            self.notify(f"Richiesta di {row.subject_name} eliminata", markup=False)  # type: ignore[attr-defined]
             self.requests_changed()
 
         def answered(yes: bool | None) -> None:

@@ -24,6 +24,7 @@ from pegaso_tui.screens.crm_common import (
 )
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import PagedTable
+from pegaso_tui.widgets.plain import plain
 
 
 class FindSubjectScreen(RequestActions, MaskScreen):
@@ -103,7 +104,7 @@ class FindSubjectScreen(RequestActions, MaskScreen):
             return
         code = f" {subject.code}" if subject.code else ""
         hint = "" if subject.kind == CLIENT else " · F5 per registrarlo"
-        summary.update(f"{subject.name} — {subject.kind_label}{code}{hint}")
+        summary.update(plain(f"{subject.name} — {subject.kind_label}{code}{hint}"))
         self.requests.show(subject_requests_pager(subject))
 
     def action_register(self) -> None:
@@ -112,7 +113,7 @@ class FindSubjectScreen(RequestActions, MaskScreen):
             self.app.bell()
             return
         if subject.kind == CLIENT:
-            self.notify(f"{subject.name} è già un cliente ({subject.code})", severity="warning")
+            self.notify(f"{subject.name} è già un cliente ({subject.code})", severity="warning", markup=False)
             return
         from pegaso_tui.screens.crm_register import RegisterSubjectDialog
 
@@ -120,7 +121,7 @@ class FindSubjectScreen(RequestActions, MaskScreen):
             if new is None:
                 return
             code = f" con codice {new.code}" if new.code else ""
-            self.notify(f"{new.name} registrato come {new.kind_label.lower()}{code}")
+            self.notify(f"{new.name} registrato come {new.kind_label.lower()}{code}", markup=False)
             search = self.query_one("#find-input", Input)
             with search.prevent(Input.Changed):
                 search.value = new.name

@@ -25,6 +25,7 @@ from pegaso_tui.screens.crm_open_requests import request_preview
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import PagedTable
+from pegaso_tui.widgets.plain import plain_text
 
 ANY = ""
 TYPE_OPTIONS = [("Tutti", ANY), *[(label, code) for code, label in REQUEST_TYPE_LABELS.items()]]
@@ -84,7 +85,8 @@ class RequestHistoryScreen(RequestActions, MaskScreen):
 
     def _choices_loaded(self, choices) -> None:
         operators, outcomes = choices
-        for widget_id, options in (("#history-operator", [(n, n) for n in operators]), ("#history-outcome", outcomes)):
+        for widget_id, options in (("#history-operator", [(plain_text(n), n) for n in operators]),
+                                   ("#history-outcome", [(plain_text(label), v) for label, v in outcomes])):
             select = self.query_one(widget_id, Select)
             with select.prevent(Select.Changed):
                 select.set_options([("Tutti", ANY), *options])

@@ -5,6 +5,7 @@ highlighted one (keys in ``crm_common``).
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -23,18 +24,20 @@ from pegaso_tui.screens.crm_common import (
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import PagedTable
+from pegaso_tui.widgets.plain import plain_text
 
 ALL_OPERATORS = ""
 
 
-def request_preview(row: RequestRow | None) -> str:
-    """The highlighted request's numbers and description, under the list."""
+def request_preview(row: RequestRow | None) -> Text:
+    """The highlighted request's numbers and description, under the list (plain text: a name
+    or a description is shown as written, never read as markup)."""
     if row is None:
-        return ""
+        return Text("")
     numbers = " · ".join(n for n in (row.phone, display_number(row.mobile)) if n)
     destinations = f" · {row.destinations}" if row.destinations else ""
     head = f"{row.subject_name} — {row.kind_label}{' · ' + numbers if numbers else ''}{destinations}"
-    return f"{head}\n{row.description}"
+    return Text(f"{head}\n{row.description}")
 
 
 class OpenRequestsScreen(RequestActions, MaskScreen):
@@ -77,7 +80,7 @@ class OpenRequestsScreen(RequestActions, MaskScreen):
     def _operators_loaded(self, names: list[str]) -> None:
         select = self.query_one("#open-operator", Select)
         with select.prevent(Select.Changed):
-            select.set_options([("Tutti", ALL_OPERATORS), *[(n, n) for n in names]])
+            select.set_options([("Tutti", ALL_OPERATORS), *[(plain_text(n), n) for n in names]])
             select.value = ALL_OPERATORS
 
     def _show(self) -> None:

@@ -147,7 +147,7 @@ class OutcomesScreen(MaskScreen):
 
     def _changed(self, outcome: Outcome | None) -> None:
         if outcome is not None:
-            self.notify(f"Esito '{outcome.name}' salvato")
+            self.notify(f"Esito '{outcome.name}' salvato", markup=False)
             self.table.reload()
 
     def action_new(self) -> None:
@@ -172,7 +172,7 @@ class OutcomesScreen(MaskScreen):
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
         def deleted(_: Any) -> None:
-            self.notify(f"Esito '{outcome.name}' eliminato")
+            self.notify(f"Esito '{outcome.name}' eliminato", markup=False)
             self.table.reload()
 
         def answered(yes: bool | None) -> None:

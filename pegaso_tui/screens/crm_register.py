@@ -15,6 +15,7 @@ from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.plain import plain
 
 LABEL_WIDTH = 16
 
@@ -39,7 +40,7 @@ class RegisterSubjectDialog(GuardUnsaved, DialogScreen[Subject]):
         kinds = [("Cliente", CLIENT)] if subject.kind == CONTACT else [("Contatto", CONTACT), ("Cliente", CLIENT)]
         surname, first_name = guess_names(subject.name)
         with Vertical():
-            yield Static(f"Registra {subject.name} ({subject.kind_label.lower()})", classes="dialog-title")
+            yield Static(plain(f"Registra {subject.name} ({subject.kind_label.lower()})"), classes="dialog-title")
             yield Static("Le sue richieste passeranno al nuovo contatto o cliente.", classes="dialog-note")
             yield FormField("Registra come:", Select(kinds, value=kinds[0][1], allow_blank=False, id="register-kind"),
                             label_width=LABEL_WIDTH, id="field-kind")

@@ -24,6 +24,7 @@ from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.plain import plain_text
 from pegaso_tui.widgets.subject_picker import SubjectPicker
 
 LABEL_WIDTH = 18
@@ -106,7 +107,7 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
         self._operator_names = names
         select = self.query_one("#operator", Select)
         with select.prevent(Select.Changed):
-            select.set_options([(n, n) for n in names])
+            select.set_options([(plain_text(n), n) for n in names])
             select.value = value if value in names else self._username
 
     def _fill(self, detail: RequestDetail) -> None:
@@ -247,7 +248,7 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
             self.mark_saved()
             self.dismiss(row)
             return
-        self.notify(f"Richiesta di {row.subject_name} registrata", title="Nuova Richiesta")
+        self.notify(f"Richiesta di {row.subject_name} registrata", title="Nuova Richiesta", markup=False)
         self._reset()
 
     def _reset(self) -> None:

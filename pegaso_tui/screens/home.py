@@ -89,9 +89,9 @@ class HomeScreen(Screen[None]):
             if result is None:
                 return
             if result.closed:
-                self.notify(f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}")
+                self.notify(f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}", markup=False)
             else:
-                self.notify(f"Attività registrata per {row.subject_name}")
+                self.notify(f"Attività registrata per {row.subject_name}", markup=False)
             # the agenda reloads by itself: the home screen resumes when the dialog closes
 
         self.app.push_screen(ActivityDialog(row), managed)

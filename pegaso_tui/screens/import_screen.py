@@ -39,6 +39,7 @@ from textual.widgets import (
 
 from pegaso_tui.db import importer
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
+from pegaso_tui.widgets.plain import plain_text
 
 STYLES = Path(__file__).parent.parent / "styles"
 SAVE_REJECTED_KEYS = "f7,ctrl+y"
@@ -197,13 +198,13 @@ class ImportScreen(MaskScreen):
             longest = max([len(column.header or "")] + [
                 len(r.values[column.index]) for r in preview.rows if column.index < len(r.values)
             ])
-            table.add_column(column.header or "—", width=max(4, min(24, longest)))
+            table.add_column(plain_text(column.header or "—"), width=max(4, min(24, longest)))
         table.add_column("Esito", width=40)
         width = len(preview.columns)
         for row in preview.rows:
             values = (row.values + [""] * width)[:width]
             outcome = row.reason or "; ".join(row.warnings) or "ok"
-            table.add_row(str(row.line), *values, outcome)
+            table.add_row(str(row.line), *map(plain_text, values), plain_text(outcome))
 
     # -- importing ------------------------------------------------------------------------------
 
@@ -255,12 +256,12 @@ class ImportScreen(MaskScreen):
         table.add_column("Esito", width=10)
         table.add_column("Motivo", width=80)
         for row in report.rejected:
-            table.add_row(str(row.line), "scartata", row.reason)
+            table.add_row(str(row.line), "scartata", plain_text(row.reason))
         for warning in report.warnings:
-            table.add_row(str(warning.line), "avviso", warning.message)
+            table.add_row(str(warning.line), "avviso", plain_text(warning.message))
         table.display = bool(report.rejected or report.warnings)
         severity = "warning" if report.rejected else "information"
-        self.notify(report.summary(), title="Importazione", severity=severity, timeout=8)
+        self.notify(report.summary(), title="Importazione", severity=severity, timeout=8, markup=False)
 
     def action_save_rejected(self) -> None:
         """Write the rejected rows next to the imported file, to be fixed and imported again."""
@@ -271,7 +272,7 @@ class ImportScreen(MaskScreen):
         target = rejected_path(report.path)
 
         def saved(count: int) -> None:
-            self.notify(f"{count} righe scartate salvate in {target}", title="Righe scartate", timeout=10)
+            self.notify(f"{count} righe scartate salvate in {target}", title="Righe scartate", timeout=10, markup=False)
 
         self.run_db(importer.write_rejected, report, target, done=saved, group="save-rejected")
 

@@ -29,6 +29,7 @@ from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.message_list import DOT, MessageList
+from pegaso_tui.widgets.plain import esc, plain_text
 
 FLAGS = (
     ("notified_balance", "Avvisato per Saldo"),
@@ -98,7 +99,7 @@ class PracticeFormScreen(RecordFormScreen):
         for name, _ in FLAGS:
             self.query_one(f"#{name}", Checkbox).value = bool(getattr(data, name))
         self.query_one("#form-heading", Static).update(
-            f"Pratica: [b]{data.number}[/b]  {card.client_name}"
+            f"Pratica: [b]{esc(data.number)}[/b]  {esc(card.client_name)}"
         )
         self._show_notices(notices)
         if self.record_id is not None:
@@ -116,8 +117,8 @@ class PracticeFormScreen(RecordFormScreen):
                 Text(DOT, style="green") if notice.sent else Text("·", style="dim"),
                 when(notice.created_at),
                 when(notice.sent_at),
-                self._notice_status(notice),
-                notice.operator,
+                plain_text(self._notice_status(notice)),
+                plain_text(notice.operator),
                 key=notice.kind,
             )
 

@@ -22,6 +22,7 @@ from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.screens.registry_list import RegistryListScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import Column
+from pegaso_tui.widgets.plain import esc
 
 PREFERENCE_LIST_COLUMNS: list[Column[PreferenceRow]] = [
     Column("Cod.", lambda p: p.code, width=8),
@@ -103,7 +104,7 @@ class PreferenceFormScreen(RecordFormScreen):
         if preference is not None:
             self.query_one("#code", Input).value = preference.code
             self.query_one("#description", Input).value = preference.description
-            self.query_one("#form-heading", Static).update(f"Preferenza [b]{preference.code}[/b]")
+            self.query_one("#form-heading", Static).update(f"Preferenza [b]{esc(preference.code)}[/b]")
 
     def after_load(self) -> None:
         self.query_one("#code", Input).focus()

@@ -177,7 +177,7 @@ class RecordFormScreen(MaskScreen):
     def _saved(self, record: Any) -> None:
         self._saving = False
         self.show_errors({})
-        self.notify(f"Salvato: {self.describe_saved(record)}", title="Salvataggio")
+        self.notify(f"Salvato: {self.describe_saved(record)}", title="Salvataggio", markup=False)
         self.dismiss(getattr(record, "id", record))
 
     def describe_saved(self, record: Any) -> str:
@@ -201,7 +201,7 @@ class RecordFormScreen(MaskScreen):
             self.field(name).set_error(message)
         except Exception:  # a field this form does not show
             if message:
-                self.notify(message, severity="error")
+                self.notify(message, severity="error", markup=False)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show ``errors`` under their fields, clear the others, go to the first one."""
@@ -214,7 +214,7 @@ class RecordFormScreen(MaskScreen):
         shown = {(f.id or "").removeprefix("f-") for f in self.query(FormField)}
         for name, message in errors.items():
             if name not in shown:
-                self.notify(message, title="Errore", severity="error")
+                self.notify(message, title="Errore", severity="error", markup=False)
         first = next((name for name in errors if name in shown), None)
         if first is not None:
             self.focus_field(first)

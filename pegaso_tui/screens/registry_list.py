@@ -207,5 +207,5 @@ class RegistryListScreen(MaskScreen, Generic[T]):
 
     def deleted(self, message: str) -> None:
         """After a delete: say so and re-read the list."""
-        self.notify(message, title="Eliminato")
+        self.notify(message, title="Eliminato", markup=False)
         self.table.reload()

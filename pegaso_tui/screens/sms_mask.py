@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, Input, Static
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.screens.sms_preview import SendJob, SendPreviewScreen, rows_of, thousands
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor
 
 STYLES = Path(__file__).parent.parent / "styles"
@@ -140,12 +141,12 @@ class SmsMaskScreen(MaskScreen):
         """Each message next to its field (``mask`` for the mask as a whole)."""
         for key, message in errors.items():
             if key == "mask":
-                self.query_one("#mask-error", Static).update(message)
+                self.query_one("#mask-error", Static).update(plain(message))
                 continue
             try:
                 self.query_one(f"#{key}", FormField).set_error(message)
             except Exception:  # an error for a field this mask does not have
-                self.query_one("#mask-error", Static).update(message)
+                self.query_one("#mask-error", Static).update(plain(message))
         self.app.bell()
 
     def read_sender(self, errors: dict[str, str]) -> str:

@@ -28,6 +28,7 @@ from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.day_chart import DayChart
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.message_list import MessageList
+from pegaso_tui.widgets.plain import plain
 
 STYLES = Path(__file__).parent.parent / "styles"
 #: How often the list is read again for changes made by other terminals' senders.
@@ -150,7 +151,7 @@ class SmsPanelScreen(MaskScreen):
         lines.append(f"SMS inviati:    {thousands(status['sent'])}")
         if status["waiting"]:
             lines.append(f"In coda:        {thousands(status['waiting'])}")
-        self.query_one("#account-status", Static).update("\n".join(lines))
+        self.query_one("#account-status", Static).update(plain("\n".join(lines)))
 
     def action_refresh(self) -> None:
         """F5: read the list, the chart and the credit again."""

@@ -26,6 +26,7 @@ from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.plain import plain
 
 STYLES = Path(__file__).parent.parent / "styles"
 PROGRESS_EVERY_S = 0.5
@@ -143,8 +144,8 @@ class SendPreviewScreen(MaskScreen):
         job = self.job
         yield Header()
         with Vertical(id="preview-body"):
-            yield Static(job.description, id="preview-description")
-            yield Static(self._summary(), id="preview-summary")
+            yield Static(plain(job.description), id="preview-description")
+            yield Static(plain(self._summary()), id="preview-summary")
             yield Static("Crediti disponibili: verifica in corso…", id="preview-credit")
             yield PagedTable(self._columns(), id="preview-rows")
             yield Static("", id="preview-text")

@@ -18,6 +18,7 @@ from pegaso_tui.screens.sms_practices import client_range, date_range, range_wor
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.plain import plain
 
 PRACTICE_FIELDS = ("practice-from", "practice-to", "departure-from", "departure-to")
 
@@ -51,7 +52,7 @@ class SmsPromoScreen(SmsMaskScreen):
     def _show_preferences(self, preferences) -> None:
         selection = self.query_one("#preferences", SelectionList)
         selection.clear_options()
-        selection.add_options([(f"{p.code:<6} {p.description}", p.code) for p in preferences])
+        selection.add_options([(plain(f"{p.code:<6} {p.description}"), p.code) for p in preferences])
         if preferences:
             selection.highlighted = 0  # Space ticks at once, no arrow needed first
 

@@ -22,6 +22,7 @@ from pegaso_tui.screens.registry_list import RegistryListScreen
 from pegaso_tui.sms.phone import check_mobile, display_number
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import Column
+from pegaso_tui.widgets.plain import esc
 
 SUPPLIER_LIST_COLUMNS: list[Column[Supplier]] = [
     Column("Codice", lambda s: s.code, width=8),
@@ -105,7 +106,7 @@ class SupplierFormScreen(RecordFormScreen):
         for name, _, _ in _FIELDS:
             self.query_one(f"#{name}", Input).value = getattr(data, name) or ""
         self.query_one("#mobile", Input).value = display_number(data.mobile)
-        self.query_one("#form-heading", Static).update(f"Codice: [b]{data.code}[/b]  {data.name}")
+        self.query_one("#form-heading", Static).update(f"Codice: [b]{esc(data.code)}[/b]  {esc(data.name)}")
         self._flag_mobile()
 
     def after_load(self) -> None:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from pegaso_tui.widgets.db_work import DbWorkMixin
+from pegaso_tui.widgets.plain import plain
 
 
 def _agenda_columns(today_of):
@@ -102,7 +103,7 @@ class AgendaPanel(DbWorkMixin, Vertical):
             self._table = table
         operator = self.app.services.operator_username
         today = self.today_of()
-        self.query_one("#agenda-title", Static).update(f"Agenda di {operator} — ricontatti di oggi e in ritardo")
+        self.query_one("#agenda-title", Static).update(plain(f"Agenda di {operator} — ricontatti di oggi e in ritardo"))
         self._table.show(agenda_pager(operator, today))
         self.run_db(agenda_counts, operator, today, done=self._counted, group="agenda-counts")
 

@@ -7,6 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from pegaso_tui.widgets.dialog import DialogScreen
+from pegaso_tui.widgets.plain import plain
 
 
 class ConfirmDialog(DialogScreen[bool]):
@@ -46,8 +47,8 @@ class ConfirmDialog(DialogScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.dialog_title, id="confirm-title")
-            yield Static(self.message, id="confirm-message")
+            yield Static(plain(self.dialog_title), id="confirm-title")
+            yield Static(plain(self.message), id="confirm-message")
             with Horizontal():
                 yield Button(self.yes_label, id="yes", variant="warning")
                 yield Button(self.no_label, id="no")

@@ -64,4 +64,4 @@ class DbWorkMixin:
 
     def notify_error(self, exc: BaseException) -> None:
         """Show a failed domain call to the user."""
-        self.notify(user_message(exc), title="Errore", severity="error", timeout=8)  # type: ignore[attr-defined]
+        self.notify(user_message(exc), title="Errore", severity="error", timeout=8, markup=False)  # type: ignore[attr-defined]

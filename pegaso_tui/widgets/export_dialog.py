@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, ProgressBar, RadioButton, RadioSet, St
 
 from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.widgets.dialog import DialogScreen
+from pegaso_tui.widgets.plain import plain
 
 #: The keys of "Esporta" in every list (binding id ``export``).
 EXPORT_KEYS = "f9,ctrl+t"
@@ -154,7 +155,7 @@ class ExportDialog(DialogScreen[Any]):
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#export-status", Static)
-        status.update(text)
+        status.update(plain(text))  # a path may hold "["
         status.set_class(error, "-error")
 
     def action_confirm(self) -> None:
@@ -212,7 +213,7 @@ class ExportDialog(DialogScreen[Any]):
         self._exporting = False
         self.app.services.extras["export_dir"] = str(result.path.parent)
         rows = f"{result.rows:,}".replace(",", ".")
-        self.app.notify(f"Esportate {rows} righe in {result.path}", title="Esportazione")
+        self.app.notify(f"Esportate {rows} righe in {result.path}", title="Esportazione", markup=False)
         self.dismiss(result)
 
     def _failed(self, exc: BaseException) -> None:

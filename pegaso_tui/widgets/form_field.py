@@ -7,6 +7,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from pegaso_tui.widgets.plain import plain
+
 
 class FormField(Vertical):
     """``Label  [widget]`` on one line and, under it, the field's error (hidden when none)."""
@@ -55,7 +57,7 @@ class FormField(Vertical):
 
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the field (None clears it)."""
-        self.query_one(".form-error", Static).update(message or "")
+        self.query_one(".form-error", Static).update(plain(message))  # may quote what was typed
         self.set_class(bool(message), "-has-error")
 
     @property

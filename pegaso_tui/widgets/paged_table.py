@@ -31,6 +31,7 @@ from textual.widgets import DataTable, Static
 
 from pegaso_tui.db.paging import KeysetPager, Page
 from pegaso_tui.widgets.db_work import DbWorkMixin
+from pegaso_tui.widgets.plain import plain_text
 
 T = TypeVar("T")
 
@@ -401,8 +402,10 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         assert self.pager is not None
         return "|".join(str(v) for v in self.pager.key_of(row))
 
-    def _cells(self, row: T) -> list[str | Text]:
-        return [column.render(row) for column in self.columns]
+    def _cells(self, row: T) -> list[Text]:
+        # A str cell would be read as markup by the DataTable: names and texts from the
+        # database are shown as written ("VIAGGI [/] SRL" must neither vanish nor crash).
+        return [plain_text(column.render(row)) for column in self.columns]
 
     def _cursor_key(self) -> str | None:
         row = self.current_row

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from pegaso_tui.db.models import normalize_code
 from pegaso_tui.widgets.db_work import DbWorkMixin
 from pegaso_tui.widgets.paged_table import Column
+from pegaso_tui.widgets.plain import plain
 
 LOOKUP_KEYS = "f2,ctrl+l"
 
@@ -115,7 +116,7 @@ class RecordPicker(DbWorkMixin, Horizontal):
         and without a Changed message."""
         with self.input.prevent(Input.Changed):
             self.input.value = code
-        self.name_label.update(name)
+        self.name_label.update(plain(name))
         self.remove_class("-unknown")
 
     def set_record(self, record: Any | None) -> None:
@@ -152,7 +153,7 @@ class RecordPicker(DbWorkMixin, Horizontal):
     def _show(self, record: Any | None, typed: bool) -> None:
         label = self.query_one(".record-name", Static)
         if record is not None:
-            label.update(record.name)
+            label.update(plain(record.name))
             self.remove_class("-unknown")
         elif typed and self.code:
             label.update(self.UNKNOWN_TEXT)

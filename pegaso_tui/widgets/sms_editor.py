@@ -63,6 +63,7 @@ from pegaso_tui.sms.placeholders import PLACEHOLDER_PATTERN as _PATTERN
 from pegaso_tui.sms.placeholders import PLACEHOLDERS, unknown_placeholders
 from pegaso_tui.sms.suggestions import apply_suggestions, replacement_for
 from pegaso_tui.sms.text import GSM_ALL, GSM7, MULTI, SINGLE, UCS2, TextInfo, analyze
+from pegaso_tui.widgets.plain import plain
 
 DEFAULT_MAX_PARTS = 3
 GSM_KEYS = "f8,ctrl+t"
@@ -353,7 +354,7 @@ class SmsEditor(Vertical):
             message = "Il testo dell'SMS è vuoto"
         if show and message and self.is_mounted:
             self.set_class(True, "-error")
-            self.query_one("#sms-hint", Static).update(message)
+            self.query_one("#sms-hint", Static).update(plain(message))
         return message
 
     def set_preview(self, preview: Preview | None) -> None:
@@ -383,6 +384,7 @@ class SmsEditor(Vertical):
                     "Nessuna sostituzione GSM per: " + " ".join(left),
                     title="Testo GSM",
                     severity="warning",
+                    markup=False,  # the characters typed, "[" among them
                 )
             return False
         row, column = area.cursor_location
@@ -424,7 +426,7 @@ class SmsEditor(Vertical):
         self.set_class(info.encoding == UCS2, "-ucs2")
         self.set_class(error is not None, "-error")
         self.query_one("#sms-counter", Static).update(counter_text(info))
-        self.query_one("#sms-hint", Static).update(error or self._hint)
+        self.query_one("#sms-hint", Static).update(plain(error or self._hint))
         if post:
             self.post_message(self.Changed(self, template, info, error))
 

@@ -22,6 +22,7 @@ from pegaso_tui.db.crm.subjects import Subject, search_subjects
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.db_work import DbWorkMixin
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.plain import plain
 
 SUBJECT_COLUMNS: list[Column[Subject]] = [
     Column("Tipo", lambda s: s.kind_label, width=14),
@@ -216,7 +217,7 @@ class SubjectPicker(DbWorkMixin, Vertical):
         text = self.text.strip()
         if subject is not None:
             code = f" {subject.code}" if subject.code else ""
-            label.update(f"{subject.kind_label}{code}")
+            label.update(plain(f"{subject.kind_label}{code}"))
         elif text.isdigit():
             label.update("codice cliente: Invio per cercarlo")
         elif text:
