@@ -7,7 +7,9 @@ Measured twice on the cached demo database with a million messages:
   a bare ``SELECT ... ORDER BY queued_at DESC, id DESC LIMIT 100`` in the same run;
 - the real mask driven by Textual's pilot: from "5" on the home screen to the newest SMS on
   screen with "riga 1.000.000 di 1.000.000", then Home to the first row and End back to the
-  last one, each until the status line says so.
+  last one, each until the status line says so. A key is pressed once the app is idle: the
+  day chart of the whole history and the count, read in workers after the list appears, are
+  timed apart ("open, with the day chart and the count"), not charged to the next key.
 """
 
 from __future__ import annotations
@@ -46,6 +48,14 @@ def _domain(bench: Bench, path: str, dates) -> int:
         return total
     finally:
         close_database()
+
+
+async def _idle(app, pilot) -> None:
+    """Until no worker of the app is running (at most 30 s)."""
+    deadline = time.perf_counter() + 30
+    while any(w.is_running for w in app.workers) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.01)
+    await pilot.pause()
 
 
 async def _pilot_once(path: str, dates, total_rows: int) -> dict[str, float]:
@@ -88,9 +98,14 @@ async def _pilot_once(path: str, dates, total_rows: int) -> dict[str, float]:
         total = f"{total_rows:,}".replace(",", ".")
         await until(lambda: status().startswith(f"riga {total} di {total}"), "open (newest row)", started)
         panel.query_one(MessageList).table.table.focus()
+        # the user reads the list before pressing a key: the day chart and the count, still
+        # being read in workers, are not part of the key's time (they are timed here)
+        await _idle(app, pilot)
+        timings["open, with the day chart and the count"] = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
         await pilot.press("home")
         await until(lambda: status().startswith("riga 1 di"), "Home (first row)", started)
+        await _idle(app, pilot)
         started = time.perf_counter()
         await pilot.press("end")
         await until(lambda: status().startswith(f"riga {total} di"), "End (last row)", started)
@@ -103,7 +118,9 @@ def _pilot(bench: Bench, path: str, dates, total: int) -> None:
         if name == "mask":
             continue
         value = statistics.median(r[name] for r in runs)
-        bench.report(f"verifica in the app: {name}", value, "ms", TARGET_MS)
+        # the target is the list's; the day chart of 26 years of SMS is told, not targeted
+        target = None if "chart" in name else TARGET_MS
+        bench.report(f"verifica in the app: {name}", value, "ms", target)
 
 
 def run(bench: Bench) -> None:
