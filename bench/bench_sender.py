@@ -129,26 +129,25 @@ def run_sender(url: str, folder: Path, bench) -> tuple[float, dict[int, tuple[fl
 
 def _agency(count: int) -> None:
     """``count`` clients who agreed to practice SMS, each with one practice to notify."""
-    from pegaso_tui.db.campaigns import bulk_insert
+    from pegaso_tui.db.bulk import insert_rows
     from pegaso_tui.db.models import Client, Practice, database_proxy
 
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     given = {"code", "name", "first_name", "last_name", "mobile", "mobile_status", "sms_practices",
              "created_at", "updated_at"}
     others = [f for f in Client._meta.sorted_fields if f.name != "id" and f.name not in given]
-    fields = (Client.code, Client.name, Client.first_name, Client.last_name, Client.mobile,
-              Client.mobile_status, Client.sms_practices, Client.created_at, Client.updated_at, *others)
+    fields = ("code", "name", "first_name", "last_name", "mobile", "mobile_status", "sms_practices",
+              "created_at", "updated_at", *(f.name for f in others))
     defaults = tuple(f.default() if callable(f.default) else f.default for f in others)
-    practice_fields = (Practice.number, Practice.client, Practice.practice_date, Practice.departure_date,
-                       Practice.destination, Practice.amount, Practice.balance, Practice.notified_balance,
-                       Practice.notified_documents, Practice.paid, Practice.documents_delivered,
-                       Practice.created_at)
+    practice_fields = ("number", "client", "practice_date", "departure_date", "destination", "amount",
+                       "balance", "notified_balance", "notified_documents", "paid",
+                       "documents_delivered", "created_at")
     with database_proxy.atomic():
-        bulk_insert(Client, fields, [
+        insert_rows(Client, fields, [
             (f"{i:07d}", "ROSSI MARIO", "Mario", "Rossi", f"+39340{i:07d}", "ok", True, stamp, stamp, *defaults)
             for i in range(count)
         ])
-        bulk_insert(Practice, practice_fields, [
+        insert_rows(Practice, practice_fields, [
             (f"2026/{i:06d}", i + 1, "2026-03-01", "2026-07-01", "Sharm", 1500, 500, False, False, False,
              False, stamp)
             for i in range(count)

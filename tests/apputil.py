@@ -47,16 +47,22 @@ async def wait_until(pilot, condition, timeout: float = 10.0) -> bool:
     return condition()
 
 
+#: Worker groups that run as long as the app does: the outbox sender, a DirectoryTree's loader.
+NEVER_ENDING_WORKERS = ("outbox", "_loader")
+
+
 async def wait_for_workers(pilot, rounds: int = 5) -> None:
     """Let every worker finish and the UI apply its results (and the workers they start).
 
-    A worker replaced by a newer one of its group ends cancelled: that is expected here. The
-    outbox sender runs as long as the app does, so it is not waited for.
+    A worker replaced by a newer one of its group ends cancelled: that is expected here. Two
+    never end while the app runs, so they are not waited for: the outbox sender, and the
+    loader of a folder tree (the import screen's), which waits for folders to be opened.
     """
     from textual.worker import WorkerCancelled, WorkerFailed
 
     def pending():
-        return [w for w in pilot.app.workers if w.group != "outbox" and not w.is_finished]
+        return [w for w in pilot.app.workers
+                if w.group not in NEVER_ENDING_WORKERS and not w.is_finished]
 
     for _ in range(rounds):
         workers = pending()
@@ -68,3 +74,9 @@ async def wait_for_workers(pilot, rounds: int = 5) -> None:
         await pilot.pause()
         if not pending():
             break
+
+
+async def settle(pilot) -> None:
+    """Let the workers finish and the screen show what they found."""
+    await wait_for_workers(pilot)
+    await pilot.pause()

@@ -20,7 +20,7 @@ from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import PagedTable
 from pegaso_tui.widgets.subject_picker import SubjectPicker
-from tests.apputil import make_app, wait_for_workers
+from tests.apputil import make_app, settle, wait_for_workers
 from tests.factories import make_client
 
 TODAY = date(2026, 3, 10)
@@ -38,11 +38,6 @@ def table_rows(screen, selector: str = "PagedTable") -> list:
 
 def error_of(screen, field_id: str) -> str | None:
     return screen.query_one(f"#{field_id}", FormField).error
-
-
-async def settle(pilot) -> None:
-    await wait_for_workers(pilot)
-    await pilot.pause()
 
 
 def seed_request(subject: str, description: str = "Preventivo", recontact: date | None = None, operator: str = "tester",

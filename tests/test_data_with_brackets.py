@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from pegaso_tui.db.campaigns import plan_single, queue_campaign
-from tests.apputil import make_app, wait_for_workers
+from tests.apputil import make_app, settle, wait_for_workers
 from tests.factories import give_preference, make_client, make_practice, make_preference
 
 NAME = "VIAGGI [/] SRL [b]BLU[@click=app.quit]X"
@@ -122,7 +122,6 @@ async def test_an_sms_text_with_brackets_is_previewed_as_written(bracketed, db_u
 
 async def test_a_csv_with_brackets_is_previewed_as_written(db_url, tmp_path):
     from pegaso_tui.screens.import_screen import ImportScreen
-    from tests.test_import_screen import settle  # waits for all but the folder tree's loader
 
     csv = tmp_path / "clienti.csv"
     csv.write_text("Codice;Ragione Sociale;Cellulare\n0000009;ALFA [/] VIAGGI;3491234567\n;[b]SENZA CODICE;\n",

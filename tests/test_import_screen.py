@@ -3,17 +3,12 @@ a progress bar, list the rejected rows, save them to fix and import again."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 
-import pytest
-
-pytest.importorskip("pegaso_tui.db.importer", reason="the CSV importer (issue 2) is not in this tree")
-
-from pegaso_tui.db.models import Client  # noqa: E402
-from pegaso_tui.screens.clients import ClientsScreen  # noqa: E402
-from pegaso_tui.screens.import_screen import ImportScreen, PathSuggester  # noqa: E402
-from tests.apputil import make_app  # noqa: E402
+from pegaso_tui.db.models import Client
+from pegaso_tui.screens.clients import ClientsScreen
+from pegaso_tui.screens.import_screen import ImportScreen, PathSuggester
+from tests.apputil import make_app, settle
 
 GOOD_AND_BAD = (
     "code;name;mobile;birth_date;colore\n"
@@ -22,17 +17,6 @@ GOOD_AND_BAD = (
     "3;BIANCHI ANNA;045510712;31-02-1980;\n"
     "4;VERDI LUCA;;;\n"
 )
-
-
-async def settle(pilot) -> None:
-    """Let the screen's workers finish; the folder tree's loader never does (it waits for
-    folders to open), so it is not waited for."""
-    for _ in range(200):
-        await pilot.pause()
-        if not any(w.is_running and w.group != "_loader" for w in pilot.app.workers):
-            break
-        await asyncio.sleep(0.02)
-    await pilot.pause()
 
 
 def text_of(screen, selector: str) -> str:

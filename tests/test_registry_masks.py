@@ -16,17 +16,12 @@ from pegaso_tui.screens.practice_form import PracticeFormScreen
 from pegaso_tui.screens.registry_list import COUNT_PAUSE_S
 from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.paged_table import PagedTable
-from tests.apputil import make_app, wait_for_workers
+from tests.apputil import make_app, settle
 from tests.factories import give_preference, make_client, make_practice, make_preference, record_notice
 
 SIZE = (110, 40)
 PERSON_CF = "RCCMNL83S18D969H"  # born 18-11-1983
 VAT = "02263470235"
-
-
-async def settle(pilot) -> None:
-    await wait_for_workers(pilot)
-    await pilot.pause()
 
 
 async def open_mask(pilot, number: str) -> None:

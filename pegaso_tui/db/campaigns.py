@@ -22,9 +22,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-import peewee
 from peewee import IntegrityError, SqliteDatabase, fn
 
+from pegaso_tui.db.bulk import insert_rows
 from pegaso_tui.db.models import (
     PURPOSE_MARKETING,
     PURPOSE_SERVICE,
@@ -241,10 +241,9 @@ def check_credit(plan: CampaignPlan, credits_left: int | None) -> None:
 # --- Queuing ---------------------------------------------------------------------------------
 
 _MESSAGE_FIELDS = (
-    Message.campaign, Message.client, Message.supplier, Message.practice, Message.client_code,
-    Message.recipient_name, Message.phone, Message.sender, Message.text, Message.encoding,
-    Message.segments, Message.status, Message.transaction_id, Message.attempts,
-    Message.next_attempt_at, Message.queued_at, Message.updated_at,
+    "campaign", "client", "supplier", "practice", "client_code", "recipient_name", "phone",
+    "sender", "text", "encoding", "segments", "status", "transaction_id", "attempts",
+    "next_attempt_at", "queued_at", "updated_at",
 )
 
 
@@ -257,30 +256,6 @@ def transaction_ids(count: int) -> list[str]:
     """
     prefix = os.urandom(12).hex()
     return [f"{prefix}{n:08x}" for n in range(count)]
-
-
-def bulk_insert(model, fields, rows: list[tuple]) -> None:
-    """Insert many rows in the current transaction, fast.
-
-    The ORM builds each value of each row through its SQL generator: for 100,000 messages
-    that is most of a queueing's time. One prepared statement run for every row (SQLite) or
-    multi-row VALUES pages (PostgreSQL) do the same in a fraction of it. Values must already
-    be database values (ids, strings, numbers, datetimes).
-    """
-    if not rows:
-        return
-    db = database_proxy.obj
-    table = model._meta.table_name
-    columns = ", ".join(f.column_name for f in fields)
-    with peewee.__exception_wrapper__:  # driver errors as peewee's (IntegrityError, ...)
-        cursor = db.cursor()
-        if isinstance(db, SqliteDatabase):
-            marks = ", ".join("?" for _ in fields)
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-        else:
-            from psycopg2.extras import execute_values
-
-            execute_values(cursor, f"INSERT INTO {table} ({columns}) VALUES %s", rows, page_size=1000)
 
 
 def queue_campaign(
@@ -324,7 +299,7 @@ def queue_campaign(
                 )
                 for m, tid in zip(plan.messages, transaction_ids(len(plan.messages)))
             ]
-            bulk_insert(Message, _MESSAGE_FIELDS, rows)
+            insert_rows(Message, _MESSAGE_FIELDS, rows)
             _check_consent(campaign)
             if plan.notice_kind:
                 _record_notices(campaign, plan.notice_kind, operator)
@@ -370,9 +345,8 @@ def _record_notices(campaign: Campaign, kind: str, operator: Operator | None) ->
     operator_id = operator.id if operator else None
     rows = [(practice_id, kind, message_id, operator_id, db_stamp)
             for message_id, practice_id in pairs]
-    fields = (PracticeNotice.practice, PracticeNotice.kind, PracticeNotice.message,
-              PracticeNotice.operator, PracticeNotice.created_at)
-    bulk_insert(PracticeNotice, fields, rows)
+    if rows:
+        insert_rows(PracticeNotice, ("practice", "kind", "message", "operator", "created_at"), rows)
 
 
 def campaign_summary(campaign: Campaign) -> dict[str, Any]:

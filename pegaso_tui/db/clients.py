@@ -19,6 +19,7 @@ from datetime import date
 
 from peewee import IntegrityError, fn
 
+from pegaso_tui.db.connection import is_sqlite
 from pegaso_tui.db.models import (
     COMPANY,
     PERSON,
@@ -67,18 +68,20 @@ def client_by_code(code: str) -> Client | None:
 
 
 def next_client_code() -> str:
-    """The code a new client is offered: the highest seven-digit code plus one."""
+    """The code a new client is offered (the registry's and the CRM's): the highest all-digit
+    code plus one (``0000281`` after ``0000280``)."""
+    width = len(normalize_code("1"))
     candidates = (
         Client.select(Client.code)
-        .where((fn.LENGTH(Client.code) == 7) & Client.code.between("0000000", "9999999"))
+        .where((fn.LENGTH(Client.code) == width) & Client.code.between("0" * width, "9" * width))
         .order_by(Client.code.desc())
-        .limit(20)
+        .limit(100)
         .tuples()
     )
     for (code,) in candidates:
         if code.isdigit():
-            return f"{int(code) + 1:07d}"
-    return "0000001"
+            return str(int(code) + 1).zfill(width)
+    return "1".zfill(width)
 
 
 # --- the card: everything the form shows ---------------------------------------------------------
@@ -244,7 +247,7 @@ def save_client(data: ClientData, client_id: int | None = None, version: str = "
             client = Client()
         else:
             query = Client.select().where(Client.id == client_id)
-            if not _is_sqlite(db):
+            if not is_sqlite():
                 query = query.for_update()  # SQLite's write transaction already serialises
             client = query.first()
             if client is None:
@@ -275,12 +278,6 @@ def save_client(data: ClientData, client_id: int | None = None, version: str = "
         _replace_extra_mobiles(client, data.extra_mobiles)
         _replace_preferences(client, data.preference_ids)
     return client
-
-
-def _is_sqlite(db) -> bool:
-    from peewee import SqliteDatabase
-
-    return isinstance(db, SqliteDatabase)
 
 
 def _replace_extra_mobiles(client: Client, mobiles: list[str]) -> None:

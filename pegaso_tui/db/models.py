@@ -141,10 +141,6 @@ class Client(BaseModel):
         self.updated_at = now()
         return super().save(*args, **kwargs)
 
-    @property
-    def is_company(self) -> bool:
-        return self.kind == COMPANY
-
 
 class ClientMobile(BaseModel):
     """An extra mobile of a company (a company may have several)."""

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from peewee import JOIN, IntegrityError, fn
 
+from pegaso_tui.db.clients import client_by_code
 from pegaso_tui.db.models import (
     NOTICE_KINDS,
     Client,
@@ -166,7 +167,7 @@ def save_practice(data: PracticeData, practice_id: int | None = None) -> Practic
     if not errors and amounts["balance"] > amounts["amount"]:
         errors["balance"] = "il saldo supera l'importo della pratica"
     code = normalize_code(data.client)
-    client = Client.get_or_none(Client.code == code) if code else None
+    client = client_by_code(code) if code else None
     if not code:
         errors["client"] = "cliente obbligatorio"
     elif client is None:

@@ -57,11 +57,6 @@ def all_preferences() -> list[Preference]:
     return list(Preference.select().order_by(Preference.code))
 
 
-def preference_by_code(code: str) -> Preference | None:
-    """The preference with this code (any case), or None."""
-    return Preference.get_or_none(fn.UPPER(Preference.code) == normalize_preference_code(code))
-
-
 def preference_data(preference_id: int) -> Preference:
     """One preference (RecordNotFound when deleted)."""
     preference = Preference.get_or_none(Preference.id == preference_id)

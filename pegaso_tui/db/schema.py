@@ -72,7 +72,7 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
             db.create_tables(ALL_MODELS, safe=True)
             ensure_search_indexes(db)
             SchemaInfo.create(version=target)
-            _seed_new_database(db)
+            _seed_new_database()
             return target
         if current > target:
             raise SchemaError(
@@ -88,11 +88,9 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
         return target
 
 
-def _seed_new_database(db: Database) -> None:
-    """What a new database needs before anyone configures it: the CRM's outcomes, and on
-    PostgreSQL the optional trigram indexes of the subject search."""
+def _seed_new_database() -> None:
+    """What a new database needs before anyone configures it: the CRM's outcomes (the
+    trigram indexes of PostgreSQL come with ``ensure_search_indexes``)."""
     from pegaso_tui.db.crm.outcomes import seed_default_outcomes
-    from pegaso_tui.db.crm.trigram import add_trigram_indexes
 
     seed_default_outcomes()
-    add_trigram_indexes(db)

@@ -49,15 +49,11 @@ def ensure_search_indexes(db) -> None:
     """
     from peewee import PostgresqlDatabase
 
+    from pegaso_tui.db.crm.trigram import add_trigram_indexes
+
     if not isinstance(db, PostgresqlDatabase):
         db.execute_sql("CREATE INDEX IF NOT EXISTS client_code_search ON client (code, search_text)")
         return
-    try:
-        with db.atomic():  # a savepoint: a refused extension must not abort the caller
-            db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            db.execute_sql(
-                "CREATE INDEX IF NOT EXISTS client_search_trgm "
-                "ON client USING gin (search_text gin_trgm_ops)"
-            )
-    except Exception:  # noqa: BLE001 - no privilege or no contrib package: search without it
-        pass
+    # the client's trigram index is one of the CRM's (the subject search uses it too); they
+    # are made together, in a savepoint, or not at all when the extension is refused
+    add_trigram_indexes(db)

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import Case, fn
 
+from pegaso_tui.db.messages import ACCEPTED
 from pegaso_tui.db.models import (
     CANCELLED,
     DELIVERED,
@@ -142,7 +143,7 @@ def daily_counts(start: date, end: date) -> list[DayCount]:
     if end < start:
         raise ValueError("l'intervallo termina prima di iniziare")
     day = fn.DATE(Message.queued_at)
-    submitted = Message.status.in_([SENT, DELIVERED, UNDELIVERED])
+    submitted = Message.status.in_(ACCEPTED)
     rows = (
         Message.select(
             day,
@@ -188,7 +189,7 @@ def sms_totals() -> SmsTotals:
     """"SMS inviati" of the control panel, and the messages still in the queue."""
     sent = (
         Message.select(fn.COALESCE(fn.SUM(Message.segments), 0))
-        .where(Message.status.in_([SENT, DELIVERED, UNDELIVERED]))
+        .where(Message.status.in_(ACCEPTED))
         .scalar()
     )
     waiting = Message.select().where(Message.status.in_([QUEUED, SENDING])).count()

@@ -21,7 +21,7 @@ LABEL_WIDTH = 16
 
 
 def _next_code() -> str:
-    from pegaso_tui.db.crm.subjects import next_client_code
+    from pegaso_tui.db.clients import next_client_code
 
     return next_client_code()
 

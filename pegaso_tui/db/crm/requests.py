@@ -27,6 +27,8 @@ from pegaso_tui.db.crm.subjects import (
     checked_email,
     checked_mobile,
     normalize_subject_name,
+    subject_of_client,
+    subject_of_contact,
     unregistered_condition,
 )
 from pegaso_tui.db.models import (
@@ -320,11 +322,9 @@ def _existing(request_id: int) -> Request:
 
 def _subject_of(request: Request) -> Subject:
     if request.client_id:
-        client = request.client
-        return Subject(CLIENT, client.id, client.name, client.code, client.phone, client.mobile, client.email)
+        return subject_of_client(request.client)
     if request.contact_id:
-        contact = request.contact
-        return Subject(CONTACT, contact.id, contact.name, "", contact.phone, contact.mobile, contact.email)
+        return subject_of_contact(request.contact)
     return Subject(UNREGISTERED, request.id, request.subject_name, "", request.phone, request.mobile, request.email)
 
 
@@ -441,14 +441,6 @@ def delete_request(request_id: int) -> None:
 
 def _row_of(request_id: int) -> RequestRow:
     return to_request_row(request_rows_query().where(Request.id == request_id).get())
-
-
-def request_row(request_id: int) -> RequestRow:
-    """One request as the lists show it; CrmError when it no longer exists."""
-    rows = list(request_rows_query().where(Request.id == request_id))
-    if not rows:
-        raise CrmError("la richiesta non esiste più (eliminata da un altro terminale?)")
-    return to_request_row(rows[0])
 
 
 # --- activities -----------------------------------------------------------------------------------
@@ -631,7 +623,6 @@ __all__ = [
     "history_pager",
     "open_requests_pager",
     "operator_usernames",
-    "request_row",
     "request_sms_draft",
     "subject_requests_pager",
     "update_request",

@@ -24,6 +24,7 @@ from typing import Any
 
 from peewee import SQL, Case, IntegrityError, Select, Value, fn
 
+from pegaso_tui.db.clients import next_client_code
 from pegaso_tui.db.crm.errors import CrmError
 from pegaso_tui.db.models import (
     PERSON,
@@ -347,21 +348,6 @@ def guess_names(name: str) -> tuple[str, str]:
     if len(words) < 2:
         return (" ".join(words), "")
     return (" ".join(words[:-1]), words[-1])
-
-
-def next_client_code() -> str:
-    """The code after the highest all-digit client code (``0000281`` after ``0000280``)."""
-    width = len(normalize_code("1"))
-    candidates = (
-        Client.select(Client.code)
-        .where((fn.LENGTH(Client.code) == width) & Client.code.between("0" * width, "9" * width))
-        .order_by(Client.code.desc())
-        .limit(100)
-    )
-    for (code,) in candidates.tuples():
-        if code.isdigit():
-            return str(int(code) + 1).zfill(width)
-    return "1".zfill(width)
 
 
 def register_subject(subject: Subject, as_kind: str, data: Registration) -> Subject:
