@@ -65,13 +65,6 @@ BY_NUMBER = {mask.number: mask for mask in MASKS}
 SINGLE_SMS = 4
 
 
-def mask_by_title(title: str) -> Mask | None:
-    """The mask with this title (case-insensitive), or None."""
-    wanted = title.strip().lower()
-    for mask in MASKS:
-        if mask.title.lower() == wanted:
-            return mask
-    return None
 
 
 def masks_starting_with(digits: str) -> list[Mask]:

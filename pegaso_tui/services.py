@@ -91,9 +91,3 @@ class AppServices:
             raise DatabaseOpenError(self.database_problem)
         with session():
             return fn(*args, **kwargs)
-
-    def operator(self):
-        """The current Operator row (call from a worker)."""
-        from pegaso_tui.db.operators import current_operator
-
-        return self.call(current_operator, self.operator_username)

@@ -27,9 +27,7 @@ TODAY = date(2026, 3, 10)
 
 
 def crm_app(db_url):
-    app = make_app(db_url)
-    app.services.extras["today"] = TODAY
-    return app
+    return make_app(db_url, today=TODAY)
 
 
 def table_rows(screen, selector: str = "PagedTable") -> list:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from pegaso_tui.numbers import thousands
+
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -28,15 +30,11 @@ def run(args: argparse.Namespace, ctx) -> int:
     if args.json:
         ctx.print_json(credit.to_json())
     else:
-        line = f"Credito residuo: {_thousands(credit.sms_left)} SMS"
+        line = f"Credito residuo: {thousands(credit.sms_left)} SMS"
         if credit.amount is not None:
             line += f" ({_money(credit.amount)} {credit.currency})"
         print(line)
     return 0
-
-
-def _thousands(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _money(value: float) -> str:

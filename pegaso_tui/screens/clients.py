@@ -62,10 +62,6 @@ class ClientsScreen(RegistryListScreen[Client]):
 
         self.app.push_screen(ClientFormScreen(row.id if row else None), self.after_form)
 
-    def after_form(self, saved_id: int | None) -> None:
-        if saved_id is not None:
-            self.table.reload()
-
     def delete_row(self, row: Client) -> None:
         def asked(usage) -> None:
             if usage.practices:

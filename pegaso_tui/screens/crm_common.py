@@ -37,9 +37,8 @@ OVERDUE_STYLE = "bold red"
 
 
 def crm_today(app: Any) -> date:
-    """The day the CRM works on: today, unless the session fixes it (tests, demos)."""
-    fixed = getattr(getattr(app, "services", None), "extras", {}).get("today")
-    return fixed or date.today()
+    """The day the CRM works on: the app's today (``AppServices.today``, which tests fix)."""
+    return app.services.today()
 
 
 def outcome_text(name: str, colour: str) -> Text:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -128,11 +128,11 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         matches once the typing pauses (it reads every match: not at every keystroke)."""
         self.table.show(self.make_pager(self.search_field.value), count_after=COUNT_PAUSE_S)
 
-    def reload(self, _result: Any = None) -> None:
-        """Re-read the rows on screen, keeping the cursor (after a save or a delete)."""
-        if _result is False:
-            return
-        self.table.reload()
+    def after_form(self, saved_id: int | None) -> None:
+        """A form closed: if it saved, re-read the rows on screen, keeping the cursor (a list
+        whose order a save can change searches again instead)."""
+        if saved_id is not None:
+            self.table.reload()
 
     # -- find as you type ---------------------------------------------------------------------
 

@@ -23,8 +23,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Input, Static
 
+from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
-from pegaso_tui.screens.sms_preview import SendJob, SendPreviewScreen, rows_of, thousands
+from pegaso_tui.screens.sms_preview import SendJob, SendPreviewScreen, rows_of
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor

@@ -23,7 +23,7 @@ from pegaso_tui.dates import DateRange
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.screens.sms_mask import FieldErrors
 from pegaso_tui.screens.sms_practices import date_range
-from pegaso_tui.screens.sms_preview import thousands
+from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.day_chart import DayChart
 from pegaso_tui.widgets.form_field import FormField

@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from pegaso_tui.db.paging import ListPager
+from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.confirm import ConfirmDialog
@@ -30,11 +31,6 @@ from pegaso_tui.widgets.plain import plain
 
 STYLES = Path(__file__).parent.parent / "styles"
 PROGRESS_EVERY_S = 0.5
-
-
-def thousands(number: int) -> str:
-    """``1.234``: numbers the Italian way."""
-    return f"{number:,}".replace(",", ".")
 
 
 @dataclass(frozen=True)

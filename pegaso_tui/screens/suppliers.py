@@ -51,10 +51,6 @@ class SuppliersScreen(RegistryListScreen[Supplier]):
     def open_form(self, row: Supplier | None) -> None:
         self.app.push_screen(SupplierFormScreen(row.id if row else None), self.after_form)
 
-    def after_form(self, saved_id: int | None) -> None:
-        if saved_id is not None:
-            self.table.reload()
-
     def delete_row(self, row: Supplier) -> None:
         def asked(messages: int) -> None:
             question = f"Eliminare il fornitore {row.name}?"

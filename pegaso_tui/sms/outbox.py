@@ -75,6 +75,7 @@ from pegaso_tui.sms.gateway import (
     TemporaryGatewayError,
     UncertainSubmitError,
     UnreachableGatewayError,
+    make_gateway,
 )
 
 #: Final statuses that release a practice notice.
@@ -1017,8 +1018,6 @@ class OutboxService:
 
     def __init__(self, settings, config: SenderConfig | None = None, hub: OutboxHub | None = None,
                  gateway_factory: Callable[[], Gateway] | None = None) -> None:
-        from pegaso_tui.sms.gateway import make_gateway
-
         self.settings = settings
         self.config = config or config_for(settings)
         self.hub = hub or OutboxHub()

@@ -143,10 +143,12 @@ def parse_mobile(raw: str | None, region: str = DEFAULT_REGION) -> str:
     raise PhoneError(f"{shown}: {check.reason}" if shown else str(check.reason))
 
 
+@lru_cache(maxsize=65536)
 def display_number(stored: str | None) -> str:
     """The number the way staff read it: ``349 999 9999`` for Italy, international otherwise.
 
     A stored value that is not E.164 (an invalid number kept as typed) is shown unchanged.
+    Remembered: every list row and every live reload of the control panel asks again.
     """
     import phonenumbers
 

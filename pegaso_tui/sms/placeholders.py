@@ -322,21 +322,6 @@ class RenderedTexts:
         return len(self.messages)
 
 
-def template_problems(
-    template: str,
-    recipients: Iterable["Recipient | SelectionRow"],
-    *,
-    agency: str | None = "",
-    max_parts: int | None = None,
-) -> list[str]:
-    """Every reason the template cannot be rendered for these recipients ([] when it can)."""
-    try:
-        render_for_recipients(template, recipients, agency=agency, max_parts=max_parts)
-    except TemplateProblems as exc:
-        return list(exc.problems)
-    return []
-
-
 def render_for_recipients(
     template: str,
     recipients: Iterable["Recipient | SelectionRow"],

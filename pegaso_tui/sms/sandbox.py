@@ -519,6 +519,7 @@ class SandboxApp:
             ("GET", "/sms/search"): state.search,
             ("GET", "/user"): lambda _params: state.user(),
         }
+        self.paths = {path for _, path in self.routes}
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes):
         """(status, JSON payload, extra headers) for one request; Drop to hang up."""
@@ -528,8 +529,7 @@ class SandboxApp:
         if path.startswith(API_PREFIX):
             path = path[len(API_PREFIX) :]
         path = path.rstrip("/") or "/"
-        known_paths = {p for _, p in self.routes}
-        if path not in known_paths:
+        if path not in self.paths:
             return 404, {"errorCode": 404, "errorMsg": "NOT_FOUND"}, {}
         route = self.routes.get((method.upper(), path))
         if route is None:

@@ -38,6 +38,3 @@ class ClientPicker(RecordPicker):
     def client(self) -> Client | None:
         return self.record
 
-    def set_client(self, client: Client | None) -> None:
-        """Fill the field with ``client`` (None empties it)."""
-        self.set_record(client)

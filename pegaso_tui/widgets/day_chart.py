@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from pegaso_tui.db.sending import DayCount
+from pegaso_tui.numbers import thousands
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 SENT_STYLE = "bold blue"
@@ -56,8 +57,8 @@ class DayChart(Widget):
         total_sent = sum(d.sent for d in self.days)
         total_delivered = sum(d.delivered for d in self.days)
         legend = Text.assemble(
-            ("■", SENT_STYLE), f" inviati {total_sent:,}  ".replace(",", "."),
-            ("■", DELIVERED_STYLE), f" consegnati {total_delivered:,}".replace(",", "."),
+            ("■", SENT_STYLE), f" inviati {thousands(total_sent)}  ",
+            ("■", DELIVERED_STYLE), f" consegnati {thousands(total_delivered)}",
         )
         if not days:
             return Text.assemble(legend, "\n", ("nessun dato", "dim"))
@@ -68,7 +69,7 @@ class DayChart(Widget):
         ]
         text = Text()
         text.append_text(legend)
-        text.append(f"   (massimo {top:,} al giorno)\n".replace(",", "."), style="dim")
+        text.append(f"   (massimo {thousands(top)} al giorno)\n", style="dim")
         for row in range(self.bar_height - 1, -1, -1):
             for sent, delivered in columns:
                 text.append(sent[row], style=SENT_STYLE)

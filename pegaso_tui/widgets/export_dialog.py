@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, ProgressBar, RadioButton, RadioSet, Static
 
 from pegaso_tui.db.paging import KeysetPager
+from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.plain import plain
 
@@ -206,13 +207,13 @@ class ExportDialog(DialogScreen[Any]):
     def _progress(self, done: int, total: int | None) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=total, progress=done)
-        total_text = "" if total is None else f" di {total:,}".replace(",", ".")
-        self._status(f"{done:,}".replace(",", ".") + f"{total_text} righe… (Esc per interrompere)")
+        total_text = "" if total is None else f" di {thousands(total)}"
+        self._status(f"{thousands(done)}{total_text} righe… (Esc per interrompere)")
 
     def _done(self, result) -> None:
         self._exporting = False
         self.app.services.extras["export_dir"] = str(result.path.parent)
-        rows = f"{result.rows:,}".replace(",", ".")
+        rows = thousands(result.rows)
         self.app.notify(f"Esportate {rows} righe in {result.path}", title="Esportazione", markup=False)
         self.dismiss(result)
 

@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from pegaso_tui.db.paging import KeysetPager, Page
+from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.db_work import DbWorkMixin
 from pegaso_tui.widgets.plain import plain_text
 
@@ -52,10 +53,6 @@ class Column(Generic[T]):
             return self.value(row)
         cell = self.render(row)
         return cell.plain if isinstance(cell, Text) else cell
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 class _WindowTable(DataTable):
@@ -273,9 +270,8 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             self.rows[start + index] = after
         extra = new[len(old):]
         if end == len(self.rows) and extra:
-            for row in extra:
-                self.rows.append(row)
-                table.add_row(*self._cells(row), key=self._row_key(row))
+            self.rows.extend(extra)
+            self._add_rows(extra)
             self.at_end = page.at_end
         self._announce()
 
@@ -411,6 +407,21 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         row = self.current_row
         return None if row is None else self._row_key(row)
 
+    def _add_rows(self, rows) -> list[str]:
+        """Add ``rows`` at the bottom of the DataTable; their keys."""
+        table = self.table
+        keys = []
+        for row in rows:
+            key = self._row_key(row)
+            table.add_row(*self._cells(row), key=key)
+            keys.append(key)
+        return keys
+
+    def _fill_table(self) -> list[str]:
+        """Show exactly ``self.rows`` in the DataTable; their keys."""
+        self.table.clear()
+        return self._add_rows(self.rows)
+
     def _replace(self, page: Page[T], *, cursor: int | None = None, cursor_key: str | None = None, offset: int | None = 0) -> None:
         table = self.table
         self.rows = list(page.rows)
@@ -418,12 +429,9 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self._offset = offset
         if self._offset is None and self.at_end and self.total is not None:
             self._offset = max(0, self.total - len(self.rows))
-        table.clear()
-        for row in self.rows:
-            table.add_row(*self._cells(row), key=self._row_key(row))
+        keys = self._fill_table()
         target = 0
         if cursor_key is not None:
-            keys = [self._row_key(r) for r in self.rows]
             target = keys.index(cursor_key) if cursor_key in keys else min(table.cursor_row, len(keys) - 1)
         elif cursor is not None:
             target = cursor if cursor >= 0 else len(self.rows) + cursor
@@ -435,10 +443,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         table = self.table
         self.at_end = page.at_end
         cursor = table.cursor_row
-        new_rows = [r for r in page.rows]
-        self.rows.extend(new_rows)
-        for row in new_rows:
-            table.add_row(*self._cells(row), key=self._row_key(row))
+        self.rows.extend(page.rows)
         excess = len(self.rows) - self.max_rows
         if excess > 0:
             # keep the window bounded: drop rows from the top and rebuild around the cursor
@@ -447,9 +452,9 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             if self._offset is not None:
                 self._offset += excess
             cursor -= excess
-            table.clear()
-            for row in self.rows:
-                table.add_row(*self._cells(row), key=self._row_key(row))
+            self._fill_table()
+        else:
+            self._add_rows(page.rows)
         target = min(max(0, cursor + move), len(self.rows) - 1)
         table.move_cursor(row=target, animate=False)
         self._announce()
@@ -464,9 +469,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         if len(self.rows) > self.max_rows:
             self.rows = self.rows[: self.max_rows]
             self.at_end = False
-        table.clear()
-        for row in self.rows:
-            table.add_row(*self._cells(row), key=self._row_key(row))
+        self._fill_table()
         target = min(max(0, cursor + move), len(self.rows) - 1)
         table.move_cursor(row=target, animate=False)
         self._announce()
@@ -516,7 +519,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             return
         position = "?"
         if self._offset is not None:
-            position = _thousands(self._offset + self.table.cursor_row + 1)
-        total = "…" if self.total is None else _thousands(self.total)
+            position = thousands(self._offset + self.table.cursor_row + 1)
+        total = "…" if self.total is None else thousands(self.total)
         suffix = " · caricamento…" if self._loading else ""
         status.update(f"riga {position} di {total}{suffix}")

@@ -61,7 +61,7 @@ from textual.widgets.text_area import TextAreaTheme
 
 from pegaso_tui.sms.placeholders import PLACEHOLDER_PATTERN as _PATTERN
 from pegaso_tui.sms.placeholders import PLACEHOLDERS, unknown_placeholders
-from pegaso_tui.sms.suggestions import apply_suggestions, replacement_for
+from pegaso_tui.sms.suggestions import apply_suggestions, replacement_for, unfixable
 from pegaso_tui.sms.text import GSM_ALL, GSM7, MULTI, SINGLE, UCS2, TextInfo, analyze
 from pegaso_tui.widgets.plain import plain
 
@@ -378,7 +378,7 @@ class SmsEditor(Vertical):
         text = area.text
         fixed = apply_suggestions(text)
         if fixed == text:
-            left = [c for c in dict.fromkeys(text) if c not in GSM_ALL]
+            left = unfixable(text)
             if left:
                 self.notify(
                     "Nessuna sostituzione GSM per: " + " ".join(left),
