@@ -457,3 +457,21 @@ async def test_a_status_report_reaches_the_screen_once_and_does_not_come_back(db
         await pilot.pause(0.2)
     # the app hands it to the screen on top, which does not send it back up to be relayed again
     assert (len(relayed), len(received)) == (1, 1)
+
+
+async def test_quitting_with_a_client_being_typed_asks_first(db_url, db):
+    from pegaso_tui.widgets.confirm import ConfirmDialog
+
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_mask(pilot, "6")
+        await pilot.press("f3")
+        await settle(pilot)
+        form = app.screen
+        fill(form, name="MARIO ROSSI")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.return_code is None
+        await pilot.press("escape")  # No: the form is still there, as typed
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#name").value == "MARIO ROSSI"

@@ -363,3 +363,16 @@ async def test_controlla_says_when_the_gateway_cannot_be_reached(agency, db_url,
         await wait_for_workers(pilot)
         status = str(app.screen.query_one("#account-status").render())
         assert "SMS rimanenti:  non disponibile" in status
+
+
+async def test_quitting_with_an_sms_text_being_typed_asks_first(agency, db_url):
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "2")
+        await type_text(pilot, "Offerta speciale: Maldive a settembre")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.return_code is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one(SmsEditor).text == "Offerta speciale: Maldive a settembre"

@@ -138,6 +138,10 @@ class RecordFormScreen(MaskScreen):
         """True when something was changed since the record was loaded or saved."""
         return self.loaded and self.snapshot() != self._initial
 
+    def has_unsaved_changes(self) -> bool:
+        """What Ctrl+Q asks every screen before quitting (see ``app.action_quit``)."""
+        return self.dirty
+
     def action_leave(self) -> None:
         if not self.dirty:
             self.dismiss(None)

@@ -296,8 +296,13 @@ class SmsMaskScreen(MaskScreen):
 
         self.run_db(save_preset_text, self.preset_name(), text, done=saved, group="preset")
 
+    def has_unsaved_changes(self) -> bool:
+        """A text typed and neither sent nor saved (Esc and Ctrl+Q both ask first)."""
+        text = self.editor.text
+        return bool(text.strip()) and text != self._saved_text
+
     def action_leave(self) -> None:
-        if self.editor.text.strip() and self.editor.text != self._saved_text:
+        if self.has_unsaved_changes():
             from pegaso_tui.widgets.confirm import ConfirmDialog
 
             def answered(yes: bool | None) -> None:
