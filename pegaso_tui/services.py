@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from pegaso_tui.config import Settings
+from pegaso_tui.errors import first_line
 
 if TYPE_CHECKING:
     from pegaso_tui.sms.outbox import OutboxService
@@ -72,8 +73,7 @@ class AppServices:
             with session():
                 current_operator(self.operator_username)
         except Exception as exc:  # every failure is told to the user, in one line
-            text = str(exc).strip() or type(exc).__name__
-            self.database_problem = text.splitlines()[0]
+            self.database_problem = first_line(exc)
             raise
         finally:
             self.database_ready.set()

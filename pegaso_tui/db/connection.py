@@ -20,6 +20,7 @@ from peewee import Database, DatabaseError, SqliteDatabase
 
 from pegaso_tui.db.models import database_proxy
 from pegaso_tui.db.urls import describe_database, is_postgres_url, sqlite_path
+from pegaso_tui.errors import first_line
 
 #: Seconds a writer waits for another process's write transaction before giving up.
 BUSY_TIMEOUT_S = 30
@@ -92,12 +93,12 @@ def open_database(url: str) -> Database:
         if not db.is_closed():
             db.close()
         raise DatabaseOpenError(
-            f"impossibile aprire il database {describe_database(url)}: {_first_line(exc)}"
+            f"impossibile aprire il database {describe_database(url)}: {first_line(exc)}"
         ) from exc
     except Exception as exc:  # psycopg2 raises its own classes before peewee wraps them
         if type(exc).__module__.startswith("psycopg"):
             raise DatabaseOpenError(
-                f"impossibile aprire il database {describe_database(url)}: {_first_line(exc)}"
+                f"impossibile aprire il database {describe_database(url)}: {first_line(exc)}"
             ) from exc
         raise
     return db
@@ -138,8 +139,3 @@ def session() -> Iterator[Database]:
 def is_sqlite() -> bool:
     """True when the open database is SQLite (some statements differ)."""
     return isinstance(database_proxy.obj, SqliteDatabase)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

@@ -65,6 +65,7 @@ from pegaso_tui.db.models import (
     normalize_code,
     now,
 )
+from pegaso_tui.errors import first_line
 from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile
 
 __all__ = [
@@ -564,7 +565,7 @@ class _Writer:
                     with database_proxy.atomic():
                         single = self._write([row])
                 except DatabaseError as exc:
-                    reason = f"errore del database: {str(exc).strip().splitlines()[0]}"
+                    reason = f"errore del database: {first_line(exc)}"
                     outcome.rejected.append(RejectedRow(row.line, reason, row.raw))
                     continue
                 outcome.written += single.written

@@ -41,6 +41,15 @@ def crm_today(app: Any) -> date:
     return app.services.today()
 
 
+def managed_message(row: "RequestRow", result: Any) -> str:
+    """What "Gestisci" did, as the notification says it (``result``: the ActivityDialog's)."""
+    if result.closed:
+        return f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}"
+    if result.reopened:
+        return f"Richiesta di {row.subject_name} riaperta: {result.outcome_name}"
+    return f"Attività registrata per {row.subject_name}"
+
+
 def outcome_text(name: str, colour: str) -> Text:
     """An outcome's name in its colour."""
     if not name:
@@ -164,12 +173,7 @@ class RequestActions:
         def managed(result: Any) -> None:
             if result is None:
                 return
-            if result.closed:
-                self.notify(f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}", markup=False)  # type: ignore[attr-defined]
-            elif result.reopened:
-                self.notify(f"Richiesta di {row.subject_name} riaperta: {result.outcome_name}", markup=False)  # type: ignore[attr-defined]
-            else:
-                self.notify(f"Attività registrata per {row.subject_name}", markup=False)  # type: ignore[attr-defined]
+            self.notify(managed_message(row, result), markup=False)  # type: ignore[attr-defined]
             self.requests_changed()
 
         self.app.push_screen(ActivityDialog(row), managed)  # type: ignore[attr-defined]

@@ -82,16 +82,13 @@ class HomeScreen(Screen[None]):
     def on_agenda_panel_chosen(self, event: AgendaPanel.Chosen) -> None:
         """Enter on an agenda item: Gestisci for its request."""
         from pegaso_tui.screens.crm_activity import ActivityDialog
+        from pegaso_tui.screens.crm_common import managed_message
 
         row = event.row
 
         def managed(result) -> None:
-            if result is None:
-                return
-            if result.closed:
-                self.notify(f"Richiesta di {row.subject_name} chiusa: {result.outcome_name}", markup=False)
-            else:
-                self.notify(f"Attività registrata per {row.subject_name}", markup=False)
+            if result is not None:
+                self.notify(managed_message(row, result), markup=False)
             # the agenda reloads by itself: the home screen resumes when the dialog closes
 
         self.app.push_screen(ActivityDialog(row), managed)

@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Input, Static
 
+from pegaso_tui.errors import first_line
 from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.screens.sms_preview import SendJob, SendPreviewScreen, rows_of
@@ -270,7 +271,7 @@ class SmsMaskScreen(MaskScreen):
         from pegaso_tui.db.selections import SelectionError
 
         self.query_one("#mask-error", Static).update("")
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = first_line(exc)
         if isinstance(exc, CampaignError):
             self.show_errors({"field-text": message})  # placeholders without a value, length
         elif isinstance(exc, SelectionError):

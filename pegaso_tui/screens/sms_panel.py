@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from pegaso_tui.dates import DateRange
+from pegaso_tui.errors import first_line
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.screens.sms_mask import FieldErrors
 from pegaso_tui.screens.sms_practices import date_range
@@ -51,7 +52,7 @@ def account_status(gateway_settings) -> dict:
     try:
         status["left"] = fetch_credit(gateway_settings)
     except Exception as exc:  # the gateway's own message: shown as it is, nothing crashes
-        status["problem"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        status["problem"] = first_line(exc)
     return status
 
 

@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from pegaso_tui.db.paging import ListPager
+from pegaso_tui.errors import first_line
 from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.sms.phone import display_number
@@ -208,7 +209,7 @@ class SendPreviewScreen(MaskScreen):
         self.query_one("#preview-credit", Static).update(line)
 
     def _credit_unknown(self, exc: BaseException) -> None:
-        self.credit_problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        self.credit_problem = first_line(exc)
         self.query_one("#preview-credit", Static).update(
             f"Credito non verificabile: {self.credit_problem}. I messaggi accodati restano in "
             "coda finché il gateway non risponde."
@@ -282,7 +283,7 @@ class SendPreviewScreen(MaskScreen):
     def _queue_failed(self, exc: BaseException) -> None:
         self._sending = False
         self.refresh_bindings()
-        self._error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        self._error(first_line(exc))
         self.app.bell()
 
     def _queued(self, campaign_id: int) -> None:

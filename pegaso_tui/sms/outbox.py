@@ -65,6 +65,7 @@ from pegaso_tui.db.models import (
     Message,
     PracticeNotice,
 )
+from pegaso_tui.errors import first_line
 from pegaso_tui.sms.gateway import (
     AccountGatewayError,
     Gateway,
@@ -1042,8 +1043,8 @@ class OutboxService:
                     Sender(self.gateway_factory, self.config, self.hub).run(self._stop)
                 except Exception as exc:  # never die silently: say it (once), and try again
                     if self.hub.problem is None or self.hub.problem.code != "SENDER_ERROR":
-                        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                        self.hub.publish(ProblemChanged(SenderProblem("SENDER_ERROR", f"invio SMS interrotto: {text}")))
+                        self.hub.publish(ProblemChanged(SenderProblem(
+                            "SENDER_ERROR", f"invio SMS interrotto: {first_line(exc)}")))
                     self._stop.wait(self.RESTART_AFTER_S)
         finally:
             self._stopped.set()

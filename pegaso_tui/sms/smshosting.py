@@ -47,6 +47,7 @@ from urllib.parse import urlencode
 import httpx
 
 from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, SENT, UNDELIVERED
+from pegaso_tui.errors import first_line
 from pegaso_tui.sms.gateway import (
     MAX_RECIPIENTS,
     AccountGatewayError,
@@ -244,11 +245,11 @@ class SmsHostingGateway(Gateway):
                 response = self.client.request(method, url, params=params, headers=self._headers)
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise AccountGatewayError(
-                f"indirizzo del gateway SMS non valido ({self.base_url}): {_first_line(exc)}", "BAD_URL"
+                f"indirizzo del gateway SMS non valido ({self.base_url}): {first_line(exc)}", "BAD_URL"
             ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise UnreachableGatewayError(
-                f"gateway SMS non raggiungibile ({self.base_url}): {_first_line(exc)}", "CONNECTION"
+                f"gateway SMS non raggiungibile ({self.base_url}): {first_line(exc)}", "CONNECTION"
             ) from None
         except httpx.PoolTimeout:
             raise TemporaryGatewayError("troppe richieste in corso verso il gateway", "POOL") from None
@@ -262,10 +263,10 @@ class SmsHostingGateway(Gateway):
             # the connection broke after the request went out (the gateway closed it)
             if submit:
                 raise UncertainSubmitError(
-                    f"connessione al gateway interrotta: {_first_line(exc)}", "DROPPED", settled=True
+                    f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED", settled=True
                 ) from None
             raise TemporaryGatewayError(
-                f"connessione al gateway interrotta: {_first_line(exc)}", "DROPPED"
+                f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED"
             ) from None
         return self._answer(response, submit=submit)
 
@@ -448,11 +449,6 @@ def _float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
 
 
 __all__ = ["SmsHostingGateway", "GatewayError", "reason"]

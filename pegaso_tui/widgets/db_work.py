@@ -11,13 +11,14 @@ from typing import Any, Callable, TypeVar
 
 from textual.worker import Worker, get_current_worker
 
+from pegaso_tui.errors import first_line
+
 T = TypeVar("T")
 
 
 def user_message(exc: BaseException) -> str:
     """One line for the user from an exception raised by a domain function."""
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
+    return first_line(exc)
 
 
 class DbWorkMixin:

@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, ProgressBar, RadioButton, RadioSet, Static
 
 from pegaso_tui.db.paging import KeysetPager
+from pegaso_tui.errors import first_line
 from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.plain import plain
@@ -226,7 +227,7 @@ class ExportDialog(DialogScreen[Any]):
             self.app.notify("Esportazione interrotta: nessun file scritto", severity="warning")
             self.dismiss(None)
             return
-        self._status(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, error=True)
+        self._status(first_line(exc), error=True)
 
     def action_cancel(self) -> None:
         if self._exporting:

@@ -1,0 +1,9 @@
+"""How an error is told to the user: one line (no Textual, no database: every layer uses it)."""
+
+from __future__ import annotations
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message, or its class name when it has none."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
