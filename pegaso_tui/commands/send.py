@@ -102,11 +102,10 @@ def run(args: argparse.Namespace, ctx) -> int:
 
 def _credit_left(ctx) -> int | None:
     """The SMS left on the account, or None (with a warning) when the gateway cannot say."""
-    from pegaso_tui.sms.gateway import GatewayError, make_gateway
+    from pegaso_tui.sms.gateway import GatewayError, credit_left
 
     try:
-        with make_gateway(ctx.settings.gateway) as gateway:
-            return gateway.credit().sms_left
+        return credit_left(ctx.settings.gateway)
     except GatewayError as exc:
         print(
             f"pegaso-tui: attenzione: credito non verificabile ({exc}); i messaggi restano in "

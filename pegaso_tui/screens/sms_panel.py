@@ -42,15 +42,18 @@ DEFAULT_DAYS = 30
 CHART_DAYS = 60
 
 
-def account_status(gateway_settings) -> dict:
-    """Controlla: the credit (from the gateway; its error as text) and the SMS sent from here."""
-    from pegaso_tui.db.sending import sms_totals
-    from pegaso_tui.screens.sms_preview import fetch_credit
+def account_status(gateway_settings, call) -> dict:
+    """Controlla: the credit (from the gateway; its error as text) and the SMS sent from here.
 
-    totals = sms_totals()
+    ``call`` is ``AppServices.call``: a database connection for the totals only, not held
+    while the gateway answers."""
+    from pegaso_tui.db.sending import sms_totals
+    from pegaso_tui.sms.gateway import credit_left
+
+    totals = call(sms_totals)
     status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None}
     try:
-        status["left"] = fetch_credit(gateway_settings)
+        status["left"] = credit_left(gateway_settings)
     except Exception as exc:  # the gateway's own message: shown as it is, nothing crashes
         status["problem"] = first_line(exc)
     return status
@@ -141,7 +144,9 @@ class SmsPanelScreen(MaskScreen):
 
     def _check_account(self) -> None:
         self.query_one("#account-status", Static).update("Verifica del credito in corso…")
-        self.run_db(account_status, self.app.services.settings.gateway, done=self._account, group="account")
+        services = self.app.services
+        self.run_db(account_status, services.settings.gateway, services.call, done=self._account,
+                    group="account", database=False)
 
     def _account(self, status: dict) -> None:
         lines = []

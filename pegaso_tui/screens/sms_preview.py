@@ -95,14 +95,6 @@ def rows_of(selection, plan) -> list[PreviewRow]:
     return rows
 
 
-def fetch_credit(gateway_settings) -> int:
-    """The SMS left on the account (asks the gateway; raises GatewayError when it cannot)."""
-    from pegaso_tui.sms.gateway import make_gateway
-
-    with make_gateway(gateway_settings) as gateway:
-        return gateway.credit().sms_left
-
-
 def queue_job(plan, sender: str, operator_username: str, credits_left: int | None) -> int:
     """Queue the campaign of a preview (in a worker); its id."""
     from pegaso_tui.db.campaigns import queue_campaign
@@ -190,12 +182,15 @@ class SendPreviewScreen(MaskScreen):
         super().on_mount()
         self.query_one("#preview-progress").display = False
         self.query_one(PagedTable).show(ListPager(self.job.rows))
+        from pegaso_tui.sms.gateway import credit_left
+
         self.run_db(
-            fetch_credit,
+            credit_left,
             self.app.services.settings.gateway,
             done=self._credit_known,
             failed=self._credit_unknown,
             group="credit",
+            database=False,  # a question to the gateway: no connection held while it answers
         )
 
     # -- credit ------------------------------------------------------------------------------

@@ -342,3 +342,11 @@ def make_gateway(settings, kind: str = "smshosting", **kwargs) -> Gateway:
     module_name, _, class_name = target.partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     return cls(settings, **kwargs)
+
+
+def credit_left(settings) -> int:
+    """The SMS left on the account of ``settings`` (GatewayError when the gateway cannot say).
+
+    The preview, the control panel and ``send`` ask it before queuing."""
+    with make_gateway(settings) as gateway:
+        return gateway.credit().sms_left

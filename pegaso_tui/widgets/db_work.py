@@ -33,11 +33,14 @@ class DbWorkMixin:
         group: str = "db",
         exclusive: bool = True,
         description: str = "",
+        database: bool = True,
     ) -> Worker[T]:
         """Run ``fn(*args)`` off the UI thread; call ``done(result)`` on the UI thread.
 
         When ``fn`` raises, ``failed(exc)`` is called (default: an error notification with the
         exception's first line). A call cancelled by a newer one of its group reports nothing.
+        With ``database=False`` ``fn`` runs without a database connection (a question to the
+        gateway must not hold one of the pool for as long as the gateway takes).
         """
         app = self.app  # type: ignore[attr-defined]
         services = app.services
@@ -45,7 +48,7 @@ class DbWorkMixin:
         def job() -> T:
             worker = get_current_worker()
             try:
-                result = services.call(fn, *args)
+                result = services.call(fn, *args) if database else fn(*args)
             except Exception as exc:  # every error reaches the user, none freezes the mask
                 if not worker.is_cancelled:
                     app.call_from_thread(failed or self.notify_error, exc)
