@@ -19,6 +19,7 @@ from pegaso_tui.db.selections import (
     SelectionError,
     birthday_days,
     birthday_recipients,
+    count_recipients,
     practices_to_notify,
     promo_recipients,
 )
@@ -277,3 +278,54 @@ def test_birthday_days_of_a_whole_year_hold_every_day_once():
     days = birthday_days(DateRange(date(2026, 1, 1), date(2027, 6, 30)))
     assert len(days) == 366  # 365 days of 2026, plus 29 February falling on the 28th
     assert days[229] == date(2026, 2, 28)
+
+
+# --- The count the masks show first ---------------------------------------------------------------
+
+
+def test_the_count_the_mask_shows_first_is_the_count_of_the_rows_it_lists():
+    """The "Destinatari · inviabili" line comes from the database's count before the rows
+    are built: for every kind of filter it must match the rows the preview lists."""
+    cruises, sea = make_preference("CROC"), make_preference("MAR")
+    clients = [
+        make_client("0000001", birth_date=date(1980, 12, 30)),
+        make_client("0000002", mobile="", birth_date=date(1975, 1, 2)),
+        make_client("0000003", mobile="045 510712", birth_date=date(1990, 6, 1)),
+        make_client("0000004", sms_promo=False, birth_date=date(1990, 12, 31)),
+        make_client("0000005", sms_practices=False),
+        make_client("0000006", walk_in=True, birth_date=date(1980, 12, 30)),
+        make_client("0000007", mobile="12"),
+    ]
+    give_preference(clients[0], cruises, sea)  # two preferences, still one row
+    give_preference(clients[1], sea)
+    for number, client in enumerate(clients):
+        make_practice(client, f"A{number}")
+        make_practice(client, f"B{number}", paid=True, departure_date=None)
+        notified = make_practice(client, f"C{number}", practice_date=date(2025, 1, 1))
+        record_notice(notified, UNPAID.value)
+    year = DateRange(date(2026, 1, 1), date(2026, 12, 31))
+    cases = [
+        (practices_to_notify, PracticeFilters(UNPAID)),
+        (practices_to_notify, PracticeFilters(PracticeStatus.BALANCE_NOT_NOTIFIED)),
+        (practices_to_notify, PracticeFilters(UNPAID, clients=ClientRange("2", "3"))),
+        (practices_to_notify, PracticeFilters(
+            PracticeStatus.DOCUMENTS_NOT_DELIVERED,
+            departure_dates=DateRange(date(2026, 6, 1), date(2026, 7, 31)))),
+        (promo_recipients, PromoFilters()),
+        (promo_recipients, PromoFilters(preferences=("CROC", "MAR"))),
+        (promo_recipients, PromoFilters(with_practices=True, practice_dates=year)),
+        (birthday_recipients, BirthdayFilters(DateRange(date(2026, 12, 20), date(2027, 1, 10)))),
+    ]
+    answers = []
+    for select, filters in cases:
+        selection = select(filters)
+        answer = count_recipients(filters)
+        assert (answer.count, answer.sendable) == (selection.count, selection.sendable), filters
+        answers.append(tuple(answer))
+    # the cases differ, so equal answers are not a coincidence of empty selections
+    assert answers == [(5, 2), (15, 6), (2, 0), (10, 4), (5, 2), (2, 1), (5, 2), (2, 1)]
+
+
+def test_the_count_of_a_selection_with_nobody_is_zero():
+    make_client("0000001", sms_promo=False)
+    assert tuple(count_recipients(PromoFilters())) == (0, 0)

@@ -125,6 +125,26 @@ async def test_sms_promozionali_with_preferences(agency, db_url, sandbox):
         assert message.campaign.purpose == "marketing"
 
 
+async def test_the_live_count_comes_first_and_the_counter_then_counts_the_longest_text(agency, db_url):
+    """The mask shows the database's count at once, then builds the rows so the editor counts
+    the longest rendered text, as the preview will."""
+    app = make_app(db_url, today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "2")
+        screen = app.screen
+        await type_text(pilot, "Ciao {nome}!")
+        editor = screen.query_one(SmsEditor)
+        assert await wait_until(pilot, lambda: editor.counted_text == "Ciao Bruno!")
+        # Anna and Bruno can receive it; Carla has no mobile and is not counted in the text
+        assert "Destinatari: 3 · inviabili 2" in str(screen.query_one("#recipients-line").render())
+        screen.query_one("#client-from Input", Input).focus()
+        await pilot.press("4", "tab")  # from 0000004: only Carla, who has no mobile
+        assert await wait_until(pilot, lambda: "Destinatari: 1 · inviabili 0" in str(
+            screen.query_one("#recipients-line").render()))
+        await wait_for_workers(pilot)
+        assert editor.counted_text == "Ciao {nome}!"  # nobody to render for: the text itself
+
+
 async def test_buon_compleanno_defaults_to_the_coming_week(agency, db_url, sandbox):
     app = make_app(db_url, sandbox=sandbox(deliver_after_ms=30), today=TODAY, sender="FUTURA")
     async with app.run_test(size=(120, 50)) as pilot:

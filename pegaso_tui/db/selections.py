@@ -16,7 +16,7 @@ The rules come from the manuals (seeds 000 and 001):
 
 Every row says whether it can be sent and, if not, why. Each selection is one SQL query; the
 same functions give the preview and the rows a campaign queues, so what the user saw is what
-is sent.
+is sent. ``count_recipients`` runs that same query as a count: the answer a mask shows first.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from peewee import SQL, fn
+from peewee import SQL, Case, fn
 
 from pegaso_tui.dates import DateError, DateRange
 from pegaso_tui.db.models import (
@@ -346,8 +346,8 @@ class _Converted(dict):
 # --- SMS Pratiche -------------------------------------------------------------------------------
 
 
-def practices_to_notify(filters: PracticeFilters) -> Selection:
-    """Which practices still need the SMS of the chosen status? One row per practice."""
+def _practices_query(filters: PracticeFilters):
+    """The query of "SMS Pratiche": its rows, or (with other columns) their count."""
     notice = (
         PracticeNotice.select(SQL("1"))
         .where(
@@ -366,7 +366,7 @@ def practices_to_notify(filters: PracticeFilters) -> Selection:
         conditions.append(client_range)
     conditions += _date_conditions(Practice.practice_date, filters.practice_dates, require=True)
     conditions += _date_conditions(Practice.departure_date, filters.departure_dates, require=True)
-    query = (
+    return (
         Practice.select(
             *_CLIENT_COLUMNS,
             Practice.id,
@@ -379,10 +379,14 @@ def practices_to_notify(filters: PracticeFilters) -> Selection:
         .join(Client)
         .where(*conditions)
     )
+
+
+def practices_to_notify(filters: PracticeFilters) -> Selection:
+    """Which practices still need the SMS of the chosen status? One row per practice."""
     # Ordered by client code, practice date and number. The database orders by date and
     # number, which its (flag, practice_date, number) index gives for free; a stable sort by
     # code in Python then costs less than the database's sort of every wide row by code.
-    query = query.order_by(Practice.practice_date, Practice.number)
+    query = _practices_query(filters).order_by(Practice.practice_date, Practice.number)
     dates, money, make = _Converted(_to_date), _Converted(_to_decimal), SelectionRow._make
     with _without_gc():
         rows = [
@@ -418,8 +422,8 @@ def preference_ids(codes: Iterable[str]) -> list[int]:
     return [found[c] for c in wanted]
 
 
-def promo_recipients(filters: PromoFilters) -> Selection:
-    """Which clients get the promotional SMS? One row per client."""
+def _promo_query(filters: PromoFilters):
+    """The query of "SMS Promozionali": its rows, or (with other columns) their count."""
     conditions = [Client.sms_promo == True, Client.walk_in == False]  # noqa: E712
     client_range = filters.clients.condition()
     if client_range is not None:
@@ -439,7 +443,12 @@ def promo_recipients(filters: PromoFilters) -> Selection:
             Practice.departure_date, filters.departure_dates, require=True
         )
         conditions.append(fn.EXISTS(Practice.select(SQL("1")).where(*practice_conditions)))
-    query = Client.select(*_CLIENT_COLUMNS).where(*conditions).order_by(Client.code)
+    return Client.select(*_CLIENT_COLUMNS).where(*conditions)
+
+
+def promo_recipients(filters: PromoFilters) -> Selection:
+    """Which clients get the promotional SMS? One row per client."""
+    query = _promo_query(filters).order_by(Client.code)
     make, pad = SelectionRow._make, _NO_PRACTICE
     with _without_gc():
         rows = [make(r + pad) for r in _execute(query)]
@@ -472,17 +481,19 @@ def birthday_days(dates: DateRange) -> dict[int, date]:
     return days
 
 
+def _birthday_query(filters: BirthdayFilters, days: dict[int, date]):
+    """The query of "Buon Compleanno": its rows, or (with other columns) their count."""
+    return Client.select(*_CLIENT_COLUMNS, Client.birth_date, Client.birth_monthday).where(
+        Client.sms_promo == True,  # noqa: E712
+        Client.walk_in == False,  # noqa: E712
+        Client.birth_monthday.in_(list(days)),
+    )
+
+
 def birthday_recipients(filters: BirthdayFilters) -> Selection:
     """Which clients have a birthday in the range? Ordered by the coming birthday."""
     days = birthday_days(filters.dates)
-    query = (
-        Client.select(*_CLIENT_COLUMNS, Client.birth_date, Client.birth_monthday)
-        .where(
-            Client.sms_promo == True,  # noqa: E712
-            Client.walk_in == False,  # noqa: E712
-            Client.birth_monthday.in_(list(days)),
-        )
-    )
+    query = _birthday_query(filters, days)
     make, none = SelectionRow._make, None
     with _without_gc():
         rows = [
@@ -492,6 +503,38 @@ def birthday_recipients(filters: BirthdayFilters) -> Selection:
         ]
     rows.sort(key=lambda row: (row.birthday, row.name, row.client))
     return Selection("birthday", rows, filters.describe())
+
+
+# --- The count: the answer the masks show first -----------------------------------------------
+
+
+class RecipientCount(NamedTuple):
+    """How many rows a selection holds and how many of them can be sent."""
+
+    count: int
+    sendable: int
+
+
+def count_recipients(filters: PracticeFilters | PromoFilters | BirthdayFilters) -> RecipientCount:
+    """The count and the sendable count of a selection, counted by the database.
+
+    The same query as the selection's rows, with the count in place of the columns: what the
+    mask's "Destinatari" line shows is what the preview lists and a campaign queues. The
+    database counts in a fraction of the time that building every row takes (tens of
+    thousands of rows cross the driver one value at a time), so the mask answers the user
+    first with this and builds the rows after.
+    """
+    if isinstance(filters, PracticeFilters):
+        query = _practices_query(filters)
+    elif isinstance(filters, PromoFilters):
+        query = _promo_query(filters)
+    elif isinstance(filters, BirthdayFilters):
+        query = _birthday_query(filters, birthday_days(filters.dates))
+    else:
+        raise TypeError(f"not the filters of a selection: {filters!r}")
+    sendable = fn.SUM(Case(None, [(Client.mobile_status == OK, 1)], 0))
+    count, ok = query.select(fn.COUNT(SQL("*")), sendable).order_by().tuples().get()
+    return RecipientCount(count, int(ok or 0))
 
 
 def parse_client_range(start: str | None, end: str | None) -> ClientRange:
@@ -510,6 +553,7 @@ def parse_date_range(start: str | None, end: str | None) -> DateRange:
 __all__ = [
     "BirthdayFilters",
     "ClientRange",
+    "RecipientCount",
     "PracticeFilters",
     "PracticeStatus",
     "PromoFilters",
@@ -518,6 +562,7 @@ __all__ = [
     "SelectionRow",
     "birthday_days",
     "birthday_recipients",
+    "count_recipients",
     "parse_client_range",
     "parse_date_range",
     "practices_to_notify",

@@ -9,8 +9,9 @@ editor, the live count of recipients, and the keys:
 - ``F9`` (alias ``ctrl+o``) saves the text as the one the mask proposes next time.
 - ``Esc`` leaves; with a text changed and not sent, it asks first.
 
-While the filters are valid the mask counts the recipients in the background and tells the
-editor who they are, so the counter shows the longest rendered text, as the preview will.
+While the filters are valid the mask counts the recipients in the background: first the
+database's count (``count_recipients``, the answer the user waits for), then the rows, so the
+editor knows who they are and its counter shows the longest rendered text, as the preview will.
 """
 
 from __future__ import annotations
@@ -62,7 +63,6 @@ class SmsMaskScreen(MaskScreen):
         super().__init__(**kwargs)
         self._recount_timer = None
         self._saved_text = ""
-        self._last_selection = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -195,23 +195,38 @@ class SmsMaskScreen(MaskScreen):
             self.editor.set_preview(None)
             return
         agency = self.app.services.settings.agency
-        select = self.select
+        select, app = self.select, self.app
+        show_count = self._show_count
 
         def count(filters):
+            """The count first (the database answers it at once), then the rows, which the
+            counter needs to show the longest rendered text."""
+            from textual.worker import get_current_worker
+
+            from pegaso_tui.db.selections import count_recipients
             from pegaso_tui.sms.placeholders import TemplatePreview
 
+            answer = count_recipients(filters)
+            worker = get_current_worker()
+            if worker.is_cancelled:
+                return None
+            app.call_from_thread(show_count, answer)
+            if not answer.sendable:
+                return None
             selection = select(filters)
-            preview = TemplatePreview(selection.sendable_rows(), agency=agency).prepare()
-            return selection, preview
+            return TemplatePreview(selection.sendable_rows(), agency=agency).prepare()
 
         self.run_db(count, filters, done=self._counted, failed=self._count_failed, group="recount")
 
-    def _counted(self, result) -> None:
-        selection, preview = result
-        self._last_selection = selection
-        line = f"Destinatari: {thousands(selection.count)} · inviabili {thousands(selection.sendable)}"
+    def _show_count(self, answer) -> None:
+        line = f"Destinatari: {thousands(answer.count)} · inviabili {thousands(answer.sendable)}"
         self.query_one("#recipients-line", Static).update(line)
-        self.editor.set_preview(preview if selection.sendable else None)
+        if not answer.sendable:
+            self.editor.set_preview(None)
+
+    def _counted(self, preview) -> None:
+        if preview is not None:
+            self.editor.set_preview(preview)
 
     def _count_failed(self, exc: BaseException) -> None:
         self.query_one("#recipients-line", Static).update("")
