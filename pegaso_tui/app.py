@@ -80,6 +80,9 @@ class PegasoApp(App[None]):
     def on_ready(self) -> None:
         """The first frame is out: open the database if it is not open yet, then start the
         sender and read the home screen's agenda."""
+        from pegaso_tui.startup import resume_collector
+
+        resume_collector()
         if self.services.database_ready.is_set():
             self._database_open()
             return

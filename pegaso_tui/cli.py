@@ -157,7 +157,12 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``pegaso-tui`` and ``python -m pegaso_tui``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(commands=wants_commands(argv))
+    commands = wants_commands(argv)
+    if not commands:  # the app: no collection until its first frame (see pegaso_tui.startup)
+        from pegaso_tui.startup import pause_collector
+
+        pause_collector()
+    parser = build_parser(commands=commands)
     args = parser.parse_args(argv)
     ctx = None
     try:
@@ -179,3 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx is not None:
             ctx.close()
+        if not commands:
+            from pegaso_tui.startup import restore_collector
+
+            restore_collector()

@@ -60,3 +60,35 @@ async def test_a_file_that_is_not_a_database_ends_the_app_with_the_reason(tmp_pa
     assert "not a database" in app.services.database_problem
     # the file is the user's: it is left as it was
     assert db_file.read_text().startswith("Fattura n. 12")
+
+
+async def test_the_collector_paused_for_start_up_runs_again_once_the_menu_is_out(tmp_path):
+    """`pegaso-tui` pauses the cyclic garbage collector while it starts (pegaso_tui.startup);
+    an app left without it would grow with every cycle it makes, for hours."""
+    import gc
+
+    from pegaso_tui import startup
+
+    startup.pause_collector()
+    try:
+        assert not gc.isenabled()
+        app = _launched(f"sqlite:///{tmp_path / 'nuovo.db'}")
+        async with app.run_test(size=(110, 40)) as pilot:
+            assert await wait_until(pilot, app.services.database_ready.is_set)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # start-up's objects are left out of collections
+    finally:
+        startup.restore_collector()
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_a_command_line_that_ends_before_the_app_opens_leaves_the_collector_running(tmp_path):
+    import gc
+
+    from pegaso_tui.cli import main
+
+    settings = tmp_path / "pegaso.toml"
+    settings.write_text("this is = = not toml\n")
+    assert main(["--config", str(settings)]) == 1  # refused before the app starts
+    assert gc.isenabled()
