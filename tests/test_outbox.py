@@ -148,6 +148,29 @@ def test_a_live_workers_lease_is_respected(db, sandbox):
     assert statuses() == {SENDING: 1}
 
 
+def test_an_expired_lease_is_reconciled_behind_a_thousand_live_ones(any_db, sandbox):
+    """Other senders may hold more messages than one look of the reconcile takes: an expired
+    lease behind them must still be found (the database picks it, not a scan of the first
+    thousand)."""
+    server = sandbox(deliver_after_ms=10)
+    queue_numbers(1001)
+    *held, last = [m.id for m in Message.select(Message.id).order_by(Message.id)]
+    Message.update(status=SENDING, lease_owner="another-machine/1/x", attempts=1,
+                   lease_expires_at=datetime.now() + timedelta(hours=1),
+                   updated_at=datetime.now()).where(Message.id.in_(held)).execute()
+    Message.update(status=SENDING, lease_owner="another-machine/2/y", attempts=1,
+                   lease_expires_at=datetime.now() - timedelta(minutes=1),
+                   updated_at=datetime.now() - timedelta(minutes=6)).where(Message.id == last).execute()
+    running = Running(sender_for(server))
+    try:
+        assert wait_until(lambda: Message.get_by_id(last).status == DELIVERED)
+    finally:
+        report = running.stop()
+    assert report.reconciled == 1
+    assert statuses() == {SENDING: 1000, DELIVERED: 1}  # the live leases are left alone
+    assert server.state.count_by_transaction() == {Message.get_by_id(last).transaction_id: 1}
+
+
 def test_wrong_credentials_one_message_and_the_messages_stay_queued(db, sandbox):
     server = sandbox(deliver_after_ms=10)
     queue_numbers(20)

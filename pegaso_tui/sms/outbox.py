@@ -418,9 +418,22 @@ class _Sql:
             f"error_code = {p}, updated_at = {p} "
             f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
         )
-        self.sending = (
-            f"SELECT id, lease_owner, lease_expires_at, updated_at FROM {m} "
-            f"WHERE status = 'sending' ORDER BY id LIMIT 1000"
+        # What the reconcile tick takes over, chosen by the database however many messages
+        # other live senders hold: leases that expired, then the owners of leases quiet for
+        # longer than the grace period (whether they are dead is asked of the OS, in Python),
+        # then those owners' messages. At most 1000 of each a tick; the next tick goes on.
+        self.expired = (
+            f"SELECT id, lease_owner, lease_expires_at FROM {m} WHERE status = 'sending' AND "
+            f"(lease_expires_at IS NULL OR lease_expires_at <= {p}) ORDER BY id LIMIT 1000"
+        )
+        self.quiet_owners = (
+            f"SELECT DISTINCT lease_owner FROM {m} WHERE status = 'sending' AND "
+            f"lease_expires_at > {p} AND updated_at <= {p} AND lease_owner <> {p}"
+        )
+        self.quiet_of = (
+            f"SELECT id, lease_owner, lease_expires_at FROM {m} WHERE status = 'sending' AND "
+            f"lease_owner = {p} AND lease_expires_at > {p} AND updated_at <= {p} "
+            f"ORDER BY id LIMIT 1000"
         )
         self.take_over = (
             f"UPDATE {m} SET lease_owner = {p}, lease_expires_at = {p}, updated_at = {p} "
@@ -816,21 +829,11 @@ class Sender:
             return
         self._last_reconcile = time.monotonic()
         stamp = _now()
-        grace = timedelta(seconds=self.config.grace)
-        rows = self.sql.rows(self.sql.sending)
-        wanted = []
-        dead: dict[str | None, bool] = {}
-        for message_id, owner, expires, updated in rows:
-            expires = _as_datetime(expires)
-            updated = _as_datetime(updated)
-            if owner == self.owner and expires is not None and expires > stamp:
-                continue  # ours, and still running
-            expired = expires is None or expires <= stamp
-            if owner not in dead:
-                dead[owner] = owner_is_dead(owner)
-            orphan = dead[owner] and updated is not None and updated <= stamp - grace
-            if expired or orphan:
-                wanted.append((message_id, owner, expires))
+        quiet_since = stamp - timedelta(seconds=self.config.grace)
+        wanted = self.sql.rows(self.sql.expired, (stamp,))
+        for (owner,) in self.sql.rows(self.sql.quiet_owners, (stamp, quiet_since, self.owner)):
+            if owner_is_dead(owner):  # a process of this machine that crashed: an orphan
+                wanted += self.sql.rows(self.sql.quiet_of, (owner, stamp, quiet_since))
         if not wanted:
             return
         until = stamp + timedelta(seconds=self.config.lease_s)
