@@ -19,6 +19,7 @@ FAST = SenderConfig(
     gateway_timeout_s=1.0,
     grace_s=0.5,
     poll_interval_s=0.05,
+    poll_while_sending_s=0.1,
     reconcile_every_s=0.05,
     backoff_base_s=0.02,
     backoff_max_s=0.2,

@@ -82,6 +82,29 @@ def test_every_change_is_committed_before_it_is_announced(db, db_url, sandbox):
                for announced, db_status in seen)
 
 
+def test_delivery_polls_wait_while_a_campaign_is_being_submitted(db, sandbox):
+    """Submitting comes first: while messages are on their way to the gateway, the delivery
+    reports are asked at most every ``poll_while_sending_s``; once all are sent, as usual."""
+    server = sandbox(deliver_after_ms=0, latency_ms=4)
+    queue_numbers(200)
+    hub = OutboxHub()
+    order: list[str] = []
+    hub.subscribe(lambda event: order.extend(
+        u.status for u in event.updates) if isinstance(event, MessagesChanged) else None)
+    config = replace(FAST, window=2, claim_batch=10, poll_while_sending_s=30.0)
+    report = sender_for(server, config, hub=hub).run(until_idle=True)
+    assert report.ended == "idle"
+    assert statuses() == {DELIVERED: 200}
+    # every message was sent before the first delivery report was asked for
+    assert order.index(DELIVERED) > max(i for i, status in enumerate(order) if status == SENT)
+    # with polls spaced as when idle, reports arrive while the campaign is still going out
+    Message.delete().execute()
+    queue_numbers(200)
+    order.clear()
+    sender_for(server, replace(config, poll_while_sending_s=0.0), hub=hub).run(until_idle=True)
+    assert order.index(DELIVERED) < max(i for i, status in enumerate(order) if status == SENT)
+
+
 def test_faults_every_message_exactly_once_and_final(db, sandbox):
     """20% of sends answered 500, 5% accepted and dropped, some latency."""
     server = sandbox(fail_rate=0.2, drop_rate=0.05, latency_ms=2, deliver_after_ms=20,

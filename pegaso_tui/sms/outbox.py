@@ -104,6 +104,10 @@ class SenderConfig:
     #: first delivery poll after sending, and the shortest interval between polls
     poll_interval_s: float = 5.0
     max_poll_interval_s: float = 600.0
+    #: while messages are being submitted, polls are at least this far apart: submitting
+    #: comes first (a poll of 1000 ids costs the gateway and the sender as much as dozens
+    #: of submissions), and delivery dots that move every half minute are enough meanwhile
+    poll_while_sending_s: float = 30.0
     poll_batch: int = 1000
     #: how long a sent message waits for its delivery report before we stop asking
     delivery_horizon_s: float = 72 * 3600.0
@@ -515,6 +519,7 @@ class Sender:
         self._problem_since = 0.0  # monotonic time the current problem was announced
         self._unreachable_in_a_row = 0
         self._polling = False
+        self._last_poll = 0.0  # monotonic time the last poll was handed to a lane
         self._random = random.Random()
 
     # --- the loop -----------------------------------------------------------------------
@@ -523,6 +528,7 @@ class Sender:
         """Send until ``stop`` is set (or, with ``until_idle``, until there is nothing to do)."""
         stop = stop or threading.Event()
         self.report = SenderReport()
+        self._last_poll = time.monotonic()  # a campaign queued before the start is sent first
         with session() as db:
             self.sql = _Sql(db)
             self.db = db
@@ -853,6 +859,9 @@ class Sender:
     def _poll_tick(self) -> None:
         if self._polling or time.monotonic() < self._next_poll_check:
             return
+        sending = self._ready or self._inflight  # claimed messages not yet answered
+        if sending and time.monotonic() - self._last_poll < self.config.poll_while_sending_s:
+            return
         self._next_poll_check = time.monotonic() + min(self.config.poll_interval_s / 2, 1.0)
         stamp = _now()
         horizon = stamp - timedelta(seconds=self.config.delivery_horizon_s)
@@ -869,6 +878,7 @@ class Sender:
                 polled[str(provider_id)] = (message_id, campaign_id, practice_id)
             self.sql.many(self.sql.next_poll, bumps)
         self._polling = True
+        self._last_poll = time.monotonic()
         self._hand("poll", polled)
 
     # --- idle and shutdown --------------------------------------------------------------
