@@ -29,6 +29,14 @@ async def open_mask(pilot, number: str) -> None:
     await settle(pilot)
 
 
+async def new_client_form(pilot) -> ClientFormScreen:
+    """Clienti (mask 6), then F3: the form of a new client, as the user opens it."""
+    await open_mask(pilot, "6")
+    await pilot.press("f3")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 def fill(screen, **values) -> None:
     """Type values into a form's fields (long texts are set, not typed: keys cost time)."""
     for name, value in values.items():
@@ -52,10 +60,7 @@ async def test_a_person_is_created_found_as_you_type_edited_and_deleted(db_url, 
     make_client("0000001", name="BIANCHI ANNA", first_name="Anna", last_name="Bianchi", city="Roma")
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await open_mask(pilot, "6")
-        await pilot.press("f3")
-        await settle(pilot)
-        form = app.screen
+        form = await new_client_form(pilot)
         assert isinstance(form, ClientFormScreen) and form.query_one("#code").value == "0000002"
         fill(form, last_name="Rossi", first_name="Mario", city="Verona", fiscal_code=PERSON_CF,
              birth_date="18-11-1983", mobile="349/9999999")
@@ -134,10 +139,7 @@ async def test_a_company_is_created_with_its_mobiles_and_legal_representative_th
 async def test_wrong_fiscal_code_and_vat_number_are_shown_next_to_their_fields(db_url, db):
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await open_mask(pilot, "6")
-        await pilot.press("f3")
-        await settle(pilot)
-        form = app.screen
+        form = await new_client_form(pilot)
         fill(form, name="MARIO ROSSI", fiscal_code="RCCMNL83S18D969X")
         form.query_one("#fiscal_code").focus()
         await pilot.press("tab")  # leaving the field checks it
@@ -165,10 +167,7 @@ async def test_wrong_fiscal_code_and_vat_number_are_shown_next_to_their_fields(d
 async def test_the_mobile_is_normalised_when_left_and_a_landline_is_flagged(db_url, db):
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await open_mask(pilot, "6")
-        await pilot.press("f3")
-        await settle(pilot)
-        form = app.screen
+        form = await new_client_form(pilot)
         mobile = form.query_one("#mobile")
         mobile.focus()
         await pilot.press(*"045510712", "tab")  # typed, then left
@@ -464,10 +463,7 @@ async def test_quitting_with_a_client_being_typed_asks_first(db_url, db):
 
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await open_mask(pilot, "6")
-        await pilot.press("f3")
-        await settle(pilot)
-        form = app.screen
+        form = await new_client_form(pilot)
         fill(form, name="MARIO ROSSI")
         await pilot.press("ctrl+q")
         await pilot.pause()

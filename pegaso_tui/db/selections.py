@@ -553,10 +553,10 @@ def parse_date_range(start: str | None, end: str | None) -> DateRange:
 __all__ = [
     "BirthdayFilters",
     "ClientRange",
-    "RecipientCount",
     "PracticeFilters",
     "PracticeStatus",
     "PromoFilters",
+    "RecipientCount",
     "Selection",
     "SelectionError",
     "SelectionRow",
