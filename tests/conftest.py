@@ -126,7 +126,7 @@ def sandbox():
 
     Takes the fields of ``SandboxConfig``; every server is stopped after the test.
     """
-    from pegaso_tui.sms.sandbox import SandboxConfig, SandboxServer
+    from pegaso_tui.gateways.sandbox import SandboxConfig, SandboxServer
 
     servers = []
 

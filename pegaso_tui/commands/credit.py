@@ -20,7 +20,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.gateway import GatewayError, make_gateway
+    from pegaso_tui.gateways import GatewayError, make_gateway
 
     try:
         with make_gateway(ctx.settings.gateway) as gateway:

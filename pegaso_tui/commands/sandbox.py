@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     import signal
 
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.sandbox import API_PREFIX, SandboxConfig, serve
+    from pegaso_tui.gateways.sandbox import API_PREFIX, SandboxConfig, serve
 
     if args.undeliverable_suffix and not args.undeliverable_suffix.isdigit():
         raise CliError("--undeliverable-suffix vuole solo cifre", status=2)

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, ctx) -> int:
 
 def _credit_left(ctx) -> int | None:
     """The SMS left on the account, or None (with a warning) when the gateway cannot say."""
-    from pegaso_tui.sms.gateway import GatewayError, credit_left
+    from pegaso_tui.gateways import GatewayError, credit_left
 
     try:
         return credit_left(ctx.settings.gateway)

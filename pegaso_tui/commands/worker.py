@@ -87,7 +87,7 @@ def _say(text: str) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.gateways import make_gateway
     from pegaso_tui.sms.outbox import OutboxHub, Sender, config_for
 
     ctx.open_db()

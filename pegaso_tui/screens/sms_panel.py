@@ -48,7 +48,7 @@ def account_status(gateway_settings, call) -> dict:
     ``call`` is ``AppServices.call``: a database connection for the totals only, not held
     while the gateway answers."""
     from pegaso_tui.db.sending import sms_totals
-    from pegaso_tui.sms.gateway import credit_left
+    from pegaso_tui.gateways import credit_left
 
     totals = call(sms_totals)
     status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None}

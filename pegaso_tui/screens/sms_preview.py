@@ -182,7 +182,7 @@ class SendPreviewScreen(MaskScreen):
         super().on_mount()
         self.query_one("#preview-progress").display = False
         self.query_one(PagedTable).show(ListPager(self.job.rows))
-        from pegaso_tui.sms.gateway import credit_left
+        from pegaso_tui.gateways import credit_left
 
         self.run_db(
             credit_left,

@@ -66,7 +66,7 @@ from pegaso_tui.db.models import (
     PracticeNotice,
 )
 from pegaso_tui.errors import first_line
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     AccountGatewayError,
     Gateway,
     GatewayError,
