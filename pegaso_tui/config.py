@@ -78,9 +78,9 @@ class GatewaySettings:
     timeout_s: float = 15.0
     #: Kannel: the loopback port where its delivery reports come back (0: any free port)
     dlr_port: int = 0
-    #: Kannel: the sendsms-user's ``max-messages`` (0: the same as ``max_parts``); a longer
+    #: Kannel: the sendsms-user's ``max-messages`` (Kannel's own default is 1); a longer
     #: text would be cut silently by Kannel, so it is refused before sending
-    max_messages: int = 0
+    max_messages: int = 3
 
     def redacted(self) -> dict[str, Any]:
         """The settings with the secret hidden, for printing."""
@@ -136,9 +136,9 @@ def _from_mapping(data: Mapping[str, Any]) -> Settings:
     dlr_port = _check(gw.get("dlr_port", 0), int, "gateway.dlr_port")
     if not 0 <= dlr_port <= 65535:
         raise SettingsError("impostazione 'gateway.dlr_port': deve essere tra 0 e 65535")
-    max_messages = _check(gw.get("max_messages", 0), int, "gateway.max_messages")
-    if not 0 <= max_messages <= 255:
-        raise SettingsError("impostazione 'gateway.max_messages': deve essere tra 0 e 255")
+    max_messages = _check(gw.get("max_messages", 3), int, "gateway.max_messages")
+    if not 1 <= max_messages <= 255:
+        raise SettingsError("impostazione 'gateway.max_messages': deve essere tra 1 e 255")
     gateway = GatewaySettings(
         kind=kind,
         dlr_port=dlr_port,

@@ -87,7 +87,8 @@ def _say(text: str) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
-    from pegaso_tui.gateways import make_gateway
+    from pegaso_tui.gateways import GatewayError, make_gateway
+    from pegaso_tui.gateways.dlr import receiver_for
     from pegaso_tui.sms.outbox import OutboxHub, Sender, config_for
 
     ctx.open_db()
@@ -103,13 +104,22 @@ def run(args: argparse.Namespace, ctx) -> int:
         received.append(signum)
         stop.set()
 
+    try:
+        # a gateway that pushes delivery reports (Kannel) sends them to this process
+        receiver = receiver_for(settings.gateway)
+    except GatewayError as exc:
+        raise CliError(str(exc)) from None
+    report_url = receiver.url if receiver else None
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
+        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1, report_url=report_url),
+                        config, hub, reports=receiver)
         report = sender.run(stop, until_idle=args.until_idle)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if receiver is not None:
+            receiver.stop()
     _say(
         f"inviati {report.sent}, consegnati {report.delivered}, non consegnati {report.undelivered}, "
         f"falliti {report.failed}"

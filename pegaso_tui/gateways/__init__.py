@@ -62,9 +62,15 @@ def adapter_class(kind: str) -> type[Gateway]:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def make_gateway(settings, **kwargs) -> Gateway:
-    """The adapter for ``settings`` (a ``GatewaySettings``), chosen by ``settings.kind``."""
-    return adapter_class(getattr(settings, "kind", "smshosting") or "smshosting")(settings, **kwargs)
+def make_gateway(settings, *, report_url: str | None = None, **kwargs) -> Gateway:
+    """The adapter for ``settings`` (a ``GatewaySettings``), chosen by ``settings.kind``.
+
+    ``report_url`` is where the sender receives delivery reports (``dlr.ReportReceiver``):
+    given only to an adapter that pushes them."""
+    cls = adapter_class(getattr(settings, "kind", "smshosting") or "smshosting")
+    if cls.pushes_reports:
+        kwargs["report_url"] = report_url
+    return cls(settings, **kwargs)
 
 
 def credit_left(settings) -> int:

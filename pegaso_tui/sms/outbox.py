@@ -61,6 +61,7 @@ from pegaso_tui.db.models import (
     DELIVERED,
     FAILED,
     SENT,
+    UNCERTAIN,
     UNDELIVERED,
     Message,
     PracticeNotice,
@@ -68,6 +69,7 @@ from pegaso_tui.db.models import (
 from pegaso_tui.errors import first_line
 from pegaso_tui.gateways import (
     AccountGatewayError,
+    DeliveryReport,
     Gateway,
     GatewayError,
     MessageStatus,
@@ -318,6 +320,8 @@ class Outcome:
     duplicates: int = 0
     statuses: list[MessageStatus] = field(default_factory=list)
     polled: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
+    #: a delivery report the gateway pushed (kind "report")
+    report: DeliveryReport | None = None
 
 
 def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
@@ -349,6 +353,9 @@ def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
 
 def _reconcile(gateway: Gateway, message: Claimed) -> Outcome:
     """Ask the gateway whether it holds this message's transaction id."""
+    if not gateway.can_search:
+        # no query API (Kannel): only a delivery report can settle it, or a human
+        return Outcome("unsearchable", message)
     try:
         found = gateway.find_transaction(message.transaction_id)
     except GatewayError as exc:
@@ -461,6 +468,29 @@ class _Sql:
             f"last_error = {p}, error_code = {p}, updated_at = {p} "
             f"WHERE id = {p} AND status = 'sent'"
         )
+        # Delivery reports pushed by the gateway (Kannel), by transaction id. A status never
+        # moves backwards: "sent" only from sending or uncertain, a final one from any of
+        # those and sent; a final status is never changed (reports may come out of order).
+        self.by_transaction = f"SELECT id, campaign_id, practice_id FROM {m} WHERE transaction_id = {p}"
+        self.sent_by_report = (
+            f"UPDATE {m} SET status = 'sent', sent_at = COALESCE(sent_at, {p}), "
+            f"next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, "
+            f"last_error = NULL, error_code = NULL, updated_at = {p} "
+            f"WHERE id = {p} AND status IN ('sending', 'uncertain')"
+        )
+        self.final_by_report = (
+            f"UPDATE {m} SET status = {p}, sent_at = COALESCE(sent_at, {p}), delivered_at = {p}, "
+            f"next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, "
+            f"last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status IN ('sending', 'sent', 'uncertain')"
+        )
+        # an uncertain submission a gateway cannot be asked about, with no report after the
+        # grace: held for a human ("esito incerto"), never resubmitted by itself
+        self.to_uncertain = (
+            f"UPDATE {m} SET status = 'uncertain', next_attempt_at = NULL, lease_owner = NULL, "
+            f"lease_expires_at = NULL, last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
+        )
         self.notice_sent = (
             f"UPDATE {n} SET sent_at = {p} WHERE message_id = {p} AND sent_at IS NULL"
         )
@@ -499,8 +529,11 @@ class Sender:
         config: SenderConfig | None = None,
         hub: OutboxHub | None = None,
         owner: str | None = None,
+        reports=None,
     ) -> None:
         self.gateway_factory = gateway_factory
+        #: where a gateway's pushed delivery reports arrive (``gateways.dlr.ReportReceiver``)
+        self.reports = reports
         self.config = config or SenderConfig()
         self.hub = hub or OutboxHub()
         self.owner = owner or new_owner()
@@ -598,6 +631,8 @@ class Sender:
 
     def _collect(self) -> None:
         """Take every outcome that is back, without waiting."""
+        if self.reports is not None:
+            self._finished += [Outcome("report", report=r) for r in self.reports.drain()]
         while self._inflight:
             try:
                 outcome = self.lanes.outcomes.get_nowait()
@@ -746,6 +781,12 @@ class Sender:
             self._retry(batch, m, TemporaryGatewayError(
                 "il gateway non l'aveva ricevuto: sarà inviato di nuovo", m.last_code or "RECONCILED"),
                 stamp, not_before=m.not_before)
+        elif kind == "unsearchable":
+            note = "esito incerto: nessun rapporto di consegna dal gateway; reinviare o segnare fallito"
+            batch.add("to_uncertain", (note, m.last_code or "UNCERTAIN", stamp, m.id, self.owner),
+                      MessageUpdate(m.id, m.campaign_id, UNCERTAIN, note))
+        elif kind == "report":
+            self._plan_report(batch, outcome.report, stamp)
         elif kind == "release":
             # a reconciliation that never ran: anyone may take it over at once
             batch.add("hold", (stamp, m.not_before, None, None, stamp, m.id, self.owner))
@@ -778,6 +819,29 @@ class Sender:
             if isinstance(err, AccountGatewayError):
                 news = SenderProblem(err.code, err.message)
         return news
+
+    def _plan_report(self, batch: "_Batch", report: DeliveryReport, stamp: datetime) -> None:
+        """A delivery report the gateway pushed: the message moves forward, never back."""
+        rows = self.sql.rows(self.sql.by_transaction, (report.transaction_id,))
+        if not rows:
+            return  # not one of ours (another database behind the same gateway)
+        message_id, campaign_id, practice_id = rows[0]
+        at = report.received_at or stamp
+        if report.status == SENT:
+            then = [("notice_sent", (stamp, message_id))] if practice_id else []
+            batch.add("sent_by_report", (at, stamp, message_id),
+                      MessageUpdate(message_id, campaign_id, SENT), then)
+            return
+        error = report.detail if report.status != DELIVERED else None
+        code = f"DLR_{report.provider_code}" if error else None
+        then = []
+        if practice_id:
+            then.append(("notice_release", (message_id,)) if report.status in RELEASING
+                        else ("notice_sent", (stamp, message_id)))
+        batch.add("final_by_report",
+                  (report.status, at, at if report.status == DELIVERED else None, error, code, stamp,
+                   message_id),
+                  MessageUpdate(message_id, campaign_id, report.status, error), then)
 
     def _mark_sent(self, batch: "_Batch", m: Claimed, provider_id: str | None, sent_at: datetime,
                    stamp: datetime, note: str | None = None) -> None:
@@ -1036,8 +1100,11 @@ class OutboxService:
         self.config = config or config_for(settings)
         self.hub = hub or OutboxHub()
         self.gateway_factory = gateway_factory or (
-            lambda: make_gateway(settings.gateway, max_connections=1)
+            lambda: make_gateway(settings.gateway, max_connections=1, report_url=self._report_url)
         )
+        #: the delivery-report endpoint, while running, for a gateway that pushes reports
+        self.receiver = None
+        self._report_url: str | None = None
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._stopped.set()
@@ -1053,13 +1120,22 @@ class OutboxService:
         try:
             while not self._stop.is_set():
                 try:
-                    Sender(self.gateway_factory, self.config, self.hub).run(self._stop)
+                    if self.receiver is None:
+                        from pegaso_tui.gateways.dlr import receiver_for
+
+                        self.receiver = receiver_for(self.settings.gateway)
+                        self._report_url = self.receiver.url if self.receiver else None
+                    Sender(self.gateway_factory, self.config, self.hub,
+                           reports=self.receiver).run(self._stop)
                 except Exception as exc:  # never die silently: say it (once), and try again
                     if self.hub.problem is None or self.hub.problem.code != "SENDER_ERROR":
                         self.hub.publish(ProblemChanged(SenderProblem(
                             "SENDER_ERROR", f"invio SMS interrotto: {first_line(exc)}")))
                     self._stop.wait(self.RESTART_AFTER_S)
         finally:
+            if self.receiver is not None:
+                self.receiver.stop()
+                self.receiver = None
             self._stopped.set()
 
     def stop(self, wait_s: float | None = 0.0) -> bool:
