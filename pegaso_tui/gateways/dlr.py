@@ -5,8 +5,10 @@ The sender runs one while it sends through a gateway that pushes reports
 It listens on 127.0.0.1 only, on ``[gateway] dlr_port`` (0: any free port — then reports of
 SMS sent by a sender that has stopped are lost; a fixed port lets the next one receive them
 when Kannel retries), and hands every report over through ``reports``, a queue the sender
-drains into its usual recording path (commit, then announce). Nothing here touches the
-database.
+drains into its usual recording path (commit, then announce). A report is answered 200 only
+once the sender says it is committed (``Received.done``); otherwise, after ``ack_timeout_s``,
+503, so that Kannel sends it again (smsbox's ``http-request-retry``): a report Kannel was told
+we have is never one we lost. Nothing here touches the database.
 
 A report is ``GET /dlr?tid=<our transaction id>&type=<Kannel's %d>&reply=<Kannel's %A>``.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -44,9 +47,13 @@ class _Handler(BaseHTTPRequestHandler):
         if report is None:
             self._answer(400, "bad report")
             return
-        self.server.reports.put(report)
+        received = Received(report)
+        self.server.reports.put(received)
         self.server.received += 1
-        self._answer(200, "ok")
+        if received.done.wait(self.server.ack_timeout_s):
+            self._answer(200, "ok")
+        else:  # not recorded (yet): let Kannel try again rather than lose it
+            self._answer(503, "not recorded")
 
     def _answer(self, status: int, text: str) -> None:
         data = text.encode("ascii")
@@ -60,10 +67,19 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+@dataclass
+class Received:
+    """A report waiting to be recorded; ``done`` is set once it is committed."""
+
+    report: DeliveryReport
+    done: threading.Event = field(default_factory=threading.Event)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     reports: queue.SimpleQueue
     received: int = 0
+    ack_timeout_s: float = 10.0
 
 
 def parse_report(query: str) -> DeliveryReport | None:
@@ -94,10 +110,11 @@ class ReportReceiver:
     ``report_url``), ``receiver.reports`` holds the reports received, in order.
     """
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", ack_timeout_s: float = 10.0) -> None:
         self.host = host
         self.port = port
-        self.reports: queue.SimpleQueue[DeliveryReport] = queue.SimpleQueue()
+        self.ack_timeout_s = ack_timeout_s
+        self.reports: queue.SimpleQueue[Received] = queue.SimpleQueue()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -121,6 +138,7 @@ class ReportReceiver:
                 f"{exc.strerror or exc} (impostazione gateway.dlr_port)", "DLR_PORT",
             ) from None
         server.reports = self.reports
+        server.ack_timeout_s = self.ack_timeout_s
         self._server = server
         self.port = server.server_address[1]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
@@ -128,14 +146,21 @@ class ReportReceiver:
         self._thread.start()
         return self
 
-    def drain(self) -> list[DeliveryReport]:
-        """Every report received and not yet taken."""
+    def take(self) -> list[Received]:
+        """Every report received and not yet taken; set ``done`` of each once it is recorded."""
         taken = []
         while True:
             try:
                 taken.append(self.reports.get_nowait())
             except queue.Empty:
                 return taken
+
+    def drain(self) -> list[DeliveryReport]:
+        """Every report received and not yet taken, acknowledged at once."""
+        taken = self.take()
+        for received in taken:
+            received.done.set()
+        return [received.report for received in taken]
 
     def stop(self) -> None:
         """Stop listening (reports not yet taken stay in ``reports``)."""
@@ -163,4 +188,4 @@ def receiver_for(settings) -> ReportReceiver | None:
     return ReportReceiver(getattr(settings, "dlr_port", 0) or 0).start()
 
 
-__all__ = ["ReportReceiver", "parse_report", "receiver_for"]
+__all__ = ["Received", "ReportReceiver", "parse_report", "receiver_for"]

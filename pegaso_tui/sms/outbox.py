@@ -320,8 +320,9 @@ class Outcome:
     duplicates: int = 0
     statuses: list[MessageStatus] = field(default_factory=list)
     polled: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
-    #: a delivery report the gateway pushed (kind "report")
+    #: a delivery report the gateway pushed (kind "report"), and what to set once committed
     report: DeliveryReport | None = None
+    recorded: threading.Event | None = None
 
 
 def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
@@ -554,6 +555,8 @@ class Sender:
         self._polling = False
         self._last_poll = 0.0  # monotonic time the last poll was handed to a lane
         self._random = random.Random()
+        #: whether the gateway can be asked for a transaction id (read once a run starts)
+        self._can_search = True
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -561,6 +564,7 @@ class Sender:
         """Send until ``stop`` is set (or, with ``until_idle``, until there is nothing to do)."""
         stop = stop or threading.Event()
         self.report = SenderReport()
+        self._can_search = _can_search(self.gateway_factory)
         self._last_poll = time.monotonic()  # a campaign queued before the start is sent first
         with session() as db:
             self.sql = _Sql(db)
@@ -632,7 +636,8 @@ class Sender:
     def _collect(self) -> None:
         """Take every outcome that is back, without waiting."""
         if self.reports is not None:
-            self._finished += [Outcome("report", report=r) for r in self.reports.drain()]
+            self._finished += [Outcome("report", report=r.report, recorded=r.done)
+                               for r in self.reports.take()]
         while self._inflight:
             try:
                 outcome = self.lanes.outcomes.get_nowait()
@@ -651,11 +656,17 @@ class Sender:
         # fsync) or claims, and it wakes up once per commit instead of once per message. A lane
         # checks that the lease is still long enough when it starts a message.
         depth = 1 if self._probe else max(2 * self.config.window, self.config.claim_batch)
+        if not self._can_search and not self._probe:
+            # a gateway that cannot be asked (Kannel): after a crash every claimed message is
+            # "esito incerto" for a human, so claim no more than goes on the wire
+            depth = self.config.window
         free = depth - self._inflight
         if free <= 0 or self._paused():
             return
         if len(self._ready) < free and time.monotonic() >= self._next_claim:
             batch = 1 if self._probe else max(self.config.claim_batch, free)
+            if not self._can_search:
+                batch = free
             claimed = self._claim(batch)
             if len(claimed) < batch:
                 # nothing more is due now: do not ask again at every turn of the loop
@@ -697,6 +708,9 @@ class Sender:
         with self.db.atomic():
             updates = batch.execute(self.sql)
         # committed: now it may be told
+        for outcome in outcomes:
+            if outcome.recorded is not None:
+                outcome.recorded.set()  # the gateway may now be told we have its report
         self._last_apply = time.monotonic()
         for update in updates:
             self.report.count(update.status)
@@ -1034,6 +1048,20 @@ class _Lanes:
             self.jobs.put(None)
         for thread in self.threads:
             thread.join()
+
+
+def _can_search(factory: Callable[[], Gateway]) -> bool:
+    """Whether the gateway the factory makes can be searched (when in doubt: yes, as before)."""
+    try:
+        gateway = factory()
+    except Exception:
+        return True
+    try:
+        return bool(getattr(gateway, "can_search", True))
+    finally:
+        close = getattr(gateway, "close", None)
+        if close is not None:
+            close()
 
 
 def _not_run(kind: str, payload: Any) -> Outcome:
