@@ -7,6 +7,9 @@
   in view are read again as soon as this terminal's sender reports a change, and every few
   seconds for changes made by other terminals, so the dots move as delivery reports arrive.
 - *Controlla*: the credit from the gateway (SMS rimanenti) and the SMS sent from here.
+
+An SMS "esito incerto" (a gateway that cannot be asked, Kannel, gave no answer and no report)
+waits for the operator: ``F6`` sends it again, ``F7`` marks it failed (each asks first).
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ class SmsPanelScreen(MaskScreen):
         *[b for b in MaskScreen.BINDINGS if b.id != "confirm"],
         Binding("f5,ctrl+r", "refresh", "Aggiorna", id="refresh"),
         Binding("f10,ctrl+s", "refresh", "Aggiorna", id="confirm", show=False),
+        Binding("f6,ctrl+y", "resend_uncertain", "Reinvia", id="sms_resend"),
+        Binding("f7,ctrl+b", "fail_uncertain", "Segna fallito", id="sms_fail"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -163,3 +168,56 @@ class SmsPanelScreen(MaskScreen):
         """F5: read the list, the chart and the credit again."""
         self._show_range()
         self._check_account()
+
+    # -- esito incerto: the operator decides -------------------------------------------------
+
+    def _uncertain_row(self):
+        from pegaso_tui.db.models import UNCERTAIN
+
+        row = self.query_one(MessageList).table.current_row
+        if row is None or row.status != UNCERTAIN:
+            self.notify("Solo un SMS con esito incerto si può reinviare o segnare fallito",
+                        severity="warning", markup=False)
+            return None
+        return row
+
+    def action_resend_uncertain(self) -> None:
+        """F6: send again an SMS whose outcome is unknown (it may arrive twice)."""
+        from pegaso_tui.db.uncertain import resend_uncertain
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        row = self._uncertain_row()
+        if row is None:
+            return
+        question = (f"Reinviare l'SMS {row.id} a {row.recipient_name or row.phone}? L'esito del primo "
+                    "invio è incerto: il destinatario potrebbe riceverlo due volte.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(resend_uncertain, row.id, self.app.services.operator_username,
+                            done=lambda ok: self._decided(ok, "rimesso in coda"), group="uncertain")
+
+        self.app.push_screen(ConfirmDialog(question, title="Reinvia SMS", yes="Reinvia (F10)"), answered)
+
+    def action_fail_uncertain(self) -> None:
+        """F7: mark failed an SMS whose outcome is unknown (its practice is selected again)."""
+        from pegaso_tui.db.uncertain import fail_uncertain
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        row = self._uncertain_row()
+        if row is None:
+            return
+        question = f"Segnare fallito l'SMS {row.id} a {row.recipient_name or row.phone}?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(fail_uncertain, row.id, self.app.services.operator_username,
+                            done=lambda ok: self._decided(ok, "segnato fallito"), group="uncertain")
+
+        self.app.push_screen(ConfirmDialog(question, title="Segna fallito", yes="Segna fallito (F10)"),
+                             answered)
+
+    def _decided(self, ok: bool, what: str) -> None:
+        self.notify(f"SMS {what}" if ok else "L'SMS non ha più un esito incerto: nulla è cambiato",
+                    markup=False)
+        self.query_one(MessageList).reload()
