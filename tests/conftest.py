@@ -35,6 +35,7 @@ def isolated_environment(tmp_path, monkeypatch):
         "PEGASO_GATEWAY_URL",
         "PEGASO_GATEWAY_KEY",
         "PEGASO_GATEWAY_SECRET",
+        "PEGASO_GATEWAY_KIND",
         "PEGASO_SENDER",
     ):
         monkeypatch.delenv(var, raising=False)

@@ -155,7 +155,7 @@ def test_smsc_link_down_kannel_queues_and_delivers_when_it_is_back(db, kannel):
 
 def test_no_credit_to_read_and_wrong_credentials_are_said(kannel):
     with make_gateway(kannel.gateway_settings()) as gateway:
-        with pytest.raises(CreditUnknownError, match="non disponibile"):
+        with pytest.raises(CreditUnknownError, match="Kannel non fornisce il credito"):
             gateway.credit()
         assert gateway.aliases() is None and gateway.can_search is False
     with make_gateway(kannel.gateway_settings(secret="sbagliata")) as gateway:

@@ -69,7 +69,8 @@ def run(args: argparse.Namespace, ctx) -> int:
     def ready(port: int) -> None:
         url = f"http://127.0.0.1:{port}{API_PREFIX}"
         print(f"Sandbox SMS in ascolto su {url}")
-        print("Impostazioni per usarla (o [gateway] url, key, secret nel file di configurazione):")
+        print("Impostazioni per usarla (o [gateway] kind, url, key, secret nel file di configurazione):")
+        print("  export PEGASO_GATEWAY_KIND=sandbox")
         print(f"  export PEGASO_GATEWAY_URL={url}")
         print(f"  export PEGASO_GATEWAY_KEY={config.key}")
         print(f"  export PEGASO_GATEWAY_SECRET={config.secret}")

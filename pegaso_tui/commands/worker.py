@@ -81,6 +81,16 @@ class _Progress:
         return ", ".join(parts) or "nessun messaggio"
 
 
+def _say_uncertain() -> None:
+    """Messages nobody can settle but a human (Kannel, no answer and no report): say so."""
+    from pegaso_tui.db.models import UNCERTAIN, Message
+
+    held = Message.select().where(Message.status == UNCERTAIN).count()
+    if held:
+        _say(f"{held} SMS con esito incerto: decidere dal Pannello di Controllo SMS "
+             "(F6 reinvia, F7 segna fallito)")
+
+
 def _say(text: str) -> None:
     print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
 
@@ -124,6 +134,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         f"inviati {report.sent}, consegnati {report.delivered}, non consegnati {report.undelivered}, "
         f"falliti {report.failed}"
     )
+    _say_uncertain()
     if report.ended == "problem" and report.problem is not None:
         raise CliError(f"{report.problem.text}: i messaggi restano in coda")
     if signal.SIGINT in received:

@@ -205,8 +205,8 @@ class KannelGateway(Gateway):
         return 0
 
     def credit(self) -> Credit:
-        """Kannel keeps no credit: CreditUnknownError, said as "non disponibile"."""
-        raise CreditUnknownError("credito non disponibile: Kannel non lo fornisce", "NO_CREDIT_INFO")
+        """Kannel keeps no credit: CreditUnknownError (the callers say "non disponibile")."""
+        raise CreditUnknownError("Kannel non fornisce il credito", "NO_CREDIT_INFO")
 
 
 __all__ = ["DLR_MASK", "DLR_STATUSES", "KannelGateway", "dlr_url", "report_status"]
