@@ -199,10 +199,29 @@ def test_a_worker_killed_mid_run_never_sends_twice_and_leaves_nothing_unknown_un
     texts = [parts[0] for _, _, parts in kannel.texts()]
     assert len(texts) == len(set(texts)), "an SMS reached the SMSC twice"
     final = dict(Message.select(Message.text, Message.status).tuples())
-    print("STATS", len(texts), sorted(final.values()).count(DELIVERED), sorted(final.values()).count(UNCERTAIN))
     assert set(final.values()) <= {DELIVERED, UNCERTAIN}  # nothing queued, sending or lost
     for text, status in final.items():
         if status == DELIVERED:
             assert text in texts
     # every message the SMSC did not get was sent by the second worker, or waits for a human
     assert all(final[t] in (DELIVERED, UNCERTAIN) for t in texts)
+
+
+def test_the_apps_sender_receives_the_reports_too(db, kannel):
+    """The app runs OutboxService: it opens its own report endpoint for a Kannel gateway."""
+    import threading
+
+    from pegaso_tui.config import Settings
+    from pegaso_tui.sms.outbox import OutboxService
+
+    settings = Settings(gateway=kannel.gateway_settings())
+    service = OutboxService(settings, replace(FAST, gateway_timeout_s=2.0))
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    try:
+        assert wait_until(lambda: service.receiver is not None, timeout=5)
+        queue_texts({number(5): UCS2})
+        assert wait_until(lambda: statuses() == {DELIVERED: 1}, timeout=15)
+    finally:
+        assert service.stop(wait_s=15)
+    assert service.receiver is None  # its endpoint closed with it
