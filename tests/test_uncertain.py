@@ -47,7 +47,7 @@ class BlackHole:
                 return
             if not data:
                 return
-            self.requests += data.count(b"GET /cgi-bin/sendsms")
+            self.requests += data.count(b"POST /cgi-bin/sendsms")
 
     def close(self) -> None:
         self.sock.close()

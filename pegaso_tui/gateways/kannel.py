@@ -2,13 +2,17 @@
 
 What Kannel 1.4.5 does, seen on loopback with ``fakesmsc`` (the tests start one):
 
-- ``GET /cgi-bin/sendsms`` with ``username`` and ``password`` (the ``sendsms-user`` group),
-  ``to``, ``from``, ``text``. The answer is plain text: ``202 0: Accepted for delivery``, or
+- ``sendsms`` takes its parameters in the query of a GET (``username``, ``password``, ``to``,
+  ``from``, ``text``, ``coding``, ``charset``, ``dlr-mask``, ``dlr-url``) or, in a POST, as
+  ``X-Kannel-Username``, ``X-Kannel-Password``, ``X-Kannel-To``... headers with the text as
+  a ``text/plain; charset=UTF-8`` body (a form-encoded POST is refused: "Invalid
+  content-type"). We POST: the password stays out of URLs, which proxies and access logs
+  keep, and a long text has no URL length to fit. The answer is plain text: ``202 0: Accepted for delivery``, or
   ``202 3: Queued for later delivery`` while the SMSC link is down (Kannel keeps the SMS and
   sends it when the link is back), ``403 Authorization failed for sendsms``, ``400`` with the
   reason for a bad request.
-- Text that is not GSM is corrupted unless ``coding=2&charset=UTF-8`` is sent; we always say
-  ``charset=UTF-8`` (the URL carries UTF-8) and add ``coding=2`` for UCS-2.
+- Text that is not GSM is corrupted unless ``coding=2&charset=UTF-8`` is sent; the body is
+  always UTF-8 (said in its Content-Type) and ``X-Kannel-Coding: 2`` is added for UCS-2.
 - A text longer than the user's ``max-messages`` parts is cut silently and still answered 202:
   so it is refused here, before sending (``[gateway] max_messages``).
 - Kannel returns no message id and has no query API. Our transaction id travels in the
@@ -114,7 +118,8 @@ class KannelGateway(Gateway):
 
     # --- sending ------------------------------------------------------------------------
 
-    def _params(self, submission: Submission) -> dict[str, str]:
+    def _request(self, submission: Submission) -> tuple[dict[str, str], bytes]:
+        """The headers and body of the POST to ``sendsms`` for one SMS."""
         if not (self.settings.key and self.settings.secret):
             raise AccountGatewayError(
                 "Kannel non configurato: indicare username e password del sendsms-user (key e "
@@ -134,27 +139,26 @@ class KannelGateway(Gateway):
                 f"testo di {parts} SMS: Kannel ne accetta al massimo {self.max_messages} "
                 "(max-messages), il resto andrebbe perso", "TOO_LONG",
             )
-        params = {
-            "username": self.settings.key,
-            "password": self.settings.secret,
-            "to": submission.to,
-            "text": submission.text,
-            "charset": "UTF-8",
-            "dlr-mask": str(DLR_MASK),
+        headers = {
+            "Content-Type": "text/plain; charset=UTF-8",
+            "X-Kannel-Username": self.settings.key,
+            "X-Kannel-Password": self.settings.secret,
+            "X-Kannel-To": submission.to,
+            "X-Kannel-DLR-Mask": str(DLR_MASK),
         }
         if submission.sender:
-            params["from"] = submission.sender
+            headers["X-Kannel-From"] = submission.sender
         if submission.encoding == UCS2:
-            params["coding"] = "2"
+            headers["X-Kannel-Coding"] = "2"
         if self.report_url:
-            params["dlr-url"] = dlr_url(self.report_url, submission.transaction_id)
-        return params
+            headers["X-Kannel-DLR-Url"] = dlr_url(self.report_url, submission.transaction_id)
+        return headers, submission.text.encode("utf-8")
 
     def send(self, submission: Submission) -> SubmitResult:
         """Submit one SMS; accepted (with no id: Kannel gives none) or a GatewayError."""
-        params = self._params(submission)
+        headers, body = self._request(submission)
         try:
-            response = self.client.get(self.url, params=params)
+            response = self.client.post(self.url, headers=headers, content=body)
         except httpx.ConnectError as exc:
             raise UnreachableGatewayError(f"Kannel non raggiungibile: {exc}", "CONNECTION") from None
         except (httpx.ConnectTimeout, httpx.PoolTimeout):
