@@ -133,7 +133,7 @@ async def test_control_panel_keys_resend_and_fail_an_uncertain_sms(db_url):
         await pilot.press("end")
         await wait_for_workers(pilot)
         last = messages.table.current_row.id
-        await pilot.press("f7")
+        await pilot.press("f9")
         await pilot.pause()
         await pilot.press("f10")
         assert await app_wait_until(pilot, lambda: Message.get_by_id(last).status == FAILED)
@@ -149,3 +149,22 @@ async def test_control_panel_keys_resend_and_fail_an_uncertain_sms(db_url):
         await pilot.pause()
         await pilot.press("f10")
         assert await app_wait_until(pilot, lambda: Message.get_by_id(first).status == QUEUED)
+
+
+async def test_the_panels_cancel_key_still_cancels_a_queued_sms(db_url):
+    """F8 (Annulla SMS) next to F6/F9: it acts on the highlighted row (a property, not a call)."""
+    from pegaso_tui.db.models import CANCELLED
+    from pegaso_tui.widgets.message_list import MessageList
+
+    app = make_app(db_url, today=date.today())
+    queue_numbers(1)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("5")
+        assert await app_wait_until(pilot, lambda: app.screen.title == "Pannello di Controllo SMS")
+        messages = app.screen.query_one(MessageList)
+        assert await app_wait_until(pilot, lambda: len(messages.table.rows) == 1)
+        messages.table.table.focus()
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f10")
+        assert await app_wait_until(pilot, lambda: Message.get().status == CANCELLED)

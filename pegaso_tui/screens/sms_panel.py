@@ -9,7 +9,7 @@
 - *Controlla*: the credit from the gateway (SMS rimanenti) and the SMS sent from here.
 
 An SMS "esito incerto" (a gateway that cannot be asked, Kannel, gave no answer and no report)
-waits for the operator: ``F6`` sends it again, ``F7`` marks it failed (each asks first).
+waits for the operator: ``F6`` sends it again, ``F9`` marks it failed (each asks first).
 """
 
 from __future__ import annotations
@@ -71,8 +71,10 @@ class SmsPanelScreen(MaskScreen):
         *[b for b in MaskScreen.BINDINGS if b.id != "confirm"],
         Binding("f5,ctrl+r", "refresh", "Aggiorna", id="refresh"),
         Binding("f10,ctrl+s", "refresh", "Aggiorna", id="confirm", show=False),
+        Binding("f8,ctrl+d", "cancel_message", "Annulla SMS", id="cancel_message"),
+        Binding("f7,ctrl+k", "cancel_campaign", "Annulla campagna", id="cancel_campaign"),
         Binding("f6,ctrl+y", "resend_uncertain", "Reinvia", id="sms_resend"),
-        Binding("f7,ctrl+b", "fail_uncertain", "Segna fallito", id="sms_fail"),
+        Binding("f9,ctrl+b", "fail_uncertain", "Segna fallito", id="sms_fail"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -200,7 +202,7 @@ class SmsPanelScreen(MaskScreen):
         self.app.push_screen(ConfirmDialog(question, title="Reinvia SMS", yes="Reinvia (F10)"), answered)
 
     def action_fail_uncertain(self) -> None:
-        """F7: mark failed an SMS whose outcome is unknown (its practice is selected again)."""
+        """F9: mark failed an SMS whose outcome is unknown (its practice is selected again)."""
         from pegaso_tui.db.uncertain import fail_uncertain
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
@@ -221,3 +223,67 @@ class SmsPanelScreen(MaskScreen):
         self.notify(f"SMS {what}" if ok else "L'SMS non ha più un esito incerto: nulla è cambiato",
                     markup=False)
         self.query_one(MessageList).reload()
+
+    # --- cancelling what has not left yet ---------------------------------------------------
+
+    def _highlighted(self):
+        if self.query_one("#panel-tabs", TabbedContent).active != "verifica":
+            return None
+        row = self.query_one(MessageList).table.current_row  # a property
+        if row is None:
+            self.notify("Nessun SMS selezionato.", severity="warning")
+        return row
+
+    def action_cancel_message(self) -> None:
+        """F8: cancel the SMS under the cursor, if it has not been handed to the gateway."""
+        from pegaso_tui.db.cancelling import cancel_message
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        if row.status != "queued":
+            self.notify("Questo SMS non è più in coda: non si può annullare.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(cancel_message, row.id, done=self._cancelled, group="cancel")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Annullare l'SMS a {row.recipient_name or row.phone}? Non sarà inviato.",
+            title="Annulla SMS"), answered)
+
+    def action_cancel_campaign(self) -> None:
+        """F7: cancel every SMS of the highlighted one's campaign still in the queue."""
+        from pegaso_tui.db.cancelling import pending_count
+
+        row = self._highlighted()
+        if row is None:
+            return
+        campaign = row.campaign_id
+        self.run_db(pending_count, campaign, done=lambda n: self._ask_campaign(campaign, n), group="cancel")
+
+    def _ask_campaign(self, campaign: int, pending: int) -> None:
+        from pegaso_tui.db.cancelling import cancel_campaign
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        if not pending:
+            self.notify(f"La campagna {campaign} non ha SMS in coda da annullare.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(cancel_campaign, campaign, done=self._cancelled, group="cancel")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Annullare i {thousands(pending)} SMS ancora in coda della campagna {campaign}? "
+            "Quelli già consegnati al gateway finiscono come dice il gateway.",
+            title="Annulla campagna"), answered)
+
+    def _cancelled(self, result) -> None:
+        text = f"{thousands(result.cancelled)} SMS annullati"
+        if result.already_sent:
+            text += f", {thousands(result.already_sent)} già consegnati al gateway"
+        self.notify(text + ".", title="Annullamento")
+        self._show_range()
