@@ -372,3 +372,22 @@ def test_kind_picks_the_adapter(sandbox):
     # a sandbox setting never reaches the real provider
     with pytest.raises(AccountGatewayError):
         make_gateway(GatewaySettings(kind="sandbox", key="k", secret="s"))
+
+
+def test_the_sandbox_command_registers_the_aliases_given():
+    import subprocess
+    import sys
+
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pegaso_tui", "sandbox", "--alias", "FUTURA", "--alias", "VIAGGI"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = process.stdout.readline().split()[-1]
+        user = httpx.get(f"{url}/user", auth=("sandbox", "sandbox"), timeout=5).json()
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert user["senderAlias"] == ["FUTURA", "VIAGGI"]

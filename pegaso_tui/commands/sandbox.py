@@ -34,6 +34,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                         help="numbers ending with these digits are reported NOTDELIVERED")
     parser.add_argument("--credits", type=_non_negative, default=None, metavar="N",
                         help="SMS credit of the account (default: unlimited); then BAD_CREDIT")
+    parser.add_argument("--alias", action="append", default=None, metavar="NAME",
+                        help="a sender alias registered on the account (repeatable; default "
+                        "AGENZIA, FUTURA, PEGASO, SANDBOX); any other is replaced by a number")
     parser.set_defaults(handler=run)
 
 
@@ -72,6 +75,8 @@ def run(args: argparse.Namespace, ctx) -> int:
         false_504_rate=args.false_504_rate, deliver_after_ms=args.deliver_after_ms,
         undeliverable_suffix=args.undeliverable_suffix, credits=args.credits,
     )
+    if args.alias:
+        config.aliases = tuple(args.alias)
 
     def ready(port: int) -> None:
         url = f"http://127.0.0.1:{port}{API_PREFIX}"

@@ -13,8 +13,11 @@ tests, so both exercise the real adapter over real HTTP. It speaks exactly what
   SMS a little later than the one before: the SMS is DELIVERED only when its last part is),
   or NOTDELIVERED when its number ends with ``undeliverable_suffix``;
 - ``GET /sms/search`` by id (comma-separated), transactionId, msisdn, dates and status, with
-  ``offset``/``limit`` (up to 1000); ``POST /sms/estimate``, ``POST /sms/cancel``,
-  ``GET /user`` (the credit);
+  ``offset``/``limit`` (up to 1000); ``POST /sms/estimate``, ``POST /sms/cancel`` (answered
+  with the array of the SMS cancelled), ``GET /user`` (the credit, and the registered aliases
+  in ``senderAlias``);
+- an alphanumeric ``from`` that is not one of ``aliases`` is not refused: the SMS goes out
+  from a random number, as the provider does;
 - faults on request: ``fail_rate`` answers a send with 500 before accepting it,
   ``throttle_rate`` with 429 and ``Retry-After``, ``drop_rate`` accepts and records the SMS
   and then closes the connection without answering, ``latency_ms`` delays every answer (a
