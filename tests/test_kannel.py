@@ -153,6 +153,15 @@ def test_smsc_link_down_kannel_queues_and_delivers_when_it_is_back(db, kannel):
     assert sorted(p.to for p in kannel.parts()) == [number(0), number(1)]
 
 
+def test_smsbox_address_alone_is_enough(kannel):
+    base = kannel.sendsms_url.removesuffix("/cgi-bin/sendsms")
+    with ReportReceiver() as receiver, make_gateway(kannel.gateway_settings(url=base),
+                                                     report_url=receiver.url) as gateway:
+        assert gateway.send(Submission("tx0003", "+393401234567", "Ciao", "AGENZIA", "GSM-7")).accepted
+        assert wait_until(lambda: receiver.received >= 2, timeout=10)
+        receiver.drain()
+
+
 def test_no_credit_to_read_and_wrong_credentials_are_said(kannel):
     with make_gateway(kannel.gateway_settings()) as gateway:
         with pytest.raises(CreditUnknownError, match="Kannel non fornisce il credito"):

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from typing import Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -51,6 +51,9 @@ from pegaso_tui.gateways.base import (
     UnreachableGatewayError,
 )
 from pegaso_tui.sms.text import UCS2, analyze
+
+#: where smsbox answers sendsms
+SENDSMS_PATH = "/cgi-bin/sendsms"
 
 #: every report: 1 delivered, 2 not delivered, 4 queued at the SMSC, 8 accepted by the SMSC,
 #: 16 refused by the SMSC
@@ -98,7 +101,10 @@ class KannelGateway(Gateway):
         max_connections: int = 4,
     ) -> None:
         self.settings = settings
-        self.url = settings.url
+        self.url = settings.url.strip()
+        if urlsplit(self.url).path in ("", "/"):
+            # smsbox's address alone: its sendsms is always here
+            self.url = self.url.rstrip("/") + SENDSMS_PATH
         self.report_url = report_url
         self.max_messages = getattr(settings, "max_messages", 3) or 3
         self._own_client = client is None
