@@ -76,7 +76,7 @@ def test_an_unanswered_kannel_submission_is_held_for_a_human_and_never_resent(db
         hole.close()
     assert hole.requests == 1
     message = Message.get()
-    assert "esito incerto" in message.last_error
+    assert message.status == UNCERTAIN and "reinviare (F6)" in message.last_error
 
 
 def test_a_late_report_settles_an_uncertain_message(db):

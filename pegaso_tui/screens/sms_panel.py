@@ -62,6 +62,13 @@ def account_status(gateway_settings, call) -> dict:
     return status
 
 
+def _who(row) -> str:
+    """The recipient of a message as a question names it: the name, or the number as shown."""
+    from pegaso_tui.sms.phone import display_number
+
+    return row.recipient_name or display_number(row.phone)
+
+
 class SmsPanelScreen(MaskScreen):
     """Pannello di Controllo SMS: Verifica and Controlla."""
 
@@ -191,7 +198,7 @@ class SmsPanelScreen(MaskScreen):
         row = self._uncertain_row()
         if row is None:
             return
-        question = (f"Reinviare l'SMS {row.id} a {row.recipient_name or row.phone}? L'esito del primo "
+        question = (f"Reinviare l'SMS {row.id} a {_who(row)}? L'esito del primo "
                     "invio è incerto: il destinatario potrebbe riceverlo due volte.")
 
         def answered(yes: bool | None) -> None:
@@ -209,7 +216,7 @@ class SmsPanelScreen(MaskScreen):
         row = self._uncertain_row()
         if row is None:
             return
-        question = f"Segnare fallito l'SMS {row.id} a {row.recipient_name or row.phone}?"
+        question = f"Segnare fallito l'SMS {row.id} a {_who(row)}?"
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -251,7 +258,7 @@ class SmsPanelScreen(MaskScreen):
                 self.run_db(cancel_message, row.id, done=self._cancelled, group="cancel")
 
         self.app.push_screen(ConfirmDialog(
-            f"Annullare l'SMS a {row.recipient_name or row.phone}? Non sarà inviato.",
+            f"Annullare l'SMS a {_who(row)}? Non sarà inviato.",
             title="Annulla SMS"), answered)
 
     def action_cancel_campaign(self) -> None:

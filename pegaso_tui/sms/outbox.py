@@ -919,7 +919,7 @@ class Sender:
                 "il gateway non l'aveva ricevuto: sarà inviato di nuovo", m.last_code or "RECONCILED"),
                 stamp, not_before=m.not_before)
         elif kind == "unsearchable":
-            note = "esito incerto: nessun rapporto di consegna dal gateway; reinviare o segnare fallito"
+            note = "nessuna risposta né rapporto di consegna dal gateway: reinviare (F6) o segnare fallito (F9)"
             batch.add("to_uncertain", (note, m.last_code or "UNCERTAIN", stamp, m.id, self.owner),
                       MessageUpdate(m.id, m.campaign_id, UNCERTAIN, note))
         elif kind == "report":
