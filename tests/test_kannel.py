@@ -14,10 +14,8 @@ import sys
 import time
 from dataclasses import replace
 
-import httpx
 import pytest
 
-from pegaso_tui.config import GatewaySettings
 from pegaso_tui.db.models import DELIVERED, FAILED, SENT, UNCERTAIN, Message
 from pegaso_tui.gateways import AccountGatewayError, CreditUnknownError, Submission, make_gateway
 from pegaso_tui.gateways.dlr import ReportReceiver
@@ -102,38 +100,6 @@ def test_reports_arrive_on_the_dlr_url_with_our_transaction_id(kannel):
     # Kannel reports the SMSC's acceptance (8) and the delivery (1), in either order
     assert sorted(r.provider_code for r in reports) == ["1", "8"]
     assert {r.status for r in reports} == {SENT, DELIVERED}
-
-
-def test_a_report_never_moves_a_status_backwards(db):
-    """Kannel may report "delivered" (1) before "accepted by the SMSC" (8), twice even."""
-    queue_numbers(2)
-    first, second = Message.select().order_by(Message.id)
-    Message.update(status=SENT).execute()
-    settings = GatewaySettings(kind="kannel", url="http://127.0.0.1:9/cgi-bin/sendsms", key="k", secret="s")
-    with ReportReceiver() as receiver:
-        # a sender records them (its gateway is never asked anything: nothing is queued)
-        running = Running(Sender(lambda: make_gateway(settings, report_url=receiver.url), FAST,
-                                 reports=receiver))
-        try:
-            for tid, dlr in ((first.transaction_id, 1), (first.transaction_id, 8),
-                             (second.transaction_id, 16), (second.transaction_id, 1),
-                             ("not-ours", 1)):
-                # answered once recorded
-                answer = httpx.get(receiver.url, params={"tid": tid, "type": dlr, "reply": "ACK/"})
-                assert answer.status_code == 200
-            assert httpx.get(receiver.url, params={"tid": "x", "type": "99"}).status_code == 400
-        finally:
-            running.stop()
-    first, second = Message.select().order_by(Message.id)
-    assert first.status == DELIVERED and first.delivered_at
-    assert second.status == FAILED and "SMSC" in second.last_error
-
-
-def test_a_report_nobody_recorded_is_not_acknowledged(db):
-    """Kannel is told 503 (and sends it again) unless the report was committed."""
-    with ReportReceiver(ack_timeout_s=0.2) as receiver:
-        answer = httpx.get(receiver.url, params={"tid": "tx1", "type": "1"})
-    assert answer.status_code == 503
 
 
 def test_smsc_link_down_kannel_queues_and_delivers_when_it_is_back(db, kannel):

@@ -126,6 +126,8 @@ def run(args: argparse.Namespace, ctx) -> int:
     except GatewayError as exc:
         raise CliError(str(exc)) from None
     report_url = receiver.url if receiver else None
+    if receiver is not None and receiver.note:
+        _say(receiver.note)
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1, report_url=report_url),

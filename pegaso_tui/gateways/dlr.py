@@ -117,6 +117,8 @@ class ReportReceiver:
         self.reports: queue.SimpleQueue[Received] = queue.SimpleQueue()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        #: what the user should know of this receiver (a port other than the one set)
+        self.note: str | None = None
 
     @property
     def url(self) -> str:
@@ -180,12 +182,25 @@ class ReportReceiver:
 
 
 def receiver_for(settings) -> ReportReceiver | None:
-    """A started receiver when the gateway of ``settings`` pushes reports, else None."""
+    """A started receiver when the gateway of ``settings`` pushes reports, else None.
+
+    When ``dlr_port`` is taken (another sender of this machine has it) the receiver takes a
+    free port instead and says so in ``note``: sending goes on, and the reports of this
+    sender's SMS come back to it all the same (each SMS carries its own dlr-url)."""
     from pegaso_tui.gateways import adapter_class
 
     if not adapter_class(getattr(settings, "kind", "smshosting") or "smshosting").pushes_reports:
         return None
-    return ReportReceiver(getattr(settings, "dlr_port", 0) or 0).start()
+    port = getattr(settings, "dlr_port", 0) or 0
+    try:
+        return ReportReceiver(port).start()
+    except GatewayError:
+        if not port:
+            raise
+    receiver = ReportReceiver(0).start()
+    receiver.note = (f"porta {port} dei rapporti di consegna già in uso: questo invio li riceve "
+                     f"sulla porta {receiver.port}")
+    return receiver
 
 
 __all__ = ["Received", "ReportReceiver", "parse_report", "receiver_for"]
