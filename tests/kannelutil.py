@@ -87,6 +87,7 @@ username = {username}
 password = {password}
 max-messages = {max_messages}
 concatenation = true
+black-list-regex = "^\\+39340999"
 
 group = sms-service
 keyword = default

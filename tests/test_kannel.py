@@ -128,15 +128,35 @@ def test_smsbox_address_alone_is_enough(kannel):
         receiver.drain()
 
 
+def test_a_number_kannel_refuses_fails_alone_and_the_rest_goes(db, kannel):
+    """A black-listed number (400 "denied by white- and/or black-lists") fails with Kannel's
+    reason; the account is not paused for it, the next SMS goes."""
+    queue_texts({"+393409990000": "Ciao", number(7): "Ciao"})
+    with ReportReceiver() as receiver:
+        report = sender_for(kannel, receiver).run(until_idle=True)
+    assert report.ended == "idle" and report.problem is None
+    refused = Message.get(Message.phone == "+393409990000")
+    assert refused.status == FAILED and "SMS rifiutato da Kannel" in refused.last_error
+    assert Message.get(Message.phone == number(7)).status == DELIVERED
+
+
 def test_no_credit_to_read_and_wrong_credentials_are_said(kannel):
     with make_gateway(kannel.gateway_settings()) as gateway:
         with pytest.raises(CreditUnknownError, match="Kannel non fornisce il credito"):
             gateway.credit()
         assert gateway.aliases() is None and gateway.can_search is False
-    with make_gateway(kannel.gateway_settings(secret="sbagliata")) as gateway:
+    submission = Submission("tx0002", "+393401234567", "Ciao", "AGENZIA", "GSM-7")
+    with make_gateway(kannel.gateway_settings(secret="sbagliata"), report_url="http://127.0.0.1:9/dlr") as gateway:
         with pytest.raises(AccountGatewayError) as error:
-            gateway.send(Submission("tx0002", "+393401234567", "Ciao", "AGENZIA", "GSM-7"))
+            gateway.send(submission)
     assert error.value.code == "BAD_CREDENTIALS"
+    # never sent without a way to hear back
+    with make_gateway(kannel.gateway_settings()) as gateway:
+        with pytest.raises(AccountGatewayError) as error:
+            gateway.send(submission)
+    assert error.value.code == "NO_REPORTS"
+    time.sleep(0.3)
+    assert kannel.parts() == []
 
 
 def _worker(tmp_path, db_url, kannel, *extra, dlr_port: int = 0):

@@ -136,6 +136,12 @@ class KannelGateway(Gateway):
                 f"URL di Kannel non valido: {self.url!r} (atteso l'indirizzo di sendsms, es. "
                 "http://127.0.0.1:13013/cgi-bin/sendsms)", "NOT_CONFIGURED",
             )
+        if not self.report_url:
+            # without a dlr-url nothing would ever say what became of the SMS
+            raise AccountGatewayError(
+                "Kannel: manca l'indirizzo per i rapporti di consegna (il mittente non lo ha aperto)",
+                "NO_REPORTS",
+            )
         if not _SAFE_ID.fullmatch(submission.transaction_id):
             raise PermanentGatewayError("identificativo di transazione non adatto a Kannel", "BAD_TRANSACTIONID")
         parts = analyze(submission.text).segments
@@ -156,8 +162,7 @@ class KannelGateway(Gateway):
             headers["X-Kannel-From"] = submission.sender
         if submission.encoding == UCS2:
             headers["X-Kannel-Coding"] = "2"
-        if self.report_url:
-            headers["X-Kannel-DLR-Url"] = dlr_url(self.report_url, submission.transaction_id)
+        headers["X-Kannel-DLR-Url"] = dlr_url(self.report_url, submission.transaction_id)
         return headers, submission.text.encode("utf-8")
 
     def send(self, submission: Submission) -> SubmitResult:
@@ -179,7 +184,7 @@ class KannelGateway(Gateway):
         status = response.status_code
         if status == 202 or (status == 200 and body[:2] in ("0:", "3:")):
             return SubmitResult(submission.to, True, None)
-        if status in (401, 403):
+        if status == 401 or (status == 403 and body.startswith("Authorization failed")):
             raise AccountGatewayError(
                 f"Kannel rifiuta le credenziali del sendsms-user: {body or status}", "BAD_CREDENTIALS",
                 http_status=status,
