@@ -182,14 +182,20 @@ def test_a_worker_killed_mid_run_never_sends_twice_and_leaves_nothing_unknown_un
         for i in range(count)])
     queue_campaign(plan, sender="AGENZIA")
     port = free_port()
-    first = _worker(tmp_path, db_url, kannel, dlr_port=port)
-    assert wait_until(lambda: len(kannel.parts()) >= 20, timeout=30)
-    first.send_signal(signal.SIGKILL)
-    first.wait(10)
-    # the next worker listens on the same port: reports Kannel still sends reach it
-    second = _worker(tmp_path, db_url, kannel, "--until-idle", dlr_port=port)
-    out, err = second.communicate(timeout=90)
-    assert second.returncode == 0, err
+    workers = [_worker(tmp_path, db_url, kannel, dlr_port=port)]
+    try:
+        assert wait_until(lambda: len(kannel.parts()) >= 20, timeout=30)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(10)
+        # the next worker listens on the same port: reports Kannel still sends reach it
+        workers.append(_worker(tmp_path, db_url, kannel, "--until-idle", dlr_port=port))
+        out, err = workers[1].communicate(timeout=90)
+        assert workers[1].returncode == 0, err
+    finally:
+        for worker in workers:  # a failed test leaves no worker behind
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait(10)
 
     texts = [parts[0] for _, _, parts in kannel.texts()]
     assert len(texts) == len(set(texts)), "an SMS reached the SMSC twice"
