@@ -152,11 +152,15 @@ class Kannel:
         conf = self.folder / "kannel.conf"
         conf.write_text(CONFIG.format(dir=self.folder, username=self.username, password=self.password,
                                       max_messages=self.max_messages, **self.ports))
-        self._spawn("bearerbox", [_binary("bearerbox"), "-v", "1", str(conf)])
-        self._wait_port(self.ports["box"])
-        self._spawn("smsbox", [_binary("smsbox"), "-v", "1", str(conf)])
-        self.start_smsc()
-        self._wait_port(self.ports["sendsms"])
+        try:
+            self._spawn("bearerbox", [_binary("bearerbox"), "-v", "1", str(conf)])
+            self._wait_port(self.ports["box"])
+            self._spawn("smsbox", [_binary("smsbox"), "-v", "1", str(conf)])
+            self.start_smsc()
+            self._wait_port(self.ports["sendsms"])
+        except BaseException:
+            self.stop()  # nothing left running when it could not start
+            raise
         return self
 
     def _spawn(self, name: str, argv: list[str], log: Path | None = None) -> None:
