@@ -117,7 +117,7 @@ class Part:
     def text(self, ucs2: bool) -> str:
         """The characters of this part (UCS-2 arrives as UTF-16BE bytes, the rest as UTF-8)."""
         if self.kind == "ucs-2" or ucs2:
-            return self.payload.decode("utf-16-be")
+            return self.payload.decode("utf-16-be", "surrogatepass")
         return self.payload.decode("utf-8")
 
 

@@ -226,3 +226,21 @@ def test_the_apps_sender_receives_the_reports_too(db, kannel):
     finally:
         assert service.stop(wait_s=15)
     assert service.receiver is None  # its endpoint closed with it
+
+
+def test_texts_on_a_part_boundary_arrive_whole_in_the_parts_counted(db, kannel):
+    """An escape (€) across the 153rd septet stays whole, where sms-info splits it. An emoji
+    across the 67th unit: Kannel 1.4.5 cuts the surrogate pair (67 + 11 units, the handset
+    joins the parts before reading them) where sms-info keeps it whole (66 + 12): the same
+    number of SMS, and the same text."""
+    euro = "a" * 152 + "€" + "b" * 20
+    emoji = "È" + "a" * 65 + "😀" + "b" * 10
+    queue_texts({number(8): euro, number(9): emoji})
+    with ReportReceiver() as receiver:
+        sender_for(kannel, receiver).run(until_idle=True)
+    assert statuses() == {DELIVERED: 2}
+    received = {to: parts for to, _, parts in kannel.texts(ucs2_numbers=frozenset({number(9)}))}
+    assert tuple(units(p) for p in received[number(8)]) == analyze(euro).part_units == (152, 22)
+    joined = "".join(received[number(9)]).encode("utf-16-be", "surrogatepass").decode("utf-16-be")
+    assert joined == emoji
+    assert len(received[number(9)]) == analyze(emoji).segments == 2
