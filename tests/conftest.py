@@ -35,6 +35,7 @@ def isolated_environment(tmp_path, monkeypatch):
         "PEGASO_GATEWAY_URL",
         "PEGASO_GATEWAY_KEY",
         "PEGASO_GATEWAY_SECRET",
+        "PEGASO_GATEWAY_KIND",
         "PEGASO_SENDER",
     ):
         monkeypatch.delenv(var, raising=False)
@@ -126,7 +127,7 @@ def sandbox():
 
     Takes the fields of ``SandboxConfig``; every server is stopped after the test.
     """
-    from pegaso_tui.sms.sandbox import SandboxConfig, SandboxServer
+    from pegaso_tui.gateways.sandbox import SandboxConfig, SandboxServer
 
     servers = []
 

@@ -102,10 +102,12 @@ def run(args: argparse.Namespace, ctx) -> int:
 
 def _credit_left(ctx) -> int | None:
     """The SMS left on the account, or None (with a warning) when the gateway cannot say."""
-    from pegaso_tui.sms.gateway import GatewayError, credit_left
+    from pegaso_tui.gateways import CreditUnknownError, GatewayError, credit_left
 
     try:
         return credit_left(ctx.settings.gateway)
+    except CreditUnknownError:
+        return None  # a gateway with no credit (Kannel): nothing to warn about
     except GatewayError as exc:
         print(
             f"pegaso-tui: attenzione: credito non verificabile ({exc}); i messaggi restano in "

@@ -84,6 +84,16 @@ class _Progress:
         return ", ".join(parts) or "nessun messaggio"
 
 
+def _say_uncertain() -> None:
+    """Messages nobody can settle but a human (Kannel, no answer and no report): say so."""
+    from pegaso_tui.db.models import UNCERTAIN, Message
+
+    held = Message.select().where(Message.status == UNCERTAIN).count()
+    if held:
+        _say(f"{held} SMS con esito incerto: decidere dal Pannello di Controllo SMS "
+             "(F6 reinvia, F9 segna fallito)")
+
+
 def _say(text: str) -> None:
     try:
         print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
@@ -93,7 +103,8 @@ def _say(text: str) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.gateways import GatewayError, make_gateway
+    from pegaso_tui.gateways.dlr import receiver_for
     from pegaso_tui.sms.outbox import OutboxHub, Sender, config_for
 
     ctx.open_db()
@@ -109,18 +120,30 @@ def run(args: argparse.Namespace, ctx) -> int:
         received.append(signum)
         stop.set()
 
+    try:
+        # a gateway that pushes delivery reports (Kannel) sends them to this process
+        receiver = receiver_for(settings.gateway)
+    except GatewayError as exc:
+        raise CliError(str(exc)) from None
+    report_url = receiver.url if receiver else None
+    if receiver is not None and receiver.note:
+        _say(receiver.note)
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
+        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1, report_url=report_url),
+                        config, hub, reports=receiver)
         report = sender.run(stop, until_idle=args.until_idle)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if receiver is not None:
+            receiver.stop()
     summary = (f"inviati {report.sent}, consegnati {report.delivered}, "
                f"non consegnati {report.undelivered}, falliti {report.failed}")
     if report.cancelled:
         summary += f", annullati {report.cancelled}"
     _say(summary)
+    _say_uncertain()
     if report.ended == "problem" and report.problem is not None:
         raise CliError(f"{report.problem.text}: i messaggi restano in coda")
     if signal.SIGINT in received:

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from pegaso_tui.dates import DateRange
 from pegaso_tui.db.models import (
+    UNCERTAIN,
     CANCELLED,
     DELIVERED,
     FAILED,
@@ -35,6 +36,7 @@ STATUS_LABELS = {
     UNDELIVERED: "non consegnato",
     FAILED: "fallito",
     CANCELLED: "annullato",
+    UNCERTAIN: "esito incerto",
 }
 
 #: Statuses in which the gateway has accepted the message ("Inviato").

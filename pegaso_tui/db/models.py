@@ -246,7 +246,10 @@ DELIVERED = "delivered"
 UNDELIVERED = "undelivered"
 FAILED = "failed"
 CANCELLED = "cancelled"
-MESSAGE_STATUSES = (QUEUED, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED)
+#: submitted, but whether the gateway took it is unknown and cannot be asked (Kannel):
+#: held for a human ("esito incerto"), who resends it or marks it failed
+UNCERTAIN = "uncertain"
+MESSAGE_STATUSES = (QUEUED, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED, UNCERTAIN)
 #: Statuses after which nothing more happens to a message.
 FINAL_STATUSES = (DELIVERED, UNDELIVERED, FAILED, CANCELLED)
 

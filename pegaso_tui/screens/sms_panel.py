@@ -7,6 +7,9 @@
   in view are read again as soon as this terminal's sender reports a change, and every few
   seconds for changes made by other terminals, so the dots move as delivery reports arrive.
 - *Controlla*: the credit from the gateway (SMS rimanenti) and the SMS sent from here.
+
+An SMS "esito incerto" (a gateway that cannot be asked, Kannel, gave no answer and no report)
+waits for the operator: ``F6`` sends it again, ``F9`` marks it failed (each asks first).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def account_status(gateway_settings, call) -> dict:
     ``call`` is ``AppServices.call``: a database connection for the totals only, not held
     while the gateway answers."""
     from pegaso_tui.db.sending import sms_totals
-    from pegaso_tui.sms.gateway import credit_left
+    from pegaso_tui.gateways import credit_left
 
     totals = call(sms_totals)
     status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None}
@@ -57,6 +60,13 @@ def account_status(gateway_settings, call) -> dict:
     except Exception as exc:  # the gateway's own message: shown as it is, nothing crashes
         status["problem"] = first_line(exc)
     return status
+
+
+def _who(row) -> str:
+    """The recipient of a message as a question names it: the name, or the number as shown."""
+    from pegaso_tui.sms.phone import display_number
+
+    return row.recipient_name or display_number(row.phone)
 
 
 class SmsPanelScreen(MaskScreen):
@@ -70,6 +80,8 @@ class SmsPanelScreen(MaskScreen):
         Binding("f10,ctrl+s", "refresh", "Aggiorna", id="confirm", show=False),
         Binding("f8,ctrl+d", "cancel_message", "Annulla SMS", id="cancel_message"),
         Binding("f7,ctrl+k", "cancel_campaign", "Annulla campagna", id="cancel_campaign"),
+        Binding("f6,ctrl+y", "resend_uncertain", "Reinvia", id="sms_resend"),
+        Binding("f9,ctrl+b", "fail_uncertain", "Segna fallito", id="sms_fail"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -166,12 +178,65 @@ class SmsPanelScreen(MaskScreen):
         self._show_range()
         self._check_account()
 
+    # -- esito incerto: the operator decides -------------------------------------------------
+
+    def _uncertain_row(self):
+        from pegaso_tui.db.models import UNCERTAIN
+
+        row = self.query_one(MessageList).table.current_row
+        if row is None or row.status != UNCERTAIN:
+            self.notify("Solo un SMS con esito incerto si può reinviare o segnare fallito",
+                        severity="warning", markup=False)
+            return None
+        return row
+
+    def action_resend_uncertain(self) -> None:
+        """F6: send again an SMS whose outcome is unknown (it may arrive twice)."""
+        from pegaso_tui.db.uncertain import resend_uncertain
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        row = self._uncertain_row()
+        if row is None:
+            return
+        question = (f"Reinviare l'SMS {row.id} a {_who(row)}? L'esito del primo "
+                    "invio è incerto: il destinatario potrebbe riceverlo due volte.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(resend_uncertain, row.id, self.app.services.operator_username,
+                            done=lambda ok: self._decided(ok, "rimesso in coda"), group="uncertain")
+
+        self.app.push_screen(ConfirmDialog(question, title="Reinvia SMS", yes="Reinvia (F10)"), answered)
+
+    def action_fail_uncertain(self) -> None:
+        """F9: mark failed an SMS whose outcome is unknown (its practice is selected again)."""
+        from pegaso_tui.db.uncertain import fail_uncertain
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        row = self._uncertain_row()
+        if row is None:
+            return
+        question = f"Segnare fallito l'SMS {row.id} a {_who(row)}?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(fail_uncertain, row.id, self.app.services.operator_username,
+                            done=lambda ok: self._decided(ok, "segnato fallito"), group="uncertain")
+
+        self.app.push_screen(ConfirmDialog(question, title="Segna fallito", yes="Segna fallito (F10)"),
+                             answered)
+
+    def _decided(self, ok: bool, what: str) -> None:
+        self.notify(f"SMS {what}" if ok else "L'SMS non ha più un esito incerto: nulla è cambiato",
+                    markup=False)
+        self.query_one(MessageList).reload()
+
     # --- cancelling what has not left yet ---------------------------------------------------
 
     def _highlighted(self):
         if self.query_one("#panel-tabs", TabbedContent).active != "verifica":
             return None
-        row = self.query_one(MessageList).table.current_row()
+        row = self.query_one(MessageList).table.current_row  # a property
         if row is None:
             self.notify("Nessun SMS selezionato.", severity="warning")
         return row
@@ -193,7 +258,7 @@ class SmsPanelScreen(MaskScreen):
                 self.run_db(cancel_message, row.id, done=self._cancelled, group="cancel")
 
         self.app.push_screen(ConfirmDialog(
-            f"Annullare l'SMS a {row.recipient_name or row.phone}? Non sarà inviato.",
+            f"Annullare l'SMS a {_who(row)}? Non sarà inviato.",
             title="Annulla SMS"), answered)
 
     def action_cancel_campaign(self) -> None:

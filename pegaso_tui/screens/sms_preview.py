@@ -182,7 +182,7 @@ class SendPreviewScreen(MaskScreen):
         super().on_mount()
         self.query_one("#preview-progress").display = False
         self.query_one(PagedTable).show(ListPager(self.job.rows))
-        from pegaso_tui.sms.gateway import credit_left
+        from pegaso_tui.gateways import credit_left
 
         self.run_db(
             credit_left,
@@ -204,6 +204,11 @@ class SendPreviewScreen(MaskScreen):
         self.query_one("#preview-credit", Static).update(line)
 
     def _credit_unknown(self, exc: BaseException) -> None:
+        from pegaso_tui.gateways import CreditUnknownError
+
+        if isinstance(exc, CreditUnknownError):  # Kannel: no credit to check, nothing wrong
+            self.query_one("#preview-credit", Static).update(f"Crediti disponibili: non disponibile ({exc})")
+            return
         self.credit_problem = first_line(exc)
         self.query_one("#preview-credit", Static).update(
             f"Credito non verificabile: {self.credit_problem}. I messaggi accodati restano in "

@@ -23,7 +23,16 @@ from textual.widgets import Static
 
 from pegaso_tui.dates import format_date, format_time
 from pegaso_tui.db.messages import ACCEPTED, status_label
-from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, QUEUED, SENDING, UNDELIVERED, Message
+from pegaso_tui.db.models import (
+    CANCELLED,
+    DELIVERED,
+    FAILED,
+    QUEUED,
+    SENDING,
+    UNCERTAIN,
+    UNDELIVERED,
+    Message,
+)
 from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.paged_table import Column, PagedTable
@@ -32,10 +41,11 @@ DOT = "●"
 
 
 def sent_dot(message: Message) -> Text:
-    """Inviato: green once the gateway took it, yellow while waiting, red when it failed."""
+    """Inviato: green once the gateway took it, yellow while waiting (or while nobody knows:
+    "esito incerto"), red when it failed."""
     if message.status in ACCEPTED:
         return Text(DOT, style="green")
-    if message.status in (QUEUED, SENDING):
+    if message.status in (QUEUED, SENDING, UNCERTAIN):
         return Text(DOT, style="yellow")
     return Text(DOT, style="red")
 
