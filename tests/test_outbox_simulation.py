@@ -37,7 +37,7 @@ from pegaso_tui.db.models import (
 )
 from pegaso_tui.db.selections import PromoFilters, promo_recipients
 from pegaso_tui.sms import outbox
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     MessageStatus, PermanentGatewayError, SubmitResult, TemporaryGatewayError, UncertainSubmitError,
 )
 from pegaso_tui.sms.outbox import SenderConfig, _Sql
@@ -94,6 +94,8 @@ class SimGateway:
 
 class Answering:
     """The gateway as one lane sees it for one request: the machine decided what happens."""
+
+    can_search = True
 
     def __init__(self, sim: SimGateway, behaviour: str, delay: float, fail_lookup: bool) -> None:
         self.sim, self.behaviour, self.delay, self.fail_lookup = sim, behaviour, delay, fail_lookup
