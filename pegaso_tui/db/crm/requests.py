@@ -577,6 +577,22 @@ def activities_pager(request_id: int) -> KeysetPager[ActivityRow]:
                        key_of=lambda row: (row.activity_date, row.id))
 
 
+def proposed_outcome_id(request_id: int) -> int | None:
+    """The outcome "Gestisci" proposes for a request: the one it is at now.
+
+    Proposing the default ("Da contattare") would set a request at "Preventivo inviato" back
+    when the operator only adds a note. An obsolete or missing outcome falls back to the
+    default, which is what a new request starts with.
+    """
+    request = Request.get_or_none(Request.id == request_id)
+    outcome = None
+    if request is not None and request.last_outcome_id is not None:
+        outcome = Outcome.get_or_none((Outcome.id == request.last_outcome_id) & (Outcome.obsolete == False))  # noqa: E712
+    if outcome is None:
+        outcome = default_outcome()
+    return outcome.id if outcome is not None else None
+
+
 # --- operators and SMS ------------------------------------------------------------------------------
 
 

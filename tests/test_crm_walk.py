@@ -1,0 +1,51 @@
+"""The CRM masks as the operator's walk of issue 14 found them: each test is a finding."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pegaso_tui.db.crm.requests import ActivityInput, add_activity
+from pegaso_tui.db.models import Activity, Outcome, Request
+from pegaso_tui.screens.crm_activity import ActivityDialog
+from pegaso_tui.screens.crm_open_requests import OpenRequestsScreen
+from tests.apputil import make_app, settle
+from tests.test_crm_screens import TODAY, seed_request, table_rows
+
+
+async def test_gestisci_with_the_outcome_cleared_saves_a_note_and_the_app_lives_on(db_url, db):
+    """Tab, Enter, Home, Enter picks the Select's blank line (Select.NULL): it was a crash."""
+    seed_request("VERDI GINO")
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_mask(11)
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityDialog)
+        await pilot.press(*"nota", "tab", "enter", "home", "enter", "f10")
+        await settle(pilot)
+        assert app.is_running
+        assert isinstance(app.screen, OpenRequestsScreen)
+        activity = Activity.get()
+        assert activity.description == "nota" and activity.outcome_id is None
+        assert Request.get().last_outcome.name == "Da contattare"  # a note changes nothing
+
+
+async def test_gestisci_proposes_the_outcome_the_request_is_at(db_url, db):
+    """A request at "Preventivo inviato" is not set back to "Da contattare" by a note."""
+    request_id = seed_request("VERDI GINO")
+    sent = Outcome.get(Outcome.name == "Preventivo inviato")
+    add_activity(ActivityInput(request_id=request_id, activity_date=TODAY, description="prev",
+                               outcome_id=sent.id), "tester", TODAY)
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_mask(11)
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityDialog)
+        await pilot.press(*"richiamato", "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, OpenRequestsScreen)
+        assert table_rows(app.screen)[0].outcome_name == "Preventivo inviato"
+        assert Request.get().last_outcome_id == sent.id
