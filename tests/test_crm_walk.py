@@ -49,3 +49,20 @@ async def test_gestisci_proposes_the_outcome_the_request_is_at(db_url, db):
         assert isinstance(app.screen, OpenRequestsScreen)
         assert table_rows(app.screen)[0].outcome_name == "Preventivo inviato"
         assert Request.get().last_outcome_id == sent.id
+
+
+async def test_typing_in_richieste_aperte_filters_the_list_like_the_registry_lists(db_url, db):
+    seed_request("VERDI GINO")
+    seed_request("ROSSI ANNA")
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_mask(11)
+        await settle(pilot)
+        assert len(table_rows(app.screen)) == 2  # the list has the focus
+        await pilot.press(*"ross")
+        await settle(pilot)
+        assert app.screen.query_one("#open-search").value == "ross"
+        assert [r.subject_name for r in table_rows(app.screen)] == ["ROSSI ANNA"]
+        await pilot.press("down", "f4")  # ↓ back to the list, Gestisci on the row found
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityDialog) and app.screen.request.subject_name == "ROSSI ANNA"

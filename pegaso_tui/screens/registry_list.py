@@ -33,6 +33,7 @@ from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.widgets.export_dialog import export_binding, open_export
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.search_field import SearchField, route_search_keys
 
 T = TypeVar("T")
 
@@ -102,7 +103,7 @@ class RegistryListScreen(MaskScreen, Generic[T]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=self.SEARCH_HINT, id="search")
+        yield SearchField(placeholder=self.SEARCH_HINT, id="search")
         yield PagedTable(self.columns(), empty_text=self.EMPTY_TEXT, id="list")
         yield Footer()
 
@@ -147,13 +148,7 @@ class RegistryListScreen(MaskScreen, Generic[T]):
             self.table.table.focus()
 
     def on_key(self, event: events.Key) -> None:
-        if self.focused is self.search_field and event.key == "down":
-            self.table.table.focus()
-            event.stop()
-        elif self.focused is self.table.table and event.is_printable and event.character:
-            # typing in the list goes on with the search
-            self.search_field.focus()
-            self.search_field.insert_text_at_cursor(event.character)
+        if route_search_keys(event, self.focused, self.search_field, self.table.table):
             event.stop()
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
