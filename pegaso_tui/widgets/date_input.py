@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input
 
 from pegaso_tui.dates import DateError, format_date, parse_optional_date
+from pegaso_tui.widgets.fitted_input import FittedInput
 
 
 class DateValidator(Validator):
@@ -32,12 +32,12 @@ class DateValidator(Validator):
         return self.success()
 
 
-class DateInput(Input):
+class DateInput(FittedInput):
     """An input for one date; ``.date`` is the date typed (None when empty)."""
 
     DEFAULT_CSS = """
     DateInput {
-        width: 16;
+        width: auto;
     }
     """
 
@@ -54,6 +54,7 @@ class DateInput(Input):
             placeholder="GG-MM-AAAA",
             restrict=r"[0-9\-/.]*",
             max_length=10,
+            visible_chars=10,
             validators=[DateValidator(required)],
             validate_on=["changed", "blur", "submitted"],
             id=id,
