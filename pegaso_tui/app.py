@@ -6,11 +6,13 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
 from pegaso_tui.masks import BY_NUMBER, MASKS, Mask
 from pegaso_tui.services import AppServices
+from pegaso_tui.terminal_keys import DIGITS, read_esc_digit_as_alt
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -68,8 +70,14 @@ class PegasoApp(App[None]):
     TITLE = "Pegaso SMS & CRM"
     CSS_PATH = STYLES / "pegaso.tcss"
     COMMANDS = App.COMMANDS | {MasksProvider}
+    BINDINGS = [
+        # priority: an Alt+digit never reaches the focused field, in any mask or dialog
+        *[Binding(f"alt+{digit}", f"tab({DIGITS.index(digit) + 1})", show=False, priority=True)
+          for digit in DIGITS],
+    ]
 
     def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
+        read_esc_digit_as_alt()
         super().__init__()
         self.services = services
         #: False keeps text cursors steady (tests and snapshots: a blink caught mid-way would
@@ -192,6 +200,21 @@ class PegasoApp(App[None]):
             ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci (F10)", no="Continua (Esc)"),
             lambda quit_anyway: self.exit() if quit_anyway else None,
         )
+
+    def action_tab(self, number: int) -> None:
+        """Alt+digit: the screen's tab of that number, if it has tabs; else nothing."""
+        switch = getattr(self.screen, "action_tab", None)
+        if switch is not None:
+            switch(number)
+            return
+        from textual.widgets import TabbedContent, TabPane
+
+        tabs = next(iter(self.screen.query(TabbedContent)), None)
+        if tabs is None:
+            return
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id and not pane.disabled]
+        if 1 <= number <= len(panes):
+            tabs.active = panes[number - 1]
 
     def open_mask(self, number: int | Mask) -> None:
         """Open a mask by its number (or Mask) on top of the current screen."""

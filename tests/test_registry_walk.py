@@ -34,3 +34,53 @@ async def test_typing_in_the_client_list_keeps_every_letter_in_the_search(db_url
         await settle(pilot)
         assert app.screen.search_field.value == "sartori"
         assert [row.code for row in app.screen.table.rows] == ["0000002"]
+
+
+def test_alt_digit_from_the_terminal_reaches_the_app_as_alt_digit(db_url, db):
+    """tmux, PuTTY and xterm send Alt+2 as ESC 2: it is alt+2, not the macOS symbol ™."""
+    from textual._xterm_parser import XTermParser
+
+    make_app(db_url)  # the app, once built, reads the terminal this way
+    parser = XTermParser()
+    tokens = [*parser.feed("\x1b2"), *parser.feed("")]  # (the end of input ends the sequence)
+    keys = [event for event in tokens if isinstance(event, events.Key)]
+    assert [(key.key, key.character) for key in keys] == [("alt+2", "2")]
+
+
+async def test_alt_digit_switches_the_tab_and_never_writes_into_a_field(db_url, db):
+    from textual.widgets import TabbedContent
+
+    from tests.test_registry_masks import new_client_form
+
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await new_client_form(pilot)
+        name = form.query_one("#last_name")
+        name.focus()
+        await pilot.press(*"rossi")
+        # the key as the terminal's parser makes it: alt+2 with its character, "2"
+        app.post_message(events.Key("alt+2", "2"))
+        await settle(pilot)
+        assert name.value == "rossi"
+        assert form.query_one(TabbedContent).active == "tab-notes"  # a person has no "Azienda"
+        app.post_message(events.Key("alt+1", "1"))
+        await settle(pilot)
+        assert form.query_one(TabbedContent).active == "tab-registry"
+        assert name.value == "rossi"
+
+
+async def test_alt_digit_in_a_mask_without_tabs_writes_nothing(db_url, db):
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(4)
+        await settle(pilot)
+        sender = app.screen.query_one("#sender")
+        sender.focus()
+        sender.value = "PEGASO"
+        sender.cursor_position = 6
+        app.post_message(events.Key("alt+2", "2"))
+        await settle(pilot)
+        assert sender.value == "PEGASO"
+        assert app.screen.query(SmsEditor)  # still the same mask

@@ -5,7 +5,8 @@
   ``InvalidRecord`` errors are shown next to their fields (``FormField`` with id
   ``f-<field>``), the first one's tab is opened and its field focused.
 - ``Esc`` (``ctrl+g``) leaves; with unsaved changes it asks first.
-- ``F5`` goes to the next tab (``alt+1``… to a tab by number).
+- ``F5`` goes to the next tab (``alt+1``… to a tab by number: the app binds them, see
+  ``PegasoApp.action_tab``).
 
 A form dismisses with the saved record's id (None when left without saving), so the list
 that opened it knows to re-read its rows.
@@ -34,7 +35,6 @@ class RecordFormScreen(MaskScreen):
 
     BINDINGS = [
         Binding("f5", "next_tab", "Scheda succ.", id="next_tab", tooltip="Passa alla scheda successiva"),
-        *[Binding(f"alt+{n}", f"tab({n})", show=False) for n in range(1, 7)],
     ]
 
     #: what the form is called in messages ("il cliente", "la pratica", ...)
