@@ -23,14 +23,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Checkbox,
     Footer,
     Header,
     Input,
     OptionList,
-    RadioButton,
     RadioSet,
-    SelectionList,
     Static,
     TabbedContent,
     TabPane,
@@ -57,6 +54,7 @@ from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.message_list import MessageList
 from pegaso_tui.widgets.plain import esc, plain
+from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 #: The check boxes of the "Anagrafici" tab: (field, label).
 FLAGS = (

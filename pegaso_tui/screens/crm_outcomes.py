@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
 from pegaso_tui.db.crm.outcomes import COLOURS, GROUP_LABELS, OutcomeInput, group_label
 from pegaso_tui.db.models import Outcome
@@ -23,6 +23,7 @@ from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.toggles import Checkbox
 
 LABEL_WIDTH = 14
 COLOUR_NAMES = {hex_: name for name, hex_ in COLOURS.items()}

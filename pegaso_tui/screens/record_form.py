@@ -19,11 +19,12 @@ from typing import Any, Callable
 
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, SelectionList, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, RadioSet, TabbedContent, TabPane, TextArea
 
 from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 STYLES = Path(__file__).parent.parent / "styles"
 
