@@ -106,7 +106,6 @@ class SmsPanelScreen(MaskScreen):
 
     def _show_range(self) -> None:
         from pegaso_tui.db.messages import messages_pager
-        from pegaso_tui.db.sending import daily_counts
 
         for field in self.query(FormField):
             field.set_error(None)
@@ -118,8 +117,17 @@ class SmsPanelScreen(MaskScreen):
             return
         self._range = dates
         self.query_one(MessageList).show(messages_pager(dates=dates))
-        end = dates.end or self.app.services.today()
-        start = max(dates.start or date.min, end - timedelta(days=CHART_DAYS - 1))
+        self._read_chart()
+
+    def _read_chart(self) -> None:
+        """Count the range's messages per day again: the chart and its legend ("consegnati
+        706") follow the dots, not only F5."""
+        from pegaso_tui.db.sending import daily_counts
+
+        if self._range is None:
+            return
+        end = self._range.end or self.app.services.today()
+        start = max(self._range.start or date.min, end - timedelta(days=CHART_DAYS - 1))
         self.run_db(daily_counts, start, end, done=self.query_one(DayChart).set_days, group="chart")
 
     def on_input_changed(self, event) -> None:
@@ -138,9 +146,10 @@ class SmsPanelScreen(MaskScreen):
         self._live()
 
     def _live(self) -> None:
-        """Read again the rows on screen: the dots follow the sender's reports."""
+        """Read again the rows on screen and the chart: they follow the sender's reports."""
         if self._range is not None and self.query_one("#panel-tabs", TabbedContent).active == "verifica":
             self.query_one(MessageList).reload()
+            self._read_chart()
 
     def _check_account(self) -> None:
         self.query_one("#account-status", Static).update("Verifica del credito in corso…")

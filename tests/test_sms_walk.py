@@ -1,0 +1,34 @@
+"""The SMS masks as the operator's walk of issue 14 found them: each test is a finding."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pegaso_tui.db.models import DELIVERED, SENT, Message
+from tests.apputil import make_app, settle, wait_until
+
+
+def queue_one(number: str = "349 555 0000") -> Message:
+    from pegaso_tui.db.campaigns import plan_single, queue_campaign
+
+    queue_campaign(plan_single("Il suo documento è pronto", number=number), sender="FUTURA")
+    return Message.select().order_by(Message.id.desc()).get()
+
+
+async def test_the_panel_chart_and_its_legend_follow_the_dots_without_f5(db_url, db):
+    from pegaso_tui.app import OutboxUpdated
+    from pegaso_tui.widgets.day_chart import DayChart
+
+    message = queue_one()
+    Message.update(status=SENT).where(Message.id == message.id).execute()
+    app = make_app(db_url, today=date.today())
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(5)
+        await settle(pilot)
+        chart = app.screen.query_one(DayChart)
+        assert "consegnati 0" in str(chart.render())
+        # the delivery report arrives (the sender commits it, then tells the screen)
+        Message.update(status=DELIVERED).where(Message.id == message.id).execute()
+        app.post_message(OutboxUpdated(()))
+        assert await wait_until(pilot, lambda: "consegnati 1" in str(chart.render()), timeout=3)
+        assert (chart.days[-1].sent, chart.days[-1].delivered) == (1, 1)
