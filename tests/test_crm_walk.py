@@ -66,3 +66,30 @@ async def test_typing_in_richieste_aperte_filters_the_list_like_the_registry_lis
         await pilot.press("down", "f4")  # ↓ back to the list, Gestisci on the row found
         await settle(pilot)
         assert isinstance(app.screen, ActivityDialog) and app.screen.request.subject_name == "ROSSI ANNA"
+
+
+async def test_one_f10_in_nuova_richiesta_shows_every_error_and_goes_to_the_first(db_url, db):
+    from pegaso_tui.screens.crm_request import RequestFormScreen
+    from tests.test_crm_screens import error_of
+
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(10)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RequestFormScreen)
+        screen.query_one("#mobile").value = "12"
+        screen.query_one("#recontact").value = "31-02-2026"
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "indicare chi ha fatto la richiesta" in error_of(screen, "field-subject")
+        assert "obbligatoria" in error_of(screen, "field-description")
+        assert error_of(screen, "field-mobile")
+        assert "impossibile" in error_of(screen, "field-recontact")
+        assert screen.focused is screen.query_one("#subject-input")
+        assert Request.select().count() == 0
+
+        screen.query_one("#description").text = "crociera"  # fixed: its error goes at once
+        await pilot.pause()
+        assert error_of(screen, "field-description") is None
+        assert error_of(screen, "field-subject")

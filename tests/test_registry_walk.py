@@ -84,3 +84,24 @@ async def test_alt_digit_in_a_mask_without_tabs_writes_nothing(db_url, db):
         await settle(pilot)
         assert sender.value == "PEGASO"
         assert app.screen.query(SmsEditor)  # still the same mask
+
+
+async def test_one_f10_in_the_client_form_shows_every_error_and_goes_to_the_first(db_url, db):
+    from pegaso_tui.db.models import Client
+    from pegaso_tui.widgets.form_field import FormField
+    from tests.test_registry_masks import fill, new_client_form
+
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await new_client_form(pilot)
+        fill(form, birth_date="31-02-1983", email="rossi@", zip="371")
+        await pilot.press("f10")
+        await settle(pilot)
+        errors = {f.id: f.error for f in form.query(FormField) if f.error}
+        assert set(errors) >= {"f-name", "f-birth_date", "f-email", "f-zip"}, errors
+        assert form.focused is form.query_one("#last_name") or form.focused is form.query_one("#name")
+        assert Client.select().count() == 0
+        fill(form, zip="37100")  # fixed: its error goes as the value changes
+        await pilot.pause()
+        assert form.query_one("#f-zip", FormField).error is None
+        assert form.query_one("#f-email", FormField).error

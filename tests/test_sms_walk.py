@@ -32,3 +32,30 @@ async def test_the_panel_chart_and_its_legend_follow_the_dots_without_f5(db_url,
         app.post_message(OutboxUpdated(()))
         assert await wait_until(pilot, lambda: "consegnati 1" in str(chart.render()), timeout=3)
         assert (chart.days[-1].sent, chart.days[-1].delivered) == (1, 1)
+
+
+async def test_f10_goes_to_the_first_bad_field_and_a_fixed_field_loses_its_error(db_url, db):
+    from pegaso_tui.widgets.form_field import FormField
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+
+    app = make_app(db_url, today=date(2026, 11, 23), sender="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(3)  # Buon Compleanno: two dates, Mittente, Testo Sms
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#birthday-to").value = "31-02-2026"
+        screen.query_one("#sms-text", SmsEditor).text = ""
+        screen.query_one("#sms-text", SmsEditor).focus()
+        await pilot.press("f10")
+        await settle(pilot)
+        fields = {f.id: f.error for f in screen.query(FormField) if f.error}
+        assert set(fields) >= {"field-birthday-to", "field-sender", "field-text"}
+        assert screen.focused is screen.query_one("#birthday-to")  # the topmost bad field
+
+        await pilot.press("ctrl+u", *"30-11-2026")
+        await pilot.pause()
+        assert screen.query_one("#field-birthday-to", FormField).error is None
+        screen.query_one("#sms-text", SmsEditor).text = "Tanti auguri da tutti noi!"
+        await pilot.pause()
+        assert screen.query_one("#field-text", FormField).error is None
+        assert screen.query_one("#field-sender", FormField).error  # still empty: still said

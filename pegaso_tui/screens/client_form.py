@@ -105,6 +105,12 @@ def _load(client_id: int | None):
     return card, all_preferences()
 
 
+def _client_errors(data) -> dict[str, str]:
+    from pegaso_tui.db.clients import check_client
+
+    return check_client(data)[1]
+
+
 class ClientFormScreen(RecordFormScreen):
     """Clienti / Varia (or / Nuovo)."""
 
@@ -399,6 +405,9 @@ class ClientFormScreen(RecordFormScreen):
 
     def save_function(self):
         return save_client
+
+    def check_function(self):
+        return _client_errors
 
     def save_args(self) -> tuple:
         return (self.version,)

@@ -148,3 +148,8 @@ class PracticeFormScreen(RecordFormScreen):
 
     def save_function(self):
         return save_practice
+
+    def check_function(self):
+        from pegaso_tui.db.practices import check_practice
+
+        return check_practice

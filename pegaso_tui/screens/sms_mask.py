@@ -150,6 +150,17 @@ class SmsMaskScreen(MaskScreen):
             except Exception:  # an error for a field this mask does not have
                 self.query_one("#mask-error", Static).update(plain(message))
         self.app.bell()
+        self._focus_first_error()
+
+    def _focus_first_error(self) -> None:
+        """The cursor to the topmost field with an error, where the operator fixes it."""
+        field = next((f for f in self.query(FormField) if f.error), None)
+        if field is None:
+            return
+        widget = field.widget
+        target = widget if widget.focusable else next((w for w in widget.query("*") if w.focusable), None)
+        if target is not None:
+            target.focus()
 
     def read_sender(self, errors: dict[str, str]) -> str:
         from pegaso_tui.sms.sender import sender_problem
