@@ -93,3 +93,31 @@ async def test_one_f10_in_nuova_richiesta_shows_every_error_and_goes_to_the_firs
         await pilot.pause()
         assert error_of(screen, "field-description") is None
         assert error_of(screen, "field-subject")
+
+
+async def test_esiti_crm_says_an_outcome_cannot_be_deleted_before_asking(db_url, db):
+    from pegaso_tui.widgets.confirm import ConfirmDialog
+
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_mask(14)
+        await settle(pilot)
+        rows = table_rows(app.screen)
+        default_row = next(i for i, o in enumerate(rows) if o.is_default)
+        app.screen.table.table.move_cursor(row=default_row)
+        await pilot.pause()
+        await pilot.press("f8")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)  # nothing asked
+        assert any("predefinito non si può eliminare" in n.message for n in app._notifications)
+        assert Outcome.select().count() == 5
+
+        unused = next(i for i, o in enumerate(rows) if not o.is_default)
+        app.screen.table.table.move_cursor(row=unused)
+        await pilot.pause()
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # an unused outcome: asked, then deleted
+        await pilot.press("f10")
+        await settle(pilot)
+        assert Outcome.select().count() == 4

@@ -169,7 +169,7 @@ class OutcomesScreen(MaskScreen):
         if outcome is None:
             self.app.bell()
             return
-        from pegaso_tui.db.crm.outcomes import delete_outcome
+        from pegaso_tui.db.crm.outcomes import delete_outcome, why_outcome_cannot_be_deleted
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
         def deleted(_: Any) -> None:
@@ -180,5 +180,11 @@ class OutcomesScreen(MaskScreen):
             if yes:
                 self.run_db(delete_outcome, outcome.id, done=deleted, group="crm-outcome-delete")
 
-        self.app.push_screen(ConfirmDialog(f"Eliminare l'esito '{outcome.name}'?", title="Elimina esito",
-                                           yes="Elimina (F10)"), answered)
+        def checked(problem: str | None) -> None:
+            if problem:  # said at once, instead of after a question whose answer is no use
+                self.notify(problem, title="Elimina esito", severity="error", markup=False)
+                return
+            self.app.push_screen(ConfirmDialog(f"Eliminare l'esito '{outcome.name}'?", title="Elimina esito",
+                                               yes="Elimina (F10)"), answered)
+
+        self.run_db(why_outcome_cannot_be_deleted, outcome.id, done=checked, group="crm-outcome-delete")
