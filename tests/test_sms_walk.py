@@ -59,3 +59,31 @@ async def test_f10_goes_to_the_first_bad_field_and_a_fixed_field_loses_its_error
         await pilot.pause()
         assert screen.query_one("#field-text", FormField).error is None
         assert screen.query_one("#field-sender", FormField).error  # still empty: still said
+
+
+async def test_the_too_long_message_counts_true_with_an_emoji_in_the_middle(db_url, db):
+    """It said 'togliere 11 caratteri' (the end, emoji included); 11 taken anywhere else did
+    not make the text fit."""
+    import re
+
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+
+    app = make_app(db_url, today=date(2026, 11, 23), max_parts=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(4)
+        await settle(pilot)
+        editor = app.screen.query_one("#sms-text", SmsEditor)
+        text = "a" * 300 + "😀" + "b" * 10
+        editor.text = text
+        await pilot.pause()
+        message = editor.validate()
+        n = int(re.search(r"togliere (\d+) caratteri", message).group(1))
+        editor.text = text[n:]  # taken off the start, where the operator chose to cut
+        await pilot.pause()
+        assert editor.validate() is None, message
+        editor.text = text[n - 1:]  # one fewer is not enough
+        await pilot.pause()
+        assert editor.validate() is not None
+        editor.text = text.replace("😀", "")  # the other way out the message offers
+        await pilot.pause()
+        assert "togliere 😀" in message and editor.validate() is None
