@@ -12,6 +12,16 @@ from datetime import date, datetime
 
 _DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
+#: digits only, as the original masks took them: ``31122026`` or ``311226``
+_DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{2}|\d{4})\s*$")
+
+
+def _full_year(year: int, digits: int) -> int:
+    """A two-digit year as an office means it: 00–49 are 2000–2049, 50–99 are 1950–1999
+    (a trip in 26 and a birth in 83 both read right)."""
+    if digits == 4:
+        return year
+    return 2000 + year if year < 50 else 1900 + year
 
 
 class DateError(ValueError):
@@ -19,7 +29,8 @@ class DateError(ValueError):
 
 
 def parse_date(text: str) -> date:
-    """Parse ``31-12-2026``, ``31/12/2026``, ``31.12.2026`` or ``2026-12-31``.
+    """Parse ``31-12-2026``, ``31/12/2026``, ``31.12.2026``, ``2026-12-31``, or digits only:
+    ``31122026`` and ``311226`` (as the original masks took them).
 
     Raises DateError with an Italian message for anything else, including impossible
     dates such as ``31-02-2026``.
@@ -27,8 +38,12 @@ def parse_date(text: str) -> date:
     if text is None:
         raise DateError("data mancante")
     match = _DMY.match(text)
+    digits = _DIGITS.match(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
+    elif digits:
+        day, month = int(digits.group(1)), int(digits.group(2))
+        year = _full_year(int(digits.group(3)), len(digits.group(3)))
     else:
         match = _ISO.match(text)
         if not match:

@@ -87,3 +87,26 @@ async def test_the_too_long_message_counts_true_with_an_emoji_in_the_middle(db_u
         editor.text = text.replace("😀", "")  # the other way out the message offers
         await pilot.pause()
         assert "togliere 😀" in message and editor.validate() is None
+
+
+async def test_dates_typed_as_digits_only_are_taken_and_shown_whole(db_url, db):
+    from pegaso_tui.widgets.date_input import DateInput
+
+    app = make_app(db_url, today=date(2026, 11, 23))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(5)
+        await settle(pilot)
+        field = app.screen.query_one("#sent-to", DateInput)
+        field.focus()
+        await pilot.press("ctrl+u", *"31122026")
+        assert field.error is None and field.date == date(2026, 12, 31)
+        await pilot.press("tab")  # left: shown the canonical way
+        await pilot.pause()
+        assert field.value == "31-12-2026"
+        field.focus()
+        await pilot.press("ctrl+u", *"311226")
+        assert field.date == date(2026, 12, 31)
+        await pilot.press("ctrl+u", *"180383")
+        assert field.date == date(1983, 3, 18)
+        await pilot.press("ctrl+u", *"310226")
+        assert "impossibile" in field.error
