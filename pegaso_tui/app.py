@@ -201,6 +201,39 @@ class PegasoApp(App[None]):
             lambda quit_anyway: self.exit() if quit_anyway else None,
         )
 
+    # --- the command palette, in Italian -----------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, with every mask and the app's commands, in Italian."""
+        from textual.command import CommandPalette
+
+        from pegaso_tui.widgets.palette import ItalianCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(ItalianCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Tema": the themes, searched in Italian."""
+        from textual.theme import ThemeProvider
+
+        from pegaso_tui.widgets.palette import ItalianCommandPalette
+
+        self.push_screen(ItalianCommandPalette(providers=[ThemeProvider], placeholder="Cerca temi…"))
+
+    def get_system_commands(self, screen):
+        """Textual's commands, named in Italian (Quit asks first, as Ctrl+Q does)."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Tema", "Cambia i colori dell'applicazione", self.action_change_theme)
+        yield SystemCommand("Esci", "Chiude l'applicazione (chiede prima se ci sono modifiche non salvate)",
+                            self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand("Tasti", "Nasconde il pannello dei tasti", self.action_hide_help_panel)
+        else:
+            yield SystemCommand("Tasti", "Mostra i tasti della maschera e del campo", self.action_show_help_panel)
+        yield SystemCommand("Screenshot", "Salva un'immagine SVG dello schermo",
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+
     def action_tab(self, number: int) -> None:
         """Alt+digit: the screen's tab of that number, if it has tabs; else nothing."""
         switch = getattr(self.screen, "action_tab", None)

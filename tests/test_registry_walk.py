@@ -105,3 +105,23 @@ async def test_one_f10_in_the_client_form_shows_every_error_and_goes_to_the_firs
         await pilot.pause()
         assert form.query_one("#f-zip", FormField).error is None
         assert form.query_one("#f-email", FormField).error
+
+
+async def test_the_command_palette_speaks_italian(db_url, db):
+    from textual.command import CommandInput, CommandList
+
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette_input = app.screen.query_one(CommandInput)
+        assert palette_input.placeholder == "Cerca comandi…"
+        await pilot.press(*"zzzqqq")
+        await pilot.pause(1.5)  # the "no matches" line comes after a moment
+        options = app.screen.query_one(CommandList)
+        texts = [str(options.get_option_at_index(i).prompt.renderable) for i in range(options.option_count)]
+        assert any("Nessun risultato" in t for t in texts), texts
+        await pilot.press("ctrl+u", *"esci")
+        await pilot.pause(0.5)
+        texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Esci" in t for t in texts), texts
