@@ -16,12 +16,20 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
 _DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{2}|\d{4})\s*$")
 
 
-def _full_year(year: int, digits: int) -> int:
-    """A two-digit year as an office means it: 00–49 are 2000–2049, 50–99 are 1950–1999
-    (a trip in 26 and a birth in 83 both read right)."""
-    if digits == 4:
-        return year
-    return 2000 + year if year < 50 else 1900 + year
+def expand_typed_digits(text: str) -> str:
+    """A date typed in a mask as digits only, as the original masks took it, written the
+    usual way: ``31122026`` and ``311226`` are ``31-12-2026``; anything else is returned as
+    it is. A two-digit year 00–49 is 2000–2049, 50–99 is 1950–1999 (a trip in 26 and a birth
+    in 83 both read right). Only the masks do this: an imported file must write the year in
+    full (``01/02/30`` could be 1930 or 2030, and nobody is there to see the guess).
+    """
+    match = _DIGITS.match(text or "")
+    if not match:
+        return text
+    day, month, year = match.groups()
+    if len(year) == 2:
+        year = str(2000 + int(year) if int(year) < 50 else 1900 + int(year))
+    return f"{day}-{month}-{year}"
 
 
 class DateError(ValueError):
@@ -29,8 +37,7 @@ class DateError(ValueError):
 
 
 def parse_date(text: str) -> date:
-    """Parse ``31-12-2026``, ``31/12/2026``, ``31.12.2026``, ``2026-12-31``, or digits only:
-    ``31122026`` and ``311226`` (as the original masks took them).
+    """Parse ``31-12-2026``, ``31/12/2026``, ``31.12.2026`` or ``2026-12-31``.
 
     Raises DateError with an Italian message for anything else, including impossible
     dates such as ``31-02-2026``.
@@ -38,12 +45,8 @@ def parse_date(text: str) -> date:
     if text is None:
         raise DateError("data mancante")
     match = _DMY.match(text)
-    digits = _DIGITS.match(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
-    elif digits:
-        day, month = int(digits.group(1)), int(digits.group(2))
-        year = _full_year(int(digits.group(3)), len(digits.group(3)))
     else:
         match = _ISO.match(text)
         if not match:
