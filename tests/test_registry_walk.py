@@ -125,3 +125,32 @@ async def test_the_command_palette_speaks_italian(db_url, db):
         await pilot.pause(0.5)
         texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("Esci" in t for t in texts), texts
+
+
+async def test_a_new_client_has_no_email_consent_until_it_is_ticked(db_url, db):
+    """Consent is given, not presumed (GDPR): the box starts empty, and so does the record."""
+    from pegaso_tui.db.models import Client
+    from pegaso_tui.widgets.toggles import Checkbox
+    from tests.test_registry_masks import fill, new_client_form
+
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await new_client_form(pilot)
+        assert form.query_one("#email_consent", Checkbox).value is False
+        fill(form, last_name="Rossi", first_name="Mario")
+        await pilot.press("f10")
+        await settle(pilot)
+    assert Client.get(Client.name == "ROSSI MARIO").email_consent is False
+
+
+def test_an_imported_new_client_without_the_consent_column_has_no_consent(tmp_path, db):
+    from pegaso_tui.db.importer import import_csv
+    from pegaso_tui.db.models import Client
+
+    make_client("0000001", name="GIÀ CLIENTE", email_consent=True)
+    path = tmp_path / "clienti.csv"
+    path.write_text("codice;ragione_sociale\n1;GIÀ CLIENTE\n2;NUOVO CLIENTE\n", encoding="utf-8")
+    report = import_csv(path, "clients")
+    assert (report.imported, report.updated) == (1, 1)
+    assert Client.get(Client.code == "0000001").email_consent is True  # its own, kept
+    assert Client.get(Client.code == "0000002").email_consent is False  # none presumed
