@@ -154,3 +154,21 @@ def test_an_imported_new_client_without_the_consent_column_has_no_consent(tmp_pa
     assert (report.imported, report.updated) == (1, 1)
     assert Client.get(Client.code == "0000001").email_consent is True  # its own, kept
     assert Client.get(Client.code == "0000002").email_consent is False  # none presumed
+
+
+async def test_after_saving_a_new_client_the_cursor_is_on_it(db_url, db):
+    from tests.test_registry_masks import fill, new_client_form
+
+    for number in range(1, 120):  # more than a page: the new one is far from row 1
+        make_client(f"{number:07d}", name=f"CLIENTE {number:03d}")
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await new_client_form(pilot)
+        fill(form, last_name="Zanella", first_name="Ugo")
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert app.screen.current.name == "ZANELLA UGO"
+        await pilot.press("f4")  # Varia opens the client just saved
+        await settle(pilot)
+        assert app.screen.query_one("#name").value == "ZANELLA UGO"

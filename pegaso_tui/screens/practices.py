@@ -61,10 +61,6 @@ class PracticesScreen(RegistryListScreen[Practice]):
 
         self.app.push_screen(PracticeFormScreen(row.id if row else None), self.after_form)
 
-    def after_form(self, saved_id: int | None) -> None:
-        if saved_id is not None:
-            self.refresh_list()  # a new or re-dated practice may move in the list
-
     def delete_row(self, row: Practice) -> None:
         def asked(messages: int) -> None:
             question = f"Eliminare la pratica {row.number} di {row.client.name}?"

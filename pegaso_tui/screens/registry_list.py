@@ -130,10 +130,10 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         self.table.show(self.make_pager(self.search_field.value), count_after=COUNT_PAUSE_S)
 
     def after_form(self, saved_id: int | None) -> None:
-        """A form closed: if it saved, re-read the rows on screen, keeping the cursor (a list
-        whose order a save can change searches again instead)."""
+        """A form closed: if it saved, the list shows the saved record under the cursor,
+        wherever its code or name put it (a new client is found at once, not at row 1)."""
         if saved_id is not None:
-            self.table.reload()
+            self.table.show_record(saved_id)
 
     # -- find as you type ---------------------------------------------------------------------
 
