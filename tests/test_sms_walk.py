@@ -110,3 +110,33 @@ async def test_dates_typed_as_digits_only_are_taken_and_shown_whole(db_url, db):
         assert field.date == date(1983, 3, 18)
         await pilot.press("ctrl+u", *"310226")
         assert "impossibile" in field.error
+
+
+async def test_a_fallback_placeholder_serves_companies_and_the_counter_prices_it(db_url, db):
+    """{nome} failed for a company; {nome|Gentile Cliente} writes the fallback for it."""
+    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+    from tests.factories import make_client
+
+    make_client("0000001", name="FUTURA VIAGGI SRL", kind="company", first_name="", last_name="",
+                mobile="349 111 1111")
+    make_client("0000002", name="ROSSI UGO", first_name="Ugo", last_name="Rossi", mobile="349 222 2222")
+    app = make_app(db_url, today=date(2026, 11, 23), sender="FUTURA")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(2)  # SMS Promozionali: every client with "Invio Sms Promo"
+        await settle(pilot)
+        editor = app.screen.query_one("#sms-text", SmsEditor)
+        editor.text = "Ciao {nome}, offerte per te"
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert "{nome} manca per 1 destinatario" in (editor.validate() or "")
+        editor.text = "Ciao {nome|Gentile Cliente}, offerte per te"
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert editor.validate() is None
+        assert editor.counted_text == "Ciao Gentile Cliente, offerte per te"  # the longest
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, SendPreviewScreen)
+        texts = sorted(m.text for m in app.screen.job.plan.messages)
+        assert texts == ["Ciao Gentile Cliente, offerte per te", "Ciao Ugo, offerte per te"]
