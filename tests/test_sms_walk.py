@@ -140,3 +140,55 @@ async def test_a_fallback_placeholder_serves_companies_and_the_counter_prices_it
         assert isinstance(app.screen, SendPreviewScreen)
         texts = sorted(m.text for m in app.screen.job.plan.messages)
         assert texts == ["Ciao Gentile Cliente, offerte per te", "Ciao Ugo, offerte per te"]
+
+
+async def test_invia_prova_sends_the_row_under_the_cursor_to_the_operators_number(db_url, db, sandbox):
+    """F7 in the preview: the rendered text of the highlighted row goes through the outbox to
+    the number typed once (remembered for this operator); the panel counts it as a test."""
+    from textual.widgets import TabbedContent
+
+    from pegaso_tui.db.models import Campaign
+    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.widgets.sample_dialog import SampleSendDialog
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+    from tests.factories import make_client
+
+    make_client("0000001", name="ROSSI UGO", first_name="Ugo", last_name="Rossi", mobile="349 222 2222")
+    make_client("0000002", name="BIANCHI ANNA", first_name="Anna", last_name="Bianchi", mobile="349 333 3333")
+    app = make_app(db_url, sandbox=sandbox(deliver_after_ms=20), today=date(2026, 11, 23), sender="FUTURA")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(2)
+        await settle(pilot)
+        app.screen.query_one("#sms-text", SmsEditor).text = "Ciao {nome}, offerte per te"
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, SendPreviewScreen))
+        await settle(pilot)
+        preview = app.screen
+        await pilot.press("down")  # the second row: its text, not the first one's
+        await pilot.pause()
+        wanted = preview.query_one("#preview-rows").current_row.text
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, SampleSendDialog)
+        assert app.screen.query_one("#sample-number").value == ""  # the first time: none
+        await pilot.press(*"347 999 0001", "f10")
+        await settle(pilot)
+        assert app.screen is preview
+        assert await wait_until(pilot, lambda: Message.select().where(Message.status == DELIVERED).count() == 1)
+        sample = Message.get()
+        assert (sample.text, sample.phone, sample.campaign.kind) == (wanted, "+393479990001", "test")
+        assert not preview.queued  # the campaign itself is still to be confirmed
+
+        await pilot.press("f7")  # the number is proposed the next time
+        await settle(pilot)
+        assert app.screen.query_one("#sample-number").value == "347 999 0001"
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        app.open_mask(5)
+        await settle(pilot)
+        panel = app.screen
+        panel.query_one("#panel-tabs", TabbedContent).active = "controlla"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert await wait_until(pilot, lambda: "di cui di prova 1" in str(panel.query_one("#account-status").render()))
+    assert Campaign.select().count() == 1

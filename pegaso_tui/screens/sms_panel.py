@@ -50,8 +50,11 @@ def account_status(gateway_settings, call) -> dict:
     from pegaso_tui.db.sending import sms_totals
     from pegaso_tui.sms.gateway import credit_left
 
+    from pegaso_tui.db.sample_sends import sample_parts_sent
+
     totals = call(sms_totals)
-    status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None}
+    status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None,
+              "samples": call(sample_parts_sent)}
     try:
         status["left"] = credit_left(gateway_settings)
     except Exception as exc:  # the gateway's own message: shown as it is, nothing crashes
@@ -163,7 +166,8 @@ class SmsPanelScreen(MaskScreen):
             lines.append(f"SMS rimanenti:  {thousands(status['left'])}")
         else:
             lines.append(f"SMS rimanenti:  non disponibile — {status['problem']}")
-        lines.append(f"SMS inviati:    {thousands(status['sent'])}")
+        samples = f" (di cui di prova {thousands(status['samples'])})" if status.get("samples") else ""
+        lines.append(f"SMS inviati:    {thousands(status['sent'])}{samples}")
         if status["waiting"]:
             lines.append(f"In coda:        {thousands(status['waiting'])}")
         self.query_one("#account-status", Static).update(plain("\n".join(lines)))

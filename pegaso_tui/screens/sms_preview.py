@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -117,6 +118,8 @@ class SendPreviewScreen(MaskScreen):
     BINDINGS = [
         Binding("escape,ctrl+g", "leave", "Indietro", id="leave"),
         Binding("f10,ctrl+s", "confirm", "Invia", id="confirm"),
+        Binding("f7,ctrl+y", "send_sample", "Invia prova", id="send_sample",
+                tooltip="Il testo della riga sotto il cursore, al proprio cellulare"),
     ]
 
     def __init__(self, job: SendJob) -> None:
@@ -219,6 +222,46 @@ class SendPreviewScreen(MaskScreen):
         if row is not None:
             text = row.text if row.text is not None else f"Non inviabile: {row.reason}"
         self.query_one("#preview-text", Static).update(Text(text))
+
+    # -- Invia prova ---------------------------------------------------------------------------
+
+    def action_send_sample(self) -> None:
+        """F7: the text of the row under the cursor, rendered, to the operator's own phone."""
+        from pegaso_tui.db.sample_sends import sample_number
+
+        row = self.query_one(PagedTable).current_row
+        if row is None or row.text is None:
+            self._error("Invia prova: portare il cursore su un destinatario inviabile.")
+            self.app.bell()
+            return
+        operator = self.app.services.operator_username
+        self.run_db(sample_number, operator, done=lambda number: self._ask_sample_number(row.text, number),
+                    group="sample")
+
+    def _ask_sample_number(self, text: str, number: str) -> None:
+        from pegaso_tui.widgets.sample_dialog import SampleSendDialog
+
+        def chosen(typed: str | None) -> None:
+            if typed:
+                self._send_sample(text, typed)
+
+        self.app.push_screen(SampleSendDialog(text, number), chosen)
+
+    def _send_sample(self, text: str, number: str) -> None:
+        from pegaso_tui.db.sample_sends import send_sample
+
+        def sent(_campaign) -> None:
+            self._error("")
+            self.notify(f"SMS di prova accodato per {display_number(number)}", title="Invia prova",
+                        markup=False)
+
+        def failed(exc: BaseException) -> None:
+            self._error(f"Invia prova: {first_line(exc)}")
+            self.app.bell()
+
+        send = partial(send_sample, sender=self.job.sender, of=self.job.title, credits_left=self.credits_left)
+        self.run_db(send, text, number, self.app.services.operator_username, done=sent, failed=failed,
+                    group="sample")
 
     # -- sending -----------------------------------------------------------------------------
 
