@@ -192,3 +192,38 @@ async def test_invia_prova_sends_the_row_under_the_cursor_to_the_operators_numbe
         await settle(pilot)
         assert await wait_until(pilot, lambda: "di cui di prova 1" in str(panel.query_one("#account-status").render()))
     assert Campaign.select().count() == 1
+
+
+async def test_balance_reminders_warn_about_zero_balances_and_departed_trips_and_f6_leaves_them_out(
+        db_url, db, sandbox):
+    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.widgets.confirm import ConfirmDialog
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+    from tests.factories import make_client, make_practice
+
+    anna = make_client("0000001", name="BIANCHI ANNA", first_name="Anna", mobile="349 111 1111")
+    bruno = make_client("0000002", name="VERDI BRUNO", first_name="Bruno", mobile="349 222 2222")
+    carla = make_client("0000003", name="NERI CARLA", first_name="Carla", mobile="349 333 3333")
+    make_practice(anna, "2026/0001", departure_date=date(2026, 12, 20), balance=500)
+    make_practice(bruno, "2026/0002", departure_date=date(2026, 12, 20), balance=0)
+    make_practice(carla, "2026/0003", departure_date=date(2026, 11, 1), balance=300)
+    app = make_app(db_url, sandbox=sandbox(deliver_after_ms=20), today=date(2026, 11, 23), sender="FUTURA")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(1)  # SMS Pratiche, "Non Avv. per Saldo" by default
+        await settle(pilot)
+        app.screen.query_one("#sms-text", SmsEditor).text = "Gentile {nome}, il saldo è {saldo}"
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, SendPreviewScreen))
+        await settle(pilot)
+        preview = app.screen
+        summary = str(preview.query_one("#preview-summary").render())
+        assert "1 con saldo € 0,00" in summary and "1 già partite" in summary and "F6" in summary
+        await pilot.press("f6")
+        await settle(pilot)
+        assert [r.code for r in preview.job.rows] == ["0000001"]
+        assert "Attenzione" not in str(preview.query_one("#preview-summary").render())
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: preview.queued)
+    assert [m.client_code for m in Message.select()] == ["0000001"]

@@ -271,6 +271,7 @@ class SmsMaskScreen(MaskScreen):
         settings = self.app.services.settings
         select = self.select
         title_for, describe, detail = self.title_for, self.describe, self.DETAIL_LABEL
+        today = self.app.services.today()
 
         def build(filters, template: str, sender: str) -> SendJob | None:
             from pegaso_tui.db.campaigns import plan_selection
@@ -280,7 +281,7 @@ class SmsMaskScreen(MaskScreen):
                 return None
             plan = plan_selection(selection, template, max_parts=settings.max_parts,
                                   agency=settings.agency)
-            return SendJob(title_for(filters), plan, rows_of(selection, plan), sender, detail,
+            return SendJob(title_for(filters), plan, rows_of(selection, plan, today), sender, detail,
                            describe(filters))
 
         return build
