@@ -197,7 +197,7 @@ class PegasoApp(App[None]):
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
         self.push_screen(
-            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci (F10)", no="Continua (Esc)"),
+            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci senza salvare (F10)", no="Resta (Esc)"),
             lambda quit_anyway: self.exit() if quit_anyway else None,
         )
 

@@ -102,8 +102,9 @@ _FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered
 
 
 def _money(value) -> str:
-    amount = Decimal(str(value or 0)).quantize(Decimal("0.01"))
-    return f"{amount:.2f}".replace(".", ",")
+    from pegaso_tui.numbers import money
+
+    return money(value)
 
 
 def practice_card(practice_id: int) -> PracticeCard:

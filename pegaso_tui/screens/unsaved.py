@@ -45,6 +45,6 @@ class GuardUnsaved:
                 leave()
 
         self.app.push_screen(  # type: ignore[attr-defined]
-            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci senza salvare (F10)", no="Continua (Esc)"),
+            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci senza salvare (F10)", no="Resta (Esc)"),
             answered,
         )

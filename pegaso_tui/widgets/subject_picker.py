@@ -149,6 +149,14 @@ class SubjectPicker(DbWorkMixin, Vertical):
 
     def close_list(self) -> None:
         self.remove_class("-open")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc is the picker's only while its list is open: otherwise the mask's own "esc Esci"
+        # shows in the footer (it showed "^g Esci", the alias, in this mask alone)
+        if action == "close_list":
+            return self.is_open
+        return True
 
     # -- typing and choosing ---------------------------------------------------------------------------
 
@@ -161,6 +169,7 @@ class SubjectPicker(DbWorkMixin, Vertical):
         text = event.value.strip()
         if text:
             self.add_class("-open")
+            self.refresh_bindings()
             self.table.show(search_subjects(text), count=False)
         else:
             self.close_list()
