@@ -240,7 +240,9 @@ class SmsMaskScreen(MaskScreen):
             self.editor.set_preview(preview)
 
     def _count_failed(self, exc: BaseException) -> None:
-        self.query_one("#recipients-line", Static).update("")
+        # said, not blanked: a blank line read as "nobody" or "still counting"
+        self.query_one("#recipients-line", Static).update(
+            plain(f"Conteggio dei destinatari non riuscito: {first_line(exc)} (F10 riprova)"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "sender":

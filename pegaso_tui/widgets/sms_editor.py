@@ -286,6 +286,7 @@ class SmsEditor(Vertical):
         self._initial_text = text
         self._placeholder = placeholder
         self._max_parts = max_parts
+        self._max_parts_said = False
         self._preview: Preview | None = None
         self._counted = text
         self._info = analyze(text)
@@ -333,10 +334,17 @@ class SmsEditor(Vertical):
         """The most parts a text may use: the argument, the setting, or 3."""
         if self._max_parts is not None:
             return self._max_parts
-        try:
-            return int(self.app.services.settings.max_parts)  # type: ignore[attr-defined]
-        except Exception:  # an App without Pegaso's services (tests, other apps)
+        settings = getattr(getattr(self.app, "services", None), "settings", None)
+        if settings is None:  # an App without Pegaso's services (other apps, widget tests)
             return DEFAULT_MAX_PARTS
+        value = getattr(settings, "max_parts", None)
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10:
+            return value
+        if not self._max_parts_said:  # once per editor, not at every keystroke
+            self._max_parts_said = True
+            self.notify(f"Impostazione max_parts non valida ({value!r}): il limite è {DEFAULT_MAX_PARTS} SMS",
+                        severity="warning", title="Testo Sms", markup=False)
+        return DEFAULT_MAX_PARTS
 
     @max_parts.setter
     def max_parts(self, value: int | None) -> None:
