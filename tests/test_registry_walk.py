@@ -172,3 +172,18 @@ async def test_after_saving_a_new_client_the_cursor_is_on_it(db_url, db):
         await pilot.press("f4")  # Varia opens the client just saved
         await settle(pilot)
         assert app.screen.query_one("#name").value == "ZANELLA UGO"
+
+
+def test_every_demo_client_can_be_saved_as_it_is(db):
+    """Nine demo clients had a birth date their fiscal code contradicted: no edit was saved."""
+    from pegaso_tui.db.clients import check_client, client_card
+    from pegaso_tui.db.demo_data import generate_demo_data
+    from pegaso_tui.db.models import Client
+
+    generate_demo_data()
+    refused = {}
+    for client in Client.select():
+        _, errors = check_client(client_card(client.id).data)
+        if errors:
+            refused[client.code] = errors
+    assert refused == {}
