@@ -25,7 +25,7 @@ PRACTICE_LIST_COLUMNS: list[Column[Practice]] = [
     Column("Numero", lambda p: p.number, width=9),
     Column("Data Prat.", lambda p: format_date(p.practice_date), width=10, value=lambda p: p.practice_date),
     Column("Cliente", lambda p: p.client.code, width=7),
-    Column("Ragione Sociale", lambda p: p.client.name, width=16),
+    Column("Ragione Sociale", lambda p: p.client.name, width=15),
     Column("Partenza", lambda p: format_date(p.departure_date), width=10, value=lambda p: p.departure_date),
     Column("Destinazione", lambda p: p.destination, width=12),
     Column("Importo", lambda p: f"{money(p.amount):>9}", width=9, value=lambda p: _decimal(p.amount)),
