@@ -69,6 +69,8 @@ class ActivityDialog(GuardUnsaved, DialogScreen[ActivityResult]):
         options, default_id = loaded
         select = self.query_one("#activity-outcome", Select)
         was_saved = not self.has_unsaved_changes()
+        # the blank line of the list is "no outcome" (a note only), not "loading" any more
+        select.prompt = "nessun esito (solo una nota)"
         select.set_options([(plain_text(label), value) for label, value in options])
         if default_id is not None and any(v == default_id for _, v in options):
             select.value = default_id
