@@ -15,7 +15,7 @@ from decimal import Decimal
 BALANCE_STATUSES = ("balance-not-notified", "unpaid")
 
 ZERO_BALANCE = "saldo € 0,00"
-DEPARTED = "già partita"
+DEPARTED = "partita il"
 
 
 def reminder_doubt(row, status: str | None, today: date) -> str:
@@ -29,5 +29,5 @@ def reminder_doubt(row, status: str | None, today: date) -> str:
     if row.balance is not None and Decimal(row.balance) == 0:
         doubts.append(ZERO_BALANCE)
     if row.departure_date is not None and row.departure_date < today:
-        doubts.append(f"{DEPARTED} il {row.departure_date:%d-%m-%Y}")
+        doubts.append(f"{DEPARTED} {row.departure_date:%d-%m-%Y}")
     return " · ".join(doubts)

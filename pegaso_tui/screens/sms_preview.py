@@ -114,7 +114,8 @@ def queue_job(plan, sender: str, operator_username: str, credits_left: int | Non
 
 def _status_cell(row: PreviewRow) -> Text:
     if row.reason is None and row.doubt:
-        return Text(f"inviabile · {row.doubt}?", style="yellow")
+        # "!" as the agenda marks what is overdue: the words fit the column, the colour is extra
+        return Text(f"! {row.doubt}", style="yellow")
     if row.reason is None:
         return Text("inviabile", style="green")
     return Text(f"non inviabile: {row.reason}", style="red")
