@@ -24,8 +24,9 @@ async def test_checkbox_radio_and_checklist_draw_on_and_off_differently(db_url, 
         company = form.query_one("#kind-company", RadioButton)
         assert "●" in drawn(person) and "○" in drawn(company)
         flags = [box for box in form.query(Checkbox) if box.display]
-        ticked = next(box for box in flags if box.value)
-        unticked = next(box for box in flags if not box.value)
+        ticked, unticked = flags[0], flags[1]
+        ticked.value, unticked.value = True, False
+        await pilot.pause()
         assert "X" in drawn(ticked)
         assert "X" not in drawn(unticked).replace(unticked.label.plain, "")
 
