@@ -121,3 +121,18 @@ async def test_esiti_crm_says_an_outcome_cannot_be_deleted_before_asking(db_url,
         await pilot.press("f10")
         await settle(pilot)
         assert Outcome.select().count() == 4
+
+
+async def test_a_contact_error_goes_as_soon_as_a_name_is_typed(db_url, db):
+    from tests.test_crm_screens import error_of
+
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(10)
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert error_of(app.screen, "field-subject")
+        await pilot.press(*"ver")  # the cursor is in the contact field
+        await pilot.pause()
+        assert error_of(app.screen, "field-subject") is None

@@ -227,3 +227,18 @@ async def test_balance_reminders_warn_about_zero_balances_and_departed_trips_and
         await pilot.press("f10")
         assert await wait_until(pilot, lambda: preview.queued)
     assert [m.client_code for m in Message.select()] == ["0000001"]
+
+
+async def test_a_client_code_error_goes_as_soon_as_the_code_is_changed(db_url, db):
+    from pegaso_tui.widgets.form_field import FormField
+
+    app = make_app(db_url, today=date(2026, 11, 23))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_mask(2)
+        await settle(pilot)
+        field = app.screen.query_one("#field-client-from", FormField)
+        field.set_error("codice inesistente")
+        field.widget.input.focus()
+        await pilot.press("1")
+        await pilot.pause()
+        assert field.error is None

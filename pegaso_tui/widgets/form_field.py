@@ -77,6 +77,14 @@ class FormField(Vertical):
         if self.has_class("-has-error") and self._value() != self._error_value:
             self.set_error(None)
 
+    @staticmethod
+    def changed_inside(widget: Widget) -> None:
+        """For a composite field that stops its inner Input's Changed (a code picker): tell
+        the FormField around it that its value changed."""
+        field = next((a for a in widget.ancestors if isinstance(a, FormField)), None)
+        if field is not None:
+            field._value_changed()
+
     # the messages of the widgets a field holds; they go on bubbling to the screen
     def on_input_changed(self) -> None:
         self._value_changed()

@@ -131,6 +131,9 @@ class RecordPicker(DbWorkMixin, Horizontal):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        from pegaso_tui.widgets.form_field import FormField
+
+        FormField.changed_inside(self)  # an error about the old code goes with it
         self.record = None
         self.remove_class("-unknown")
         self.query_one(".record-name", Static).update("")

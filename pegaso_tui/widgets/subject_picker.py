@@ -164,6 +164,9 @@ class SubjectPicker(DbWorkMixin, Vertical):
         if event.input is not self.input:
             return
         event.stop()
+        from pegaso_tui.widgets.form_field import FormField
+
+        FormField.changed_inside(self)  # an error about the old name goes with it
         self.subject = None
         self._show_kind()
         text = event.value.strip()
