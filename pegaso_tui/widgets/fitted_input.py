@@ -25,5 +25,9 @@ class FittedInput(Input):
         if self.is_mounted:
             self.call_after_refresh(self._fit)
 
+    def on_focus(self) -> None:
+        # a focus style may add a border or padding: the text must still fit
+        self.call_after_refresh(self._fit)
+
     def _fit(self) -> None:
         self.styles.min_width = self.visible_chars + 1 + self.styles.gutter.width
