@@ -5,7 +5,9 @@
   selected SMS below (and the reason when it failed), and a chart of sent and delivered per
   day. The list pages from the database, so it opens at once on a million messages. The rows
   in view are read again as soon as this terminal's sender reports a change, and every few
-  seconds for changes made by other terminals, so the dots move as delivery reports arrive.
+  seconds for changes made by other terminals, so the dots move as delivery reports arrive;
+  the chart and its legend follow (at once for this terminal's reports, within
+  ``CHART_EVERY_S`` for other terminals': it counts every message of the days it shows).
 - *Controlla*: the credit from the gateway (SMS rimanenti) and the SMS sent from here.
 """
 
@@ -34,6 +36,9 @@ from pegaso_tui.widgets.plain import plain
 STYLES = Path(__file__).parent.parent / "styles"
 #: How often the list is read again for changes made by other terminals' senders.
 LIVE_EVERY_S = 3.0
+#: The chart counts every message of up to CHART_DAYS days: for other terminals' changes it
+#: is read again at most this often (this terminal's reports re-read it at once).
+CHART_EVERY_S = 15.0
 #: Reports of this terminal's sender come in bursts: one re-read for each burst.
 REPORTS_SETTLE_S = 0.2
 DEFAULT_DAYS = 30
@@ -96,6 +101,7 @@ class SmsPanelScreen(MaskScreen):
         super().on_mount()
         self._range: DateRange | None = None
         self._reload_timer = None
+        self._chart_read_at = 0.0
         self._show_range()
         self._check_account()
         self.set_interval(LIVE_EVERY_S, self._live)
@@ -127,8 +133,11 @@ class SmsPanelScreen(MaskScreen):
         706") follow the dots, not only F5."""
         from pegaso_tui.db.sending import daily_counts
 
+        import time
+
         if self._range is None:
             return
+        self._chart_read_at = time.monotonic()
         end = self._range.end or self.app.services.today()
         start = max(self._range.start or date.min, end - timedelta(days=CHART_DAYS - 1))
         self.run_db(daily_counts, start, end, done=self.query_one(DayChart).set_days, group="chart")
@@ -146,13 +155,16 @@ class SmsPanelScreen(MaskScreen):
 
     def _reload_after_reports(self) -> None:
         self._reload_timer = None
-        self._live()
+        self._live(chart=True)
 
-    def _live(self) -> None:
+    def _live(self, chart: bool = False) -> None:
         """Read again the rows on screen and the chart: they follow the sender's reports."""
+        import time
+
         if self._range is not None and self.query_one("#panel-tabs", TabbedContent).active == "verifica":
             self.query_one(MessageList).reload()
-            self._read_chart()
+            if chart or time.monotonic() - self._chart_read_at >= CHART_EVERY_S:
+                self._read_chart()
 
     def _check_account(self) -> None:
         self.query_one("#account-status", Static).update("Verifica del credito in corso…")
