@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from pegaso_tui.commands import _filters
+from pegaso_tui.numbers import plural
 
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         ctx.print_json(campaign_summary(campaign))
     else:
         print(
-            f"Campagna {campaign.id}: {campaign.message_count} messaggi in coda "
+            f"Campagna {campaign.id}: {plural(campaign.message_count, 'messaggio', 'messaggi')} in coda "
             f"({campaign.segment_count} SMS). Partono con l'applicazione aperta o con "
             f"`pegaso-tui worker`."
         )
@@ -119,7 +120,7 @@ def _credit_left(ctx) -> int | None:
 
 def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
     longest = plan.longest
-    lines = [f"{plan.count} messaggi da accodare ({plan.segments} SMS)"]
+    lines = [f"{plural(plan.count, 'messaggio', 'messaggi')} da accodare ({plan.segments} SMS)"]
     if plan.not_sendable == 1:
         lines[0] += "; 1 destinatario non inviabile escluso"
     elif plan.not_sendable:

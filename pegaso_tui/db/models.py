@@ -109,7 +109,9 @@ class Client(BaseModel):
     walk_in = BooleanField(default=False)  # "cliente libero": never selected for SMS
     sms_practices = BooleanField(default=False)  # Invio Sms Pratiche
     sms_promo = BooleanField(default=False)  # Invio Sms Promo
-    email_consent = BooleanField(default=True)
+    # consent is given, never presumed (GDPR): a new client, typed or imported without the
+    # column, has none until the operator ticks it
+    email_consent = BooleanField(default=False)
     travel_agency = BooleanField(default=False)  # Agenzia Viaggi
     private = BooleanField(default=False)  # Cliente Privato
     notes = TextField(default="")

@@ -23,14 +23,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Checkbox,
     Footer,
     Header,
     Input,
     OptionList,
-    RadioButton,
     RadioSet,
-    SelectionList,
     Static,
     TabbedContent,
     TabPane,
@@ -57,6 +54,7 @@ from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.message_list import MessageList
 from pegaso_tui.widgets.plain import esc, plain
+from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 #: The check boxes of the "Anagrafici" tab: (field, label).
 FLAGS = (
@@ -105,6 +103,12 @@ class PersonPicker(ClientPicker):
 def _load(client_id: int | None):
     card = client_card(client_id) if client_id is not None else new_client_card()
     return card, all_preferences()
+
+
+def _client_errors(data) -> dict[str, str]:
+    from pegaso_tui.db.clients import check_client
+
+    return check_client(data)[1]
 
 
 class ClientFormScreen(RecordFormScreen):
@@ -401,6 +405,9 @@ class ClientFormScreen(RecordFormScreen):
 
     def save_function(self):
         return save_client
+
+    def check_function(self):
+        return _client_errors
 
     def save_args(self) -> tuple:
         return (self.version,)

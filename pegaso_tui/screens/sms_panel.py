@@ -5,7 +5,9 @@
   selected SMS below (and the reason when it failed), and a chart of sent and delivered per
   day. The list pages from the database, so it opens at once on a million messages. The rows
   in view are read again as soon as this terminal's sender reports a change, and every few
-  seconds for changes made by other terminals, so the dots move as delivery reports arrive.
+  seconds for changes made by other terminals, so the dots move as delivery reports arrive;
+  the chart and its legend follow (at once for this terminal's reports, within
+  ``CHART_EVERY_S`` for other terminals': it counts every message of the days it shows).
 - *Controlla*: the credit from the gateway (SMS rimanenti) and the SMS sent from here.
 
 An SMS "esito incerto" (a gateway that cannot be asked, Kannel, gave no answer and no report)
@@ -37,6 +39,9 @@ from pegaso_tui.widgets.plain import plain
 STYLES = Path(__file__).parent.parent / "styles"
 #: How often the list is read again for changes made by other terminals' senders.
 LIVE_EVERY_S = 3.0
+#: The chart counts every message of up to CHART_DAYS days: for other terminals' changes it
+#: is read again at most this often (this terminal's reports re-read it at once).
+CHART_EVERY_S = 15.0
 #: Reports of this terminal's sender come in bursts: one re-read for each burst.
 REPORTS_SETTLE_S = 0.2
 DEFAULT_DAYS = 30
@@ -53,8 +58,11 @@ def account_status(gateway_settings, call) -> dict:
     from pegaso_tui.db.sending import sms_totals
     from pegaso_tui.gateways import credit_left
 
+    from pegaso_tui.db.sample_sends import sample_parts_sent
+
     totals = call(sms_totals)
-    status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None}
+    status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None,
+              "samples": call(sample_parts_sent)}
     try:
         status["left"] = credit_left(gateway_settings)
     except Exception as exc:  # the gateway's own message: shown as it is, nothing crashes
@@ -107,6 +115,7 @@ class SmsPanelScreen(MaskScreen):
         super().on_mount()
         self._range: DateRange | None = None
         self._reload_timer = None
+        self._chart_read_at = 0.0
         self._show_range()
         self._check_account()
         self.set_interval(LIVE_EVERY_S, self._live)
@@ -120,7 +129,6 @@ class SmsPanelScreen(MaskScreen):
 
     def _show_range(self) -> None:
         from pegaso_tui.db.messages import messages_pager
-        from pegaso_tui.db.sending import daily_counts
 
         for field in self.query(FormField):
             field.set_error(None)
@@ -132,8 +140,20 @@ class SmsPanelScreen(MaskScreen):
             return
         self._range = dates
         self.query_one(MessageList).show(messages_pager(dates=dates))
-        end = dates.end or self.app.services.today()
-        start = max(dates.start or date.min, end - timedelta(days=CHART_DAYS - 1))
+        self._read_chart()
+
+    def _read_chart(self) -> None:
+        """Count the range's messages per day again: the chart and its legend ("consegnati
+        706") follow the dots, not only F5."""
+        from pegaso_tui.db.sending import daily_counts
+
+        import time
+
+        if self._range is None:
+            return
+        self._chart_read_at = time.monotonic()
+        end = self._range.end or self.app.services.today()
+        start = max(self._range.start or date.min, end - timedelta(days=CHART_DAYS - 1))
         self.run_db(daily_counts, start, end, done=self.query_one(DayChart).set_days, group="chart")
 
     def on_input_changed(self, event) -> None:
@@ -149,12 +169,16 @@ class SmsPanelScreen(MaskScreen):
 
     def _reload_after_reports(self) -> None:
         self._reload_timer = None
-        self._live()
+        self._live(chart=True)
 
-    def _live(self) -> None:
-        """Read again the rows on screen: the dots follow the sender's reports."""
+    def _live(self, chart: bool = False) -> None:
+        """Read again the rows on screen and the chart: they follow the sender's reports."""
+        import time
+
         if self._range is not None and self.query_one("#panel-tabs", TabbedContent).active == "verifica":
             self.query_one(MessageList).reload()
+            if chart or time.monotonic() - self._chart_read_at >= CHART_EVERY_S:
+                self._read_chart()
 
     def _check_account(self) -> None:
         self.query_one("#account-status", Static).update("Verifica del credito in corso…")
@@ -168,7 +192,8 @@ class SmsPanelScreen(MaskScreen):
             lines.append(f"SMS rimanenti:  {thousands(status['left'])}")
         else:
             lines.append(f"SMS rimanenti:  non disponibile — {status['problem']}")
-        lines.append(f"SMS inviati:    {thousands(status['sent'])}")
+        samples = f" (di cui di prova {thousands(status['samples'])})" if status.get("samples") else ""
+        lines.append(f"SMS inviati:    {thousands(status['sent'])}{samples}")
         if status["waiting"]:
             lines.append(f"In coda:        {thousands(status['waiting'])}")
         self.query_one("#account-status", Static).update(plain("\n".join(lines)))

@@ -12,7 +12,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import RadioButton, RadioSet
+from textual.widgets import RadioSet
 
 from pegaso_tui.dates import DateError, DateRange, format_date
 from pegaso_tui.db.selections import ClientRange, PracticeFilters, PracticeStatus, SelectionError
@@ -20,6 +20,7 @@ from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.toggles import RadioButton
 
 #: The mask's short labels, as in the original (seed 000).
 STATUS_LABELS = {

@@ -8,7 +8,6 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, SelectionList
 
 from pegaso_tui.dates import DateRange
 from pegaso_tui.db.preferences import all_preferences
@@ -19,6 +18,7 @@ from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.plain import plain
+from pegaso_tui.widgets.toggles import Checkbox, SelectionList
 
 PRACTICE_FIELDS = ("practice-from", "practice-to", "departure-from", "departure-to")
 

@@ -37,26 +37,30 @@ from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
+# Each state has its own glyph, not only its colour: with 16 colours (TERM=linux) green,
+# yellow and red dots looked alike. The seed's ● (done) and empty circle (not yet).
 DOT = "●"
+NOT_YET = "○"
+NO = "×"
 
 
 def sent_dot(message: Message) -> Text:
-    """Inviato: green once the gateway took it, yellow while waiting (or while nobody knows:
-    "esito incerto"), red when it failed."""
+    """Inviato: ● green once the gateway took it, ○ yellow while waiting (or while nobody
+    knows: "esito incerto"), × red when it failed."""
     if message.status in ACCEPTED:
         return Text(DOT, style="green")
     if message.status in (QUEUED, SENDING, UNCERTAIN):
-        return Text(DOT, style="yellow")
-    return Text(DOT, style="red")
+        return Text(NOT_YET, style="yellow")
+    return Text(NO, style="red")
 
 
 def delivered_dot(message: Message) -> Text:
-    """Consegnato: green when delivered, red when not delivered, dim while unknown."""
+    """Consegnato: ● green when delivered, × red when not delivered, ○ dim while unknown."""
     if message.status == DELIVERED:
         return Text(DOT, style="green")
     if message.status in (UNDELIVERED, FAILED, CANCELLED):
-        return Text(DOT, style="red")
-    return Text("·", style="dim")
+        return Text(NO, style="red")
+    return Text(NOT_YET, style="dim")
 
 
 def _when(message: Message):
