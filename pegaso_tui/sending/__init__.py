@@ -1,0 +1,1 @@
+"""Sending: the rules and services between the database and the gateways (DESIGN.md)."""
