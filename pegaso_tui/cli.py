@@ -32,6 +32,9 @@ COMMAND_MODULES = (
     "credit",
     "worker",
     "sandbox",
+    "optout",
+    "audit",
+    "crm",
 )
 
 PROG = "pegaso-tui"

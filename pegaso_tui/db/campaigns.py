@@ -26,7 +26,7 @@ from peewee import IntegrityError, SqliteDatabase, fn
 
 from pegaso_tui.db.bulk import insert_rows
 from pegaso_tui.db.models import (
-    PURPOSE_BIRTHDAY,
+    PURPOSE_GREETINGS,
     PURPOSE_MARKETING,
     PURPOSE_SERVICE,
     PROMOTIONAL_PURPOSES,
@@ -54,14 +54,9 @@ from pegaso_tui.sms.placeholders import (
 
 #: Campaign kinds whose SMS are marketing (GDPR): only to clients with "Invio Sms Promo".
 MARKETING_KINDS = ("promo", "birthday")
-#: The GDPR purpose ("Finalità di invio") each kind of campaign has.
-KIND_PURPOSES = {"promo": PURPOSE_MARKETING, "birthday": PURPOSE_BIRTHDAY}
-
-
-def purpose_for_kind(kind: str) -> str:
-    """The purpose of a campaign of this kind: ``marketing`` for a promo, ``auguri`` for a
-    birthday greeting, ``servizio`` for a practice notice or a single SMS."""
-    return KIND_PURPOSES.get(kind, PURPOSE_SERVICE)
+#: The GDPR purpose of each kind of campaign, unless one is chosen (a scheduled one).
+PURPOSE_OF_KIND = {"practice": PURPOSE_SERVICE, "promo": PURPOSE_MARKETING,
+                   "birthday": PURPOSE_GREETINGS, "single": PURPOSE_SERVICE}
 
 
 class CampaignError(ValueError):
@@ -158,7 +153,7 @@ def plan_selection(
     some recipients (all of them listed by placeholder), a text longer than ``max_parts``.
     """
     kind = selection.kind
-    purpose = purpose_for_kind(kind)
+    purpose = PURPOSE_OF_KIND.get(kind, PURPOSE_SERVICE)
     sendable = selection.sendable_rows()
     rendered = _render(template, sendable, max_parts=max_parts, agency=agency)
     messages = [

@@ -234,16 +234,15 @@ class Practice(BaseModel):
 
 #: Campaign kinds.
 CAMPAIGN_KINDS = ("practice", "promo", "birthday", "single", "scheduled")
-#: GDPR purpose of a communication ("Finalità di invio", seed 004), stored as written here
-#: and shown as is: practice notices and single SMS are a service, promos marketing, birthday
-#: greetings auguri. Marketing and auguri need "Invio Sms Promo", respect the opt-out and wait
-#: for the allowed hours; a service SMS does neither.
+#: GDPR purpose of a communication ("Finalità di invio", seed 004): the values stored in
+#: Campaign.purpose, shown and printed as they are.
 PURPOSE_SERVICE = "servizio"
 PURPOSE_MARKETING = "marketing"
-PURPOSE_BIRTHDAY = "auguri"
-PURPOSES = (PURPOSE_SERVICE, PURPOSE_MARKETING, PURPOSE_BIRTHDAY)
-#: The purposes that are promotion in the privacy law's sense.
-PROMOTIONAL_PURPOSES = (PURPOSE_MARKETING, PURPOSE_BIRTHDAY)
+PURPOSE_GREETINGS = "auguri"
+PURPOSES = (PURPOSE_SERVICE, PURPOSE_MARKETING, PURPOSE_GREETINGS)
+#: The purposes that are promotion in the privacy law's sense: they need "Invio Sms Promo",
+#: respect the opt-out and wait for the allowed hours; a service SMS does none of that.
+PROMOTIONAL_PURPOSES = (PURPOSE_MARKETING, PURPOSE_GREETINGS)
 
 #: Message statuses (CLI.md, ``messages --json``).
 QUEUED = "queued"

@@ -74,6 +74,9 @@ def describe_message(message: Message | None) -> str:
     status = status_label(message.status)
     when = _when(message)
     facts = [f"stato: {status}"]
+    purpose = getattr(message.campaign, "purpose", None)
+    if purpose:
+        facts.append(f"finalità: {purpose}")
     if message.delivered_at:
         facts.append(f"consegnato il {format_date(message.delivered_at)} {format_time(message.delivered_at)}")
     elif when:
