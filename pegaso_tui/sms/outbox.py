@@ -79,7 +79,7 @@ from pegaso_tui.sms.gateway import (
     UnreachableGatewayError,
     make_gateway,
 )
-from pegaso_tui.sending import consent
+from pegaso_tui.sending import consent, privacy
 
 log = logging.getLogger("pegaso_tui.outbox")
 
@@ -133,6 +133,9 @@ class SenderConfig:
 
     #: after the database went away, the longest wait between two attempts to reach it
     db_retry_max_s: float = 30.0
+    #: the allowed hours of marketing and auguri SMS (``sending.rules.SendingWindow``, from
+    #: the settings' ``[sending]``); None: no limit
+    sending_window: Any = None
 
     @property
     def batch(self) -> int:
@@ -145,7 +148,10 @@ class SenderConfig:
 
 def config_for(settings, **changes) -> SenderConfig:
     """The SenderConfig for the app's Settings (the gateway timeout decides the margins)."""
-    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s), **changes)
+    sending = getattr(settings, "sending", None)
+    window = sending.window() if sending is not None else None
+    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s,
+                                sending_window=window), **changes)
 
 
 # --- What the sender announces ---------------------------------------------------------------
@@ -487,9 +493,11 @@ class _Sql:
             f"UPDATE {n} SET sent_at = {p} WHERE message_id = {p} AND sent_at IS NULL"
         )
         self.notice_release = f"DELETE FROM {n} WHERE message_id = {p}"
+        # a message waiting for the allowed hours (QUIET_HOURS) is not work to wait for
         self.busy = (
-            f"SELECT 1 FROM {m} WHERE status IN ('queued', 'sending') "
-            f"OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
+            f"SELECT 1 FROM {m} WHERE (status = 'queued' AND NOT "
+            f"(COALESCE(error_code, '') = 'QUIET_HOURS' AND next_attempt_at > {p})) "
+            f"OR status = 'sending' OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
         )
 
     def many(self, sql: str, rows: list[tuple]) -> int:
@@ -524,6 +532,8 @@ class Sender:
     ) -> None:
         self.gateway_factory = gateway_factory
         self.config = config or SenderConfig()
+        #: what a claimed message goes through: consent, opt-out, allowed hours
+        self.rules = privacy.claim_rules(self.config.sending_window)
         self.hub = hub or OutboxHub()
         self.owner = owner or new_owner()
         self.report = SenderReport()
@@ -733,7 +743,7 @@ class Sender:
             # asked in the claim's transaction: what the rules read is what the claim saw
             verdicts = consent.verdicts(
                 [consent.ClaimedMessage(r[0], r[1], r[9], r[10] or "", r[3], r[7]) for r in rows],
-                stamp,
+                stamp, self.rules,
             )
             updates = self._stop_claimed(rows, verdicts, stamp) if verdicts else []
         self._announce(updates)
@@ -1037,7 +1047,7 @@ class Sender:
             return False
         self._next_idle_check = time.monotonic() + 0.2
         horizon = _now() - timedelta(seconds=self.config.delivery_horizon_s)
-        return not self.sql.rows(self.sql.busy, (horizon,))
+        return not self.sql.rows(self.sql.busy, (_now(), horizon))
 
     def _shutdown(self) -> None:
         """Finish what is on the wire, hand back what is not, commit it all."""
