@@ -131,6 +131,12 @@ def remove_opt_out(number: str) -> int:
     return removed
 
 
+def remove_opt_out_row(opt_out_id: int) -> int:
+    """Forget one objection of the list (mask 18's "Elimina"); how many rows went (0 when
+    someone else removed it meanwhile)."""
+    return OptOut.delete().where(OptOut.id == opt_out_id).execute()
+
+
 def remove_client_opt_out(client_id: int) -> int:
     """Forget every objection recorded for a client (from its form); how many rows went."""
     return OptOut.delete().where(OptOut.client == client_id).execute()

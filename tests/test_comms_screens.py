@@ -1,0 +1,69 @@
+"""Masks 18 (Non disturbare) and 19 (Registro invii), driven by the keyboard through the pilot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pegaso_tui.db.campaigns import plan_single, queue_campaign
+from pegaso_tui.db.models import OptOut
+from pegaso_tui.db.optouts import add_opt_out
+from pegaso_tui.screens.comms.audit_log import AuditLogScreen
+from pegaso_tui.screens.comms.do_not_disturb import DoNotDisturbScreen, OptOutDialog
+from pegaso_tui.widgets.confirm import ConfirmDialog
+from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.paged_table import PagedTable
+from tests.apputil import make_app, settle
+from tests.factories import make_client
+
+
+def rows(screen) -> list:
+    return list(screen.query_one(PagedTable).rows)
+
+
+async def test_an_objection_by_phone_is_recorded_found_and_lifted(db_url):
+    app = make_app(db_url)
+    make_client("0000002", name="ROSSI ANNA", mobile="349 111 1111")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1", "8")
+        await settle(pilot)
+        assert isinstance(app.screen, DoNotDisturbScreen)
+        assert rows(app.screen) == []
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, OptOutDialog)
+        await pilot.press(*"06 1234567", "f10")  # a landline: said next to the field
+        await settle(pilot)
+        assert "numero non valido" in app.screen.query_one("#field-number", FormField).error
+        await pilot.press(*["backspace"] * 10, *"349/1111111", "tab", "tab", *"non vuole offerte", "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, DoNotDisturbScreen)
+        [row] = rows(app.screen)
+        assert (row.mobile, row.client, row.name, row.via, row.reason) == (
+            "+393491111111", "0000002", "ROSSI ANNA", "phone", "non vuole offerte")
+        await pilot.press(*"zzz")  # the search filters as you type
+        await settle(pilot)
+        assert rows(app.screen) == []
+        await pilot.press("backspace", "backspace", "backspace", *"rossi")
+        await settle(pilot)
+        assert len(rows(app.screen)) == 1
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert OptOut.select().count() == 0 and rows(app.screen) == []
+
+
+async def test_the_registro_shows_each_campaign_with_its_purpose(db_url):
+    app = make_app(db_url, today=date.today())
+    queue_campaign(plan_single("Documenti pronti", number="349 555 5555"), sender="AGENZIA")
+    add_opt_out("349 777 7777")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1", "9")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditLogScreen)
+        [entry] = rows(app.screen)
+        assert (entry.kind_label, entry.purpose, entry.count) == ("SMS Singolo", "servizio", 1)
+        await pilot.press(*["backspace"] * 10, *"01-01-2000", "tab", *["backspace"] * 10, *"31-12-2000")
+        await settle(pilot)
+        assert rows(app.screen) == []
