@@ -67,3 +67,39 @@ async def test_the_registro_shows_each_campaign_with_its_purpose(db_url):
         await pilot.press(*["backspace"] * 10, *"01-01-2000", "tab", *["backspace"] * 10, *"31-12-2000")
         await settle(pilot)
         assert rows(app.screen) == []
+
+
+async def test_the_client_form_records_and_lifts_the_clients_objection(db_url):
+    from textual.widgets import Button, Static
+
+    from pegaso_tui.db.selections import PromoFilters, promo_recipients
+    from pegaso_tui.screens.client_form import ClientFormScreen
+    from pegaso_tui.screens.comms.client_optout import ClientOptOutBar
+
+    app = make_app(db_url)
+    make_client("0000280", name="ROSSO STEFANO", mobile="349 111 1111")
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFormScreen)
+        bar = app.screen.query_one(ClientOptOutBar)
+        assert "nessuna" in str(bar.query_one(Static).render())
+        bar.query_one(Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, OptOutDialog)
+        await pilot.press("tab", *"allo sportello", "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFormScreen)
+        [row] = list(OptOut.select())
+        assert (row.client.code, row.mobile, row.reason) == ("0000280", "+393491111111", "allo sportello")
+        assert "Non disturbare" in str(bar.query_one(Static).render())
+        assert promo_recipients(PromoFilters()).rows == []
+        bar.query_one(Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert OptOut.select().count() == 0
+        assert "nessuna" in str(bar.query_one(Static).render())

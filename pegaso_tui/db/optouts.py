@@ -119,6 +119,15 @@ def add_opt_out(
     return _row(row.id), True
 
 
+def add_client_opt_out(client_id: int, *, reason: str = "", via: str = "other",
+                       operator: Operator | None = None) -> tuple[OptOutRow, bool]:
+    """Record that the client (by id, from its form) objected; see ``add_opt_out``."""
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise OptOutError("il cliente non esiste più (eliminato da un altro operatore?)")
+    return add_opt_out(client=client, reason=reason, via=via, operator=operator)
+
+
 def remove_opt_out(number: str) -> int:
     """Forget the objection of a number (the client changed its mind); how many rows went.
 
@@ -138,8 +147,13 @@ def remove_opt_out_row(opt_out_id: int) -> int:
 
 
 def remove_client_opt_out(client_id: int) -> int:
-    """Forget every objection recorded for a client (from its form); how many rows went."""
-    return OptOut.delete().where(OptOut.client == client_id).execute()
+    """Forget every objection of a client (from its form): those recorded for it and that of
+    its mobile, which would otherwise still keep it out; how many rows went."""
+    condition = OptOut.client == client_id
+    client = Client.get_or_none(Client.id == client_id)
+    if client is not None and client.mobile_status == "ok":
+        condition = condition | (OptOut.mobile == client.mobile)
+    return OptOut.delete().where(condition).execute()
 
 
 def client_opt_out(client_id: int) -> OptOutRow | None:

@@ -36,26 +36,37 @@ OPT_OUT_COLUMNS: list[Column[OptOutRow]] = [
 ]
 
 
-def _record(number: str, reason: str, via: str, operator: str) -> tuple[OptOutRow, bool]:
+def _record(number: str, reason: str, via: str, operator: str,
+            client_id: int | None = None) -> tuple[OptOutRow, bool]:
     from pegaso_tui.db.operators import current_operator
-    from pegaso_tui.db.optouts import add_opt_out
+    from pegaso_tui.db.optouts import add_client_opt_out, add_opt_out
 
-    return add_opt_out(number, reason=reason, via=via, operator=current_operator(operator))
+    staff = current_operator(operator)
+    if client_id is not None:
+        return add_client_opt_out(client_id, reason=reason, via=via, operator=staff)
+    return add_opt_out(number, reason=reason, via=via, operator=staff)
 
 
 class OptOutDialog(DialogScreen[OptOutRow]):
-    """A new objection: the number, how it came and why. F10 records it."""
+    """A new objection: the number (or the client of the form it was opened from), how it
+    came and why. F10 records it."""
 
     CSS_PATH = CRM_CSS
 
-    def __init__(self) -> None:
+    def __init__(self, client_id: int | None = None, client_name: str = "") -> None:
         super().__init__(id="optout-new", classes="crm-dialog")
+        self.client_id = client_id
+        self.client_name = client_name
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Nuova opposizione al marketing", classes="dialog-title")
-            yield FormField("Cellulare:", Input(id="optout-number", placeholder="349 999 9999"),
-                            label_width=LABEL_WIDTH, id="field-number")
+            if self.client_id is None:
+                yield FormField("Cellulare:", Input(id="optout-number", placeholder="349 999 9999"),
+                                label_width=LABEL_WIDTH, id="field-number")
+            else:
+                yield FormField("Cliente:", Static(self.client_name, id="optout-client"),
+                                label_width=LABEL_WIDTH, id="field-number")
             yield FormField("Arrivata per:", Select([(label, key) for key, label in VIA_LABELS.items()],
                                                     value="phone", allow_blank=False, id="optout-via"),
                             label_width=LABEL_WIDTH, id="field-via")
@@ -64,16 +75,18 @@ class OptOutDialog(DialogScreen[OptOutRow]):
 
     def on_mount(self) -> None:
         make_compact(self)
-        self.query_one("#optout-number", Input).focus()
+        self.query_one("#optout-number" if self.client_id is None else "#optout-via").focus()
 
     def action_confirm(self) -> None:
         self.query_one("#field-number", FormField).set_error(None)
+        number = "" if self.client_id is not None else self.query_one("#optout-number", Input).value
         self.run_db(
             _record,
-            self.query_one("#optout-number", Input).value,
+            number,
             self.query_one("#optout-reason", Input).value,
             str(self.query_one("#optout-via", Select).value),
             self.app.services.operator_username,
+            self.client_id,
             done=lambda result: self.dismiss(result[0]),
             failed=self._failed,
             group="optout-save",
