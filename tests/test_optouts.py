@@ -97,3 +97,22 @@ def test_the_list_reads_newest_first_and_a_client_can_be_forgotten(any_db):
     assert {r.to_json()["client"] for r in rows} == {"0000002", None}
     assert remove_client_opt_out(anna.id) == 1
     assert [r.mobile for r in opt_out_rows()] == ["+393497777777"]
+
+
+def test_the_import_column_records_objections_and_never_lifts_one(any_db, tmp_path):
+    from pegaso_tui.db.importer import import_csv
+
+    path = tmp_path / "clienti.csv"
+    path.write_text(
+        "codice;ragione_sociale;cellulare;invio_sms_promo;opposizione\n"
+        "0000002;ROSSI ANNA;349 111 1111;si;si\n"
+        "0000003;BIANCHI BRUNO;349 222 2222;si;\n"
+        "0000004;VERDI CARLA;349 333 3333;si;no\n", encoding="utf-8")
+    report = import_csv(path, "clients")
+    assert report.imported == 3 and not report.rejected
+    assert [(r.client, r.mobile, r.reason) for r in opt_out_rows()] == [
+        ("0000002", "+393491111111", "da importazione")]
+    assert _promo_codes() == ["0000003", "0000004"]
+    add_opt_out("349 222 2222", via="desk")
+    import_csv(path, "clients")  # again: nothing doubled, BIANCHI's objection stays
+    assert sorted(r.client for r in opt_out_rows()) == ["0000002", "0000003"]

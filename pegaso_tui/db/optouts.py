@@ -128,6 +128,22 @@ def add_client_opt_out(client_id: int, *, reason: str = "", via: str = "other",
     return add_opt_out(client=client, reason=reason, via=via, operator=operator)
 
 
+def record_imported_opt_outs(client_codes: list[str]) -> int:
+    """The import's "opposizione" column: an objection for each of these clients that has
+    none yet (by itself or by its mobile); how many were recorded."""
+    recorded = 0
+    for start in range(0, len(client_codes), 500):
+        chunk = [normalize_code(c) for c in client_codes[start:start + 500]]
+        clients = Client.select().where(Client.code.in_(chunk) & not_opted_out())
+        rows = [{"client": c.id, "mobile": c.mobile if c.mobile_status == "ok" else None,
+                 "reason": "da importazione", "via": "other", "created_at": now()}
+                for c in clients]
+        if rows:
+            OptOut.insert_many(rows).execute()
+            recorded += len(rows)
+    return recorded
+
+
 def remove_opt_out(number: str) -> int:
     """Forget the objection of a number (the client changed its mind); how many rows went.
 
