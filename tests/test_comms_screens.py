@@ -103,3 +103,31 @@ async def test_the_client_form_records_and_lifts_the_clients_objection(db_url):
         await settle(pilot)
         assert OptOut.select().count() == 0
         assert "nessuna" in str(bar.query_one(Static).render())
+
+
+async def test_f4_in_sms_promozionali_gives_the_selection_crm_actions_in_turn(db_url):
+    from pegaso_tui.db.models import Request
+    from pegaso_tui.screens.comms.crm_target import CrmTargetDialog
+    from pegaso_tui.screens.sms_promo import SmsPromoScreen
+
+    today = date(2027, 6, 1)
+    app = make_app(db_url, today=today)
+    for code, name in (("0000002", "ROSSI ANNA"), ("0000003", "BIANCHI BRUNO"), ("0000004", "VERDI CARLA")):
+        make_client(code, name=name, mobile="349 111 1111")
+    make_client("0000005", name="NERI DARIO", sms_promo=False)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, SmsPromoScreen)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, CrmTargetDialog)
+        await pilot.press(*"Proporre la crociera", "tab", "end", *", lucia")  # tester, lucia
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, SmsPromoScreen)
+    actions = list(Request.select().order_by(Request.id))
+    assert [(r.subject_name, r.operator.username, r.purpose) for r in actions] == [
+        ("ROSSI ANNA", "tester", "marketing"), ("BIANCHI BRUNO", "lucia", "marketing"),
+        ("VERDI CARLA", "tester", "marketing")]
+    assert {(r.description, r.recontact_date) for r in actions} == {("Proporre la crociera", date(2027, 6, 8))}
