@@ -167,6 +167,8 @@ class SandboxState:
         self.requests = 0
         #: sends answered 504 by the simulated proxy (and accepted all the same)
         self.false_504s = 0
+        #: sends arrived and not yet processed (with an accept delay): requests on the wire
+        self.in_progress = 0
         self.credits = self.config.credits
 
     # --- rules ----------------------------------------------------------------------------
@@ -511,6 +513,13 @@ class _Http(asyncio.Protocol):
         or not the client is still there; a proxy in front may answer 504 half-way."""
         state = self.app.state
         delay = state.config.accept_delay_ms / 1000.0
+        state.in_progress += 1
+        try:
+            await self._accept(state, delay, method, target, headers, body, keep_alive)
+        finally:
+            state.in_progress -= 1
+
+    async def _accept(self, state, delay, method, target, headers, body, keep_alive) -> None:
         if state.chance(state.config.false_504_rate):
             await asyncio.sleep(delay / 2)
             state.false_504s += 1
