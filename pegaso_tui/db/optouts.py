@@ -199,10 +199,16 @@ def is_opted_out(phone: str | None, client_id: int | None) -> bool:
 
 def not_opted_out():
     """The WHERE condition that leaves out of a client selection every client who objected,
-    by itself or through its mobile (two indexed NOT EXISTS)."""
-    by_client = OptOut.select(SQL("1")).where(OptOut.client == Client.id)
-    by_mobile = OptOut.select(SQL("1")).where(OptOut.mobile == Client.mobile)
-    return ~fn.EXISTS(by_client) & ~fn.EXISTS(by_mobile)
+    by itself or through its mobile.
+
+    Two uncorrelated NOT IN: the database reads the (short) list once into a hash or a
+    temporary index, where correlated NOT EXISTS would seek the opt-out indexes once per
+    client — three times the count of a promo selection of 80,000 clients. The lists hold
+    no NULL (NOT IN with a NULL would select nobody).
+    """
+    clients = OptOut.select(OptOut.client).where(OptOut.client.is_null(False))
+    mobiles = OptOut.select(OptOut.mobile).where(OptOut.mobile.is_null(False))
+    return Client.id.not_in(clients) & Client.mobile.not_in(mobiles)
 
 
 def opted_out_messages(campaign_id: int) -> int:
