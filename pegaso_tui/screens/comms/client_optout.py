@@ -47,7 +47,7 @@ class ClientOptOutBar(DbWorkMixin, Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(describe_opt_out(None), id="optout-status")
-        yield Button("Registra opposizione", id="optout-toggle", disabled=True)
+        yield Button("Registra opposizione", id="optout-toggle", disabled=True, compact=True)
 
     def show(self, client_id: int | None, name: str) -> None:
         """Read the objection of this client (None: a new client, not saved yet)."""

@@ -26,7 +26,7 @@ from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
 
-LABEL_WIDTH = 17
+LABEL_WIDTH = 19
 #: "Completare entro": a week from today unless changed.
 DEFAULT_DUE_DAYS = 7
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from pegaso_tui.dates import format_date
@@ -24,7 +24,7 @@ from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
-LABEL_WIDTH = 12
+LABEL_WIDTH = 14
 
 OPT_OUT_COLUMNS: list[Column[OptOutRow]] = [
     Column("Data", lambda r: format_date(r.at), width=10),
@@ -121,8 +121,9 @@ class DoNotDisturbScreen(MaskScreen):
         yield Header()
         yield Static("Chi si è opposto al marketing non riceve SMS promozionali né di auguri; "
                      "gli SMS di servizio continuano.", classes="crm-heading")
-        yield FormField("Cerca:", Input(id="optout-search", placeholder="cellulare, codice o nome"),
-                        label_width=7)
+        with Horizontal(classes="crm-filters"):
+            yield FormField("Cerca:", Input(id="optout-search", placeholder="cellulare, codice o nome"),
+                            label_width=7)
         yield PagedTable(OPT_OUT_COLUMNS, id="optouts", empty_text="Nessuna opposizione: F9 per registrarne una")
         yield Footer()
 
