@@ -111,3 +111,17 @@ def test_worker_until_idle_says_how_many_wait(db_url, sandbox, tmp_path, capsys)
     err = capsys.readouterr().err
     assert "2 SMS in attesa della fascia oraria (restano in coda)" in err
     assert server.state.records() == []
+
+
+def test_send_promo_says_its_purpose_and_that_it_will_wait(db_url, tmp_path, capsys):
+    open_database(db_url)
+    make_client(name="ROSSI ANNA", mobile="347 000 0001")
+    close_database()
+    window = _closed_window_now()
+    (tmp_path / "config.toml").write_text(
+        f'[sending]\nquiet_hours = "{window.start:%H:%M}-{window.end:%H:%M}"\nquiet_days = ""\n',
+        encoding="utf-8")
+    assert main(["send", "promo", "--db", db_url, "--text", "Offerta!", "--sender", "AGENZIA", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Finalità: marketing" in out
+    assert f"Attenzione: fuori dalla fascia oraria ({window.describe()}): partiranno dal " in out

@@ -122,3 +122,12 @@ def test_judge_cancels_before_it_holds():
     held = judge("marketing", None, 1, night, opted_out=False, window=DEFAULT)
     assert held.wait_until == rome(2027, 6, 2, 9, 0) and not held.send
     assert judge("servizio", None, 1, night, opted_out=True, window=DEFAULT).send
+
+
+def test_whoever_queues_a_promo_at_night_is_told_when_it_will_go():
+    from pegaso_tui.sending.rules import window_note
+
+    note = window_note("marketing", rome(2027, 6, 5, 21, 0), DEFAULT)
+    assert note == "fuori dalla fascia oraria (09:00-20:00 mon,tue,wed,thu,fri,sat): partiranno dal 07-06-2027 09:00"
+    assert window_note("servizio", rome(2027, 6, 5, 21, 0), DEFAULT) is None
+    assert window_note("marketing", rome(2027, 6, 5, 10, 0), DEFAULT) is None

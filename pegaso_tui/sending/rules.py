@@ -187,6 +187,18 @@ def quiet_hours_wait(purpose: str | None, phone: str | None, client_id: int | No
     return window.next_opening(now)
 
 
+def window_note(purpose: str | None, now: datetime, window: SendingWindow | None) -> str | None:
+    """What to tell whoever queues a campaign now that it will wait for the window, or None:
+    ``fuori dalla fascia oraria (09:00-20:00 mon,...,sat): partiranno dal 02-06-2027 09:00``."""
+    until = quiet_hours_wait(purpose, None, None, now, window=window)
+    if until is None:
+        return None
+    assert window is not None
+    opening = _in_rome(until)
+    return (f"fuori dalla fascia oraria ({window.describe()}): partiranno dal "
+            f"{opening:%d-%m-%Y %H:%M}")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the rules say of a claimed message: cancel it, hold it, or (both None) send it."""
