@@ -131,3 +131,21 @@ async def test_f4_in_sms_promozionali_gives_the_selection_crm_actions_in_turn(db
         ("ROSSI ANNA", "tester", "marketing"), ("BIANCHI BRUNO", "lucia", "marketing"),
         ("VERDI CARLA", "tester", "marketing")]
     assert {(r.description, r.recontact_date) for r in actions} == {("Proporre la crociera", date(2027, 6, 8))}
+
+
+async def test_the_preview_of_a_promo_says_its_purpose(db_url):
+    from textual.widgets import Static
+
+    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+
+    app = make_app(db_url, sender="FUTURA")
+    make_client("0000002", name="ROSSI ANNA", mobile="349 111 1111")
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        app.screen.editor.text = "Offerte per te"
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, SendPreviewScreen)
+        summary = str(app.screen.query_one("#preview-summary", Static).render())
+        assert "Finalità: marketing" in summary
