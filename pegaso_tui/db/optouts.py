@@ -27,7 +27,7 @@ from pegaso_tui.db.models import (
     now,
 )
 from pegaso_tui.db.paging import KeysetPager
-from pegaso_tui.sms.phone import PhoneError, parse_mobile
+from pegaso_tui.sms.phone import OK, PhoneError, parse_mobile
 
 #: How each way an objection came reads on screen.
 VIA_LABELS = {"phone": "telefono", "email": "e-mail", "desk": "di persona", "other": "altro"}
@@ -97,7 +97,7 @@ def add_opt_out(
     """
     via = parse_via(via)
     mobile = _mobile(number) if number and number.strip() else None
-    if client is not None and mobile is None and client.mobile_status == "ok":
+    if client is not None and mobile is None and client.mobile_status == OK:
         mobile = client.mobile
     if mobile is None and client is None:
         raise OptOutError("indicare il numero o il cliente che si oppone")
@@ -135,7 +135,7 @@ def record_imported_opt_outs(client_codes: list[str]) -> int:
     for start in range(0, len(client_codes), 500):
         chunk = [normalize_code(c) for c in client_codes[start:start + 500]]
         clients = Client.select().where(Client.code.in_(chunk) & not_opted_out())
-        rows = [{"client": c.id, "mobile": c.mobile if c.mobile_status == "ok" else None,
+        rows = [{"client": c.id, "mobile": c.mobile if c.mobile_status == OK else None,
                  "reason": "da importazione", "via": "other", "created_at": now()}
                 for c in clients]
         if rows:
@@ -167,7 +167,7 @@ def remove_client_opt_out(client_id: int) -> int:
     its mobile, which would otherwise still keep it out; how many rows went."""
     condition = OptOut.client == client_id
     client = Client.get_or_none(Client.id == client_id)
-    if client is not None and client.mobile_status == "ok":
+    if client is not None and client.mobile_status == OK:
         condition = condition | (OptOut.mobile == client.mobile)
     return OptOut.delete().where(condition).execute()
 
@@ -178,7 +178,7 @@ def client_opt_out(client_id: int) -> OptOutRow | None:
     if client is None:
         return None
     condition = OptOut.client == client_id
-    if client.mobile_status == "ok":
+    if client.mobile_status == OK:
         condition = condition | (OptOut.mobile == client.mobile)
     found = OptOut.select(OptOut.id).where(condition).order_by(OptOut.created_at).first()
     return _row(found.id) if found else None
