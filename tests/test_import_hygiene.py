@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pegaso_tui.db
-import pegaso_tui.db.crm
 import pegaso_tui.sending
 import pegaso_tui.sms
 
@@ -24,11 +23,17 @@ def textual_loaded_after(code: str) -> bool:
 
 
 def test_db_and_sms_never_import_textual():
-    modules = (modules_of(pegaso_tui.db) + modules_of(pegaso_tui.db.crm) + modules_of(pegaso_tui.sms)
-               + modules_of(pegaso_tui.sending))
+    modules = modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms) + modules_of(pegaso_tui.sending)
     code = "\n".join(f"import {name}" for name in modules)
     assert not textual_loaded_after(code)
 
 
 def test_headless_commands_never_import_textual():
     assert not textual_loaded_after("from pegaso_tui.cli import build_parser; build_parser()")
+
+
+def test_the_crm_domain_never_imports_textual():
+    import pegaso_tui.db.crm
+
+    code = "\n".join(f"import {name}" for name in modules_of(pegaso_tui.db.crm))
+    assert not textual_loaded_after(code)

@@ -8,11 +8,11 @@ The rules come from the manuals (seeds 000 and 001):
   practice without a departure date is left out when a departure range is given). One row
   per practice.
 - promo: only clients with "Invio Sms Promo", never the walk-in client, never a client who
-  objected to marketing or whose mobile did (the opt-out list); client range; with
+  objected to marketing or whose mobile did (the opt-out list, birthdays too); client range; with
   preferences, clients having at least one of them; with "Considera solo Clienti con
   Pratiche", only clients with a practice in the date ranges. One row per client.
 - birthdays: clients with "Invio Sms Promo" (a greeting is marketing), never the walk-in
-  client, never a client on the opt-out list ("Non disturbare", as for promo), whose birthday falls in the range (which may cross the new year; 29 February falls
+  client, whose birthday falls in the range (which may cross the new year; 29 February falls
   on 28 February in a common year), ordered by the coming birthday.
 
 Every row says whether it can be sent and, if not, why. Each selection is one SQL query; the
@@ -486,10 +486,10 @@ def birthday_days(dates: DateRange) -> dict[int, date]:
 def _birthday_query(filters: BirthdayFilters, days: dict[int, date]):
     """The query of "Buon Compleanno": its rows, or (with other columns) their count."""
     return Client.select(*_CLIENT_COLUMNS, Client.birth_date, Client.birth_monthday).where(
+        not_opted_out(),  # a greeting is marketing: never to who objected (Non disturbare)
         Client.sms_promo == True,  # noqa: E712
         Client.walk_in == False,  # noqa: E712
         Client.birth_monthday.in_(list(days)),
-        not_opted_out(),
     )
 
 
