@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pegaso_tui.config import SettingsError, load_settings
 from pegaso_tui.sending.rules import (
@@ -131,3 +132,23 @@ def test_whoever_queues_a_promo_at_night_is_told_when_it_will_go():
     assert note == "fuori dalla fascia oraria (09:00-20:00 mon,tue,wed,thu,fri,sat): partiranno dal 07-06-2027 09:00"
     assert window_note("servizio", rome(2027, 6, 5, 21, 0), DEFAULT) is None
     assert window_note("marketing", rome(2027, 6, 5, 10, 0), DEFAULT) is None
+
+
+_MOMENTS = st.datetimes(min_value=datetime(2027, 1, 1), max_value=datetime(2028, 1, 1),
+                        timezones=st.just(timezone.utc))
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=_MOMENTS, start=st.integers(0, 23 * 60 + 58), length=st.integers(1, 24 * 60),
+       days=st.sets(st.integers(0, 6), min_size=1))
+def test_the_window_opens_at_the_first_allowed_minute(moment, start, length, days):
+    """Whatever the window and the moment (DST days of 2027 included): the opening is inside
+    the window, not before the moment, and the minute before it is outside (or before the
+    moment)."""
+    end = min(start + length, 23 * 60 + 59)
+    window = SendingWindow(time(start // 60, start % 60), time(end // 60, end % 60), frozenset(days))
+    opening = window.next_opening(moment)
+    assert opening >= moment
+    assert window.allows(opening)
+    before = opening - timedelta(minutes=1)
+    assert before < moment or not window.allows(before)
