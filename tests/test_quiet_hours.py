@@ -81,6 +81,12 @@ def test_marketing_outside_the_hours_waits_and_service_goes(any_db, sandbox):
     assert {m.next_attempt_at.replace(microsecond=0) for m in held} == {opening}
     assert {m.attempts for m in held} == {0}  # waiting is not an attempt
     assert waiting_for_window() == 3
+    # the control panel says so under the list, with the moment the window opens
+    from pegaso_tui.widgets.message_list import describe_message
+
+    shown = describe_message(held[0])
+    assert f"stato: in attesa della fascia oraria, parte dal {opening:%d-%m-%Y} alle {opening:%H:%M}" in shown
+    assert "motivo" not in shown
 
 
 def test_the_held_sms_go_out_once_the_window_opens(any_db, sandbox):
