@@ -33,6 +33,9 @@ COMMAND_MODULES = (
     "cancel",
     "worker",
     "sandbox",
+    "optout",
+    "audit",
+    "crm",
 )
 
 PROG = "pegaso-tui"

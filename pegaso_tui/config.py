@@ -91,6 +91,25 @@ class GatewaySettings:
 
 
 @dataclass(frozen=True)
+class SendingSettings:
+    """When promotional SMS may go (issue 15, "Fasce orarie"): ``[sending]`` in the file.
+
+    ``quiet_hours`` is the window in which marketing and auguri SMS are submitted
+    (Europe/Rome), ``quiet_days`` its week days; an empty ``quiet_hours`` lifts the limit.
+    Service SMS are never held.
+    """
+
+    quiet_hours: str = "09:00-20:00"
+    quiet_days: str = "mon-sat"
+
+    def window(self):
+        """The parsed window (``sending.rules.SendingWindow``), or None for no limit."""
+        from pegaso_tui.sending.rules import SendingWindow
+
+        return SendingWindow.parse(self.quiet_hours, self.quiet_days)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the user can configure; see the README for each key."""
 
@@ -103,6 +122,7 @@ class Settings:
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     #: binding id -> comma separated keys (Textual keymap), e.g. {"confirm": "f10,ctrl+s"}
     keys: dict[str, str] = field(default_factory=dict)
+    sending: SendingSettings = field(default_factory=SendingSettings)
 
     def database_url(self) -> str:
         """The database to open: the setting, or the default file in the data folder."""
@@ -148,6 +168,19 @@ def _from_mapping(data: Mapping[str, Any]) -> Settings:
         secret=_check(gw.get("secret", ""), str, "gateway.secret"),
         timeout_s=_check(gw.get("timeout_s", 15.0), float, "gateway.timeout_s"),
     )
+    sending_data = data.get("sending", {})
+    if not isinstance(sending_data, Mapping):
+        raise SettingsError("la sezione [sending] deve essere una tabella")
+    sending = SendingSettings(
+        quiet_hours=_check(sending_data.get("quiet_hours", "09:00-20:00"), str, "sending.quiet_hours"),
+        quiet_days=_check(sending_data.get("quiet_days", "mon-sat"), str, "sending.quiet_days"),
+    )
+    from pegaso_tui.sending.rules import RuleSettingsError
+
+    try:
+        sending.window()
+    except RuleSettingsError as exc:
+        raise SettingsError(f"impostazioni [sending]: {exc}") from None
     max_parts = _check(data.get("max_parts", 3), int, "max_parts")
     if not 1 <= max_parts <= 10:
         raise SettingsError("impostazione 'max_parts': deve essere tra 1 e 10")
@@ -159,6 +192,7 @@ def _from_mapping(data: Mapping[str, Any]) -> Settings:
         max_parts=max_parts,
         gateway=gateway,
         keys={str(k): _check(v, str, f"keys.{k}") for k, v in keys.items()},
+        sending=sending,
     )
 
 

@@ -9,6 +9,7 @@ import sys
 
 import pegaso_tui.db
 import pegaso_tui.gateways
+import pegaso_tui.sending
 import pegaso_tui.sms
 
 
@@ -23,8 +24,9 @@ def textual_loaded_after(code: str) -> bool:
     return done.stdout.strip() == "True"
 
 
-def test_db_sms_and_gateways_never_import_textual():
-    modules = modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms) + modules_of(pegaso_tui.gateways)
+def test_db_sms_sending_and_gateways_never_import_textual():
+    modules = (modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms) + modules_of(pegaso_tui.gateways)
+               + modules_of(pegaso_tui.sending))
     code = "\n".join(f"import {name}" for name in modules)
     assert not textual_loaded_after(code)
 
@@ -39,3 +41,10 @@ def test_the_gateways_never_open_the_database():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_crm_domain_never_imports_textual():
+    import pegaso_tui.db.crm
+
+    code = "\n".join(f"import {name}" for name in modules_of(pegaso_tui.db.crm))
+    assert not textual_loaded_after(code)

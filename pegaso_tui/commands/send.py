@@ -84,6 +84,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         raise CliError(str(exc)) from None
     out = sys.stderr if args.json else sys.stdout
     _print_preview(plan, credits_left, committed_segments(), out)
+    _print_purpose(plan.purpose, settings, out)
     if not args.yes and not _confirm(out):
         raise CliError("invio annullato: nessun messaggio accodato")
     try:
@@ -132,6 +133,19 @@ def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
     if longest is not None:
         lines.append(f"Testo più lungo ({longest.segments} SMS, {longest.encoding}): {longest.text}")
     out.write("\n".join(lines) + "\n")
+    out.flush()
+
+
+def _print_purpose(purpose: str, settings, out) -> None:
+    """The campaign's Finalità, and when marketing will wait for the allowed hours."""
+    from datetime import datetime
+
+    from pegaso_tui.sending.rules import window_note
+
+    out.write(f"Finalità: {purpose}\n")
+    note = window_note(purpose, datetime.now(), settings.sending.window())
+    if note:
+        out.write(f"Attenzione: {note}\n")
     out.flush()
 
 

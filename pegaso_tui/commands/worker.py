@@ -49,6 +49,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _say_waiting() -> None:
+    """How many marketing or auguri SMS stay queued for the allowed hours (Fasce orarie)."""
+    from pegaso_tui.db.connection import database_errors
+    from pegaso_tui.sending.privacy import waiting_for_window
+
+    try:
+        waiting = waiting_for_window()
+    except database_errors():  # the database went away at the very end: the summary is said
+        return
+    if waiting:
+        _say(f"{waiting} SMS in attesa della fascia oraria (restano in coda)")
+
+
 class _Progress:
     """One line on stderr for each problem, and the counts at most every few seconds."""
 
@@ -144,6 +157,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         summary += f", annullati {report.cancelled}"
     _say(summary)
     _say_uncertain()
+    _say_waiting()
     if report.ended == "problem" and report.problem is not None:
         raise CliError(f"{report.problem.text}: i messaggi restano in coda")
     if signal.SIGINT in received:

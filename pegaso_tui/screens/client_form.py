@@ -47,6 +47,7 @@ from pegaso_tui.db.models import COMPANY, PERSON
 from pegaso_tui.db.preferences import all_preferences, save_preference
 from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number
+from pegaso_tui.screens.comms.client_optout import ClientOptOutBar
 from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker
@@ -192,6 +193,7 @@ class ClientFormScreen(RecordFormScreen):
                             id="f-new_pref_description", label_width=12,
                         )
                         yield Button("Crea (Invio)", id="create-preference")
+                yield ClientOptOutBar(id="client-optout")
                 yield Static("Sms Inviati a Cliente", classes="section-title")
                 yield MessageList(id="client-sms")
         yield Footer()
@@ -232,6 +234,7 @@ class ClientFormScreen(RecordFormScreen):
         self._heading(data.code, data.name)
         if self.record_id is not None:
             self.query_one(MessageList).show(messages_pager(client=self.record_id))
+        self.query_one(ClientOptOutBar).show(self.record_id, data.name)
         self._flag_mobile()
 
     def after_load(self) -> None:

@@ -200,7 +200,18 @@ class SendPreviewScreen(MaskScreen):
             lines.append(f"Messaggio più lungo: {job.longest}")
         else:
             lines.append("Nessun destinatario inviabile: nessun SMS può essere inviato.")
+        lines.append(self._purpose_line())
         return "\n".join(lines)
+
+    def _purpose_line(self) -> str:
+        """The campaign's Finalità, and when a promo queued now would wait for its hours."""
+        from datetime import datetime
+
+        from pegaso_tui.sending.rules import window_note
+
+        purpose = getattr(self.job.plan, "purpose", "")
+        note = window_note(purpose, datetime.now(), self.app.services.settings.sending.window())
+        return f"Finalità: {purpose}" + (f" · {note}" if note else "")
 
     def on_mount(self) -> None:
         super().on_mount()

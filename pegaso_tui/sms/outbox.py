@@ -81,7 +81,7 @@ from pegaso_tui.gateways import (
     UnreachableGatewayError,
     make_gateway,
 )
-from pegaso_tui.sending import consent
+from pegaso_tui.sending import consent, privacy
 
 log = logging.getLogger("pegaso_tui.outbox")
 
@@ -135,6 +135,9 @@ class SenderConfig:
 
     #: after the database went away, the longest wait between two attempts to reach it
     db_retry_max_s: float = 30.0
+    #: the allowed hours of marketing and auguri SMS (``sending.rules.SendingWindow``, from
+    #: the settings' ``[sending]``); None: no limit
+    sending_window: Any = None
 
     @property
     def batch(self) -> int:
@@ -147,7 +150,10 @@ class SenderConfig:
 
 def config_for(settings, **changes) -> SenderConfig:
     """The SenderConfig for the app's Settings (the gateway timeout decides the margins)."""
-    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s), **changes)
+    sending = getattr(settings, "sending", None)
+    window = sending.window() if sending is not None else None
+    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s,
+                                sending_window=window), **changes)
 
 
 # --- What the sender announces ---------------------------------------------------------------
@@ -518,9 +524,11 @@ class _Sql:
             f"UPDATE {n} SET sent_at = {p} WHERE message_id = {p} AND sent_at IS NULL"
         )
         self.notice_release = f"DELETE FROM {n} WHERE message_id = {p}"
+        # a message waiting for the allowed hours (QUIET_HOURS) is not work to wait for
         self.busy = (
-            f"SELECT 1 FROM {m} WHERE status IN ('queued', 'sending') "
-            f"OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
+            f"SELECT 1 FROM {m} WHERE (status = 'queued' AND NOT "
+            f"(COALESCE(error_code, '') = 'QUIET_HOURS' AND next_attempt_at > {p})) "
+            f"OR status = 'sending' OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
         )
 
     def many(self, sql: str, rows: list[tuple]) -> int:
@@ -558,6 +566,8 @@ class Sender:
         #: where a gateway's pushed delivery reports arrive (``gateways.dlr.ReportReceiver``)
         self.reports = reports
         self.config = config or SenderConfig()
+        #: what a claimed message goes through: consent, opt-out, allowed hours
+        self.rules = privacy.claim_rules(self.config.sending_window)
         self.hub = hub or OutboxHub()
         self.owner = owner or new_owner()
         self.report = SenderReport()
@@ -777,7 +787,7 @@ class Sender:
             # asked in the claim's transaction: what the rules read is what the claim saw
             verdicts = consent.verdicts(
                 [consent.ClaimedMessage(r[0], r[1], r[9], r[10] or "", r[3], r[7]) for r in rows],
-                stamp,
+                stamp, self.rules,
             )
             updates = self._stop_claimed(rows, verdicts, stamp) if verdicts else []
         self._announce(updates)
@@ -1113,7 +1123,7 @@ class Sender:
             return False
         self._next_idle_check = time.monotonic() + 0.2
         horizon = _now() - timedelta(seconds=self.config.delivery_horizon_s)
-        return not self.sql.rows(self.sql.busy, (horizon,))
+        return not self.sql.rows(self.sql.busy, (_now(), horizon))
 
     def _shutdown(self) -> None:
         """Finish what is on the wire, hand back what is not, commit it all."""

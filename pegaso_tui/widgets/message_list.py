@@ -34,6 +34,7 @@ from pegaso_tui.db.models import (
     Message,
 )
 from pegaso_tui.db.paging import KeysetPager
+from pegaso_tui.sending.rules import QUIET_HOURS_CODE, WAITING_FOR_WINDOW
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
@@ -87,12 +88,19 @@ def describe_message(message: Message | None) -> str:
 
     status = status_label(message.status)
     when = _when(message)
+    waiting = message.status == QUEUED and message.error_code == QUIET_HOURS_CODE
+    if waiting and message.next_attempt_at:  # held for the allowed hours (Fasce orarie)
+        opens = message.next_attempt_at
+        status = f"{WAITING_FOR_WINDOW}, parte dal {format_date(opens)} alle {opens:%H:%M}"
     facts = [f"stato: {status}"]
+    purpose = getattr(message.campaign, "purpose", None)
+    if purpose:
+        facts.append(f"finalità: {purpose}")
     if message.delivered_at:
         facts.append(f"consegnato il {format_date(message.delivered_at)} {format_time(message.delivered_at)}")
     elif when:
         facts.append(f"{format_date(when)} {format_time(when)}")
-    if message.last_error and message.status not in (DELIVERED,):
+    if message.last_error and message.status not in (DELIVERED,) and not waiting:
         facts.append(f"motivo: {message.last_error}")
     return f"[b]Testo Sms[/b]  [dim]{escape(' · '.join(facts))}[/dim]\n{escape(message.text)}"
 
