@@ -24,7 +24,6 @@ from pegaso_tui.config import (
     SettingsError,
     _from_mapping,
     _lookup,
-    apply_env,
     config_path,
     read_config_data,
     write_config_data,
@@ -90,22 +89,41 @@ def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
     node[last] = value
 
 
-def save_values(changes: Mapping[str, Any], path: Path | None = None,
-                env: Mapping[str, str] | None = None) -> Settings:
+def save_values(changes: Mapping[str, Any], path: Path | None = None) -> dict[str, Any]:
     """Check every change, apply them to the file's data and write it (0600, atomically).
 
-    Returns the settings now in force (the file with the environment applied). Nothing is
-    written when a value is bad, or when the file as changed would not load: the file stays
-    as it was and SettingsError says why.
+    Returns the values stored, by key. Nothing is written when a value is bad, or when the
+    file as changed would not load: the file stays as it was and SettingsError says why.
     """
-    path = path or config_path(env)
+    path = path or config_path()
     data = read_config_data(path)
+    stored: dict[str, Any] = {}
     for name, raw in changes.items():
-        value = check_value(name, raw)
-        _put(data, setting_key(name).name, value)
-    settings = _from_mapping(data)  # the file as it will be must load, or nothing is written
+        spec = setting_key(name)
+        stored[spec.name] = check_value(spec.name, raw)
+        _put(data, spec.name, stored[spec.name])
+    _from_mapping(data)  # the file as it will be must load, or nothing is written
     write_config_data(data, path)
-    return apply_env(settings, os.environ if env is None else env)
+    return stored
+
+
+def with_values(settings: Settings, values: Mapping[str, Any],
+                env: Mapping[str, str] | None = None) -> Settings:
+    """``settings`` with ``values`` (stored values, by key) in force, except where an
+    environment variable overrides the key: there the variable still wins, as at the next
+    start."""
+    from dataclasses import replace
+
+    for name, value in values.items():
+        spec = setting_key(name)
+        if overridden_by(spec, env):
+            continue
+        section, _, field = spec.name.rpartition(".")
+        if section:
+            settings = replace(settings, **{section: replace(getattr(settings, section), **{field: value})})
+        else:
+            settings = replace(settings, **{field: value})
+    return settings
 
 
 def file_value(name: str, path: Path | None = None) -> Any:
@@ -134,5 +152,5 @@ def rows(settings: Settings, env: Mapping[str, str] | None = None) -> list[dict[
 
 __all__ = [
     "check_value", "check_values", "file_value", "overridden_by", "rows", "save_values",
-    "setting_key", "shown", "value_of",
+    "setting_key", "shown", "value_of", "with_values",
 ]

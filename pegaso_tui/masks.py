@@ -31,6 +31,7 @@ class Mask:
 SMS = "SMS"
 REGISTRY = "Anagrafiche"
 CRM = "CRM"
+SETTINGS = "Impostazioni"
 
 MASKS: tuple[Mask, ...] = (
     Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica",
@@ -57,6 +58,9 @@ MASKS: tuple[Mask, ...] = (
          screen="pegaso_tui.screens.crm_history:RequestHistoryScreen"),
     Mask(14, "Esiti CRM", CRM, "Gli esiti delle attività: nome, colore, gruppo, predefinito",
          screen="pegaso_tui.screens.crm_outcomes:OutcomesScreen"),
+    Mask(20, "Configurazione", SETTINGS,
+         "Nome agenzia, mittente, limiti degli SMS e account del gateway SMS",
+         screen="pegaso_tui.screens.config.settings_mask:ConfigScreen"),
 )
 
 BY_NUMBER = {mask.number: mask for mask in MASKS}

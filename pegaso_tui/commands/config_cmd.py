@@ -53,18 +53,20 @@ def run(args: argparse.Namespace, ctx) -> int:
 
     from pegaso_tui.cli import CliError
     from pegaso_tui.config import SettingsError, config_path
-    from pegaso_tui.config_edit import rows, save_values, setting_key, shown, value_of
+    from pegaso_tui.config_edit import rows, save_values, setting_key, shown
 
     path = Path(args.config) if getattr(args, "config", None) else config_path()
     try:
         if args.config_action == "set":
             key = setting_key(_text(args.key, "la chiave"))
-            settings = save_values({key.name: _text(args.value, "il valore")}, path)
-            print(f"{key.name} = {shown(key, value_of(settings, key.name))}  ({path})")
+            stored = save_values({key.name: _text(args.value, "il valore")}, path)
+            print(f"{key.name} = {shown(key, stored[key.name])}  ({path})")
             return 0
         if ctx.settings_problem:  # show/get need a file that loads
             raise CliError(ctx.settings_problem)
         if args.config_action == "get":
+            from pegaso_tui.config_edit import value_of
+
             key = setting_key(_text(args.key, "la chiave"))
             print(shown(key, value_of(ctx.settings, key.name)))
             return 0

@@ -28,6 +28,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                         help="numbers ending with these digits are reported NOTDELIVERED")
     parser.add_argument("--credits", type=_non_negative, default=None, metavar="N",
                         help="SMS credit of the account (default: unlimited); then BAD_CREDIT")
+    parser.add_argument("--alias", action="append", default=[], metavar="ALIAS",
+                        help="a sender alias registered on the account (repeatable): GET /user "
+                        "lists them, and Pegaso warns of a sender not among them")
     parser.set_defaults(handler=run)
 
 
@@ -64,6 +67,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         key=args.key, secret=args.secret, fail_rate=args.fail_rate, drop_rate=args.drop_rate,
         latency_ms=args.latency_ms, deliver_after_ms=args.deliver_after_ms,
         undeliverable_suffix=args.undeliverable_suffix, credits=args.credits,
+        aliases=tuple(args.alias) if args.alias else None,
     )
 
     def ready(port: int) -> None:

@@ -243,6 +243,11 @@ class Gateway(ABC):
     def credit(self) -> Credit:
         """The credit left on the account."""
 
+    def aliases(self) -> list[str] | None:
+        """The sender aliases registered on the account (AGCOM 306/20/CIR), or None when the
+        gateway cannot say. An alias not among them is replaced by a random number."""
+        return None
+
     def close(self) -> None:
         """Release connections."""
 
@@ -330,11 +335,14 @@ def combine_parts(records: Iterable[StatusRecord]) -> list[MessageStatus]:
 #: kind -> "module:Class" of the adapter; the class takes (settings, client=None).
 ADAPTERS = {
     "smshosting": "pegaso_tui.sms.smshosting:SmsHostingGateway",
+    # the sandbox speaks the SMSHosting API
+    "sandbox": "pegaso_tui.sms.smshosting:SmsHostingGateway",
 }
 
 
-def make_gateway(settings, kind: str = "smshosting", **kwargs) -> Gateway:
-    """The adapter for ``settings`` (a ``GatewaySettings``)."""
+def make_gateway(settings, kind: str | None = None, **kwargs) -> Gateway:
+    """The adapter for ``settings`` (a ``GatewaySettings``): ``kind``, or its ``kind``."""
+    kind = kind or getattr(settings, "kind", "smshosting")
     try:
         target = ADAPTERS[kind]
     except KeyError:

@@ -14,7 +14,7 @@ tests, so both exercise the real adapter over real HTTP. It speaks exactly what
   or NOTDELIVERED when its number ends with ``undeliverable_suffix``;
 - ``GET /sms/search`` by id (comma-separated), transactionId, msisdn, dates and status, with
   ``offset``/``limit`` (up to 1000); ``POST /sms/estimate``, ``POST /sms/cancel``,
-  ``GET /user`` (the credit);
+  ``GET /user`` (the credit and the registered aliases);
 - faults on request: ``fail_rate`` answers a send with 500 before accepting it,
   ``throttle_rate`` with 429 and ``Retry-After``, ``drop_rate`` accepts and records the SMS
   and then closes the connection without answering, ``latency_ms`` delays every answer (a
@@ -67,6 +67,9 @@ class SandboxConfig:
     blacklist: frozenset[str] = frozenset()
     price: float = 0.045
     seed: int | None = None
+    #: the sender aliases registered on the account (``senderAlias`` of ``GET /user``);
+    #: None leaves the list out of the answer, so no alias is warned about
+    aliases: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -280,15 +283,17 @@ class SandboxState:
 
     def user(self) -> dict[str, Any]:
         """The account: credit in money and SMS left."""
-        return {
+        answer: dict[str, Any] = {
             "id": 1,
             "username": "sandbox",
             "name": "Pegaso",
             "lastname": "Sandbox",
             "credit": self._money(),
             "italysms": self.credits if self.credits is not None else 1_000_000,
-            "senderAlias": [],
         }
+        if self.config.aliases is not None:
+            answer["senderAlias"] = list(self.config.aliases)
+        return answer
 
     def _money(self) -> float:
         credits = self.credits if self.credits is not None else 1_000_000

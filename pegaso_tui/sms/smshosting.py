@@ -15,7 +15,8 @@ What the provider documents (its REST docs and its public Java/C# clients), and 
   "status", "statusDetail", "insertDate", "sentDate", "deliveryDate", "transactionId",
   "price"}]}``; statuses PENDING, SENT, NOSENT, DELIVERED, NOTDELIVERED.
 - ``POST /sms/estimate`` -> ``{"cost", "userCredit", "smsCount"}``; ``POST /sms/cancel``
-  (``id`` or ``transactionId``); ``GET /user`` -> ``{"credit", "italysms", ...}``.
+  (``id`` or ``transactionId``); ``GET /user`` -> ``{"credit", "italysms", "senderAlias":
+  [registered aliases], ...}``.
 - Errors: an HTTP status (400 bad parameters, 401 bad credentials, 405, 500) with
   ``{"errorCode": <the HTTP status>, "errorMsg": "BAD_CREDIT"}``; the send error codes are
   BAD_FROM, NO_VALID_RECIPIENT, BAD_CREDIT, NO_CREDIT, SENDING_DISABLED, BAD_TEXT,
@@ -442,6 +443,15 @@ class SmsHostingGateway(Gateway):
         """The credit left: SMS to Italy (``italysms``) and money (``credit``)."""
         data = self._request("GET", "/user")
         return Credit(sms_left=int(data.get("italysms", 0)), amount=_float(data.get("credit")))
+
+    def aliases(self) -> list[str] | None:
+        """The registered sender aliases: ``senderAlias`` of ``GET /user`` (its official
+        clients read it as a list of strings); None when the answer has no such list."""
+        data = self._request("GET", "/user")
+        found = data.get("senderAlias") if isinstance(data, dict) else None
+        if not isinstance(found, list):
+            return None
+        return [str(alias) for alias in found if str(alias).strip()]
 
 
 def _float(value: Any) -> float | None:
