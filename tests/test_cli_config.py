@@ -98,7 +98,7 @@ def test_a_bad_key_or_value_is_one_line_and_leaves_the_file_as_it_was(capsys, ar
 def test_set_keeps_what_it_does_not_change(capsys):
     cfg().write_text('operator = "mario"\n\n[keys]\nconfirm = "f10,ctrl+s"\n\n[gateway]\nkey = "K"\n')
     assert run(capsys, "set", "gateway.url", "https://example.org/rest/api")[0] == 0
-    settings = load_settings(env={})
+    settings = load_settings(cfg(), env={})
     assert settings.operator == "mario"
     assert settings.keys == {"confirm": "f10,ctrl+s"}
     assert (settings.gateway.key, settings.gateway.url) == ("K", "https://example.org/rest/api")
