@@ -282,3 +282,21 @@ def test_estimate_cancel_and_credit(sandbox):
     assert estimate.sms_count == 6 and estimate.cost > 0
     assert credit.sms_left == 100 and credit.amount == pytest.approx(4.5)
     assert status.status == "cancelled"
+
+
+def test_the_registered_aliases_are_read_from_the_account(sandbox):
+    with gateway_for(sandbox(aliases=("FUTURA", "Futura Vgg"))) as gateway:
+        assert gateway.aliases() == ["FUTURA", "Futura Vgg"]
+    # an answer without the list: the gateway cannot say, which is not "none registered"
+    with gateway_for(sandbox()) as gateway:
+        assert gateway.aliases() is None
+
+
+def test_the_gateway_kind_picks_the_adapter(sandbox):
+    from pegaso_tui.sms.gateway import AccountGatewayError, make_gateway
+
+    server = sandbox()
+    with make_gateway(replace(server.gateway_settings(), kind="sandbox")) as gateway:
+        assert gateway.credit().sms_left > 0
+    with pytest.raises(AccountGatewayError, match="gateway sconosciuto"):
+        make_gateway(replace(server.gateway_settings(), kind="twilio"))
