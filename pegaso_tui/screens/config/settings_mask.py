@@ -141,6 +141,7 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
         super().on_mount()
         self._loaded = self._values()
         self.mark_saved()
+        self.query_one("#cfg-aliases", Static).display = False  # until the gateway is asked
         self.query_one("#config-body Input", Input).focus()
 
     # -- the form ----------------------------------------------------------------------------
@@ -259,6 +260,7 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
         aliases = self.query_one("#cfg-aliases", Static)
         if check.aliases is not None:
             aliases.update(Text("Alias registrati presso il gateway: " + (", ".join(check.aliases) or "nessuno")))
+            aliases.display = True
         if check.problem:
             self._status(check.summary(), "error")
         elif check.alias_warning:
