@@ -150,3 +150,24 @@ async def test_the_preview_warns_before_sending_from_an_unregistered_alias(db, d
         await pilot.press("f10")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert "sostituito da un numero" in app.screen.message
+
+
+async def test_a_gateway_changed_in_the_mask_is_used_by_the_running_sender(db, db_url, sandbox):
+    from dataclasses import replace
+
+    from pegaso_tui.db.campaigns import plan_single, queue_campaign
+
+    old, new = sandbox(), sandbox(key="NEWKEY", secret="NEWSECRET")
+    app = make_app(db_url, gateway=replace(old.gateway_settings(timeout_s=2)))
+    app.services.run_sender = True  # as pegaso-tui runs it: the app makes its own sender
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_until(pilot, lambda: app.services.outbox is not None)
+        screen = await open_config(pilot)
+        await fill(pilot, "cfg-gateway-url", new.url)
+        await fill(pilot, "cfg-gateway-key", "NEWKEY")
+        await fill(pilot, "cfg-gateway-secret", "NEWSECRET")
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: "salvate" in status(screen))
+        queue_campaign(plan_single("Dal nuovo gateway", number="3331234567"), sender="FUTURA")
+        assert await wait_until(pilot, lambda: new.state.accepted == 1, timeout=15)
+        assert old.state.accepted == 0
