@@ -177,6 +177,16 @@ def parse_plain(value: Any, key: str = "") -> str:
     return _as_text(value, key).strip()
 
 
+def parse_operator(value: Any, key: str = "operator") -> str:
+    """Who works at this terminal (empty: the OS user): one word of at most 64 characters,
+    as the operators table keeps it."""
+    text = _as_text(value, key).strip()
+    if len(text) > 64 or any(c.isspace() or not c.isprintable() for c in text):
+        raise SettingsError(f"impostazione '{key}': un nome utente senza spazi, al massimo 64 "
+                            f"caratteri, non {text[:70]!r}")
+    return text
+
+
 def parse_max_parts(value: Any, key: str = "max_parts") -> int:
     """The longest SMS allowed, in parts: a whole number from 1 to MAX_PARTS_LIMIT."""
     return _as_int(value, key, 1, MAX_PARTS_LIMIT, "un numero intero di parti")
@@ -366,7 +376,7 @@ class SettingKey:
 
 KEYS: tuple[SettingKey, ...] = (
     SettingKey("database", "Database", parse_plain, "", env=ENV_DB, strict_on_load=False),
-    SettingKey("operator", "Operatore", parse_plain, "", env=ENV_OPERATOR, strict_on_load=False),
+    SettingKey("operator", "Operatore", parse_operator, "", env=ENV_OPERATOR, strict_on_load=False),
     SettingKey("agency", "Nome agenzia", parse_agency, "", strict_on_load=False),
     SettingKey("sender", "Mittente (alias)", parse_sender, "", env=ENV_SENDER, strict_on_load=False),
     SettingKey("max_parts", "Parti massime per SMS", parse_max_parts, 3),

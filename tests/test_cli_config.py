@@ -79,6 +79,7 @@ def test_an_unset_secret_shows_nothing(capsys):
     (("set", "gateway.secret", "two words"), "contiene spazi"),
     (("set", "sender", "AGENZIAFUTURA"), "al massimo 11 caratteri"),
     (("set", "agency", "Futura\nViaggi"), "su una riga"),
+    (("set", "operator", "m" * 65), "al massimo 64"),
     (("set", "sending.quiet_hours", "9-20"), "atteso HH:MM-HH:MM"),
     (("set", "sending.quiet_hours", "25:00-26:00"), "ora impossibile"),
     (("set", "sending.quiet_hours", "20:00-09:00"), "finisce prima di cominciare"),
