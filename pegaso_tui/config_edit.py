@@ -23,7 +23,6 @@ from pegaso_tui.config import (
     Settings,
     SettingsError,
     _from_mapping,
-    _lookup,
     config_path,
     read_config_data,
     write_config_data,
@@ -126,15 +125,6 @@ def with_values(settings: Settings, values: Mapping[str, Any],
     return settings
 
 
-def file_value(name: str, path: Path | None = None) -> Any:
-    """The value the file itself holds for ``name`` (its default when absent)."""
-    spec = setting_key(name)
-    try:
-        return _lookup(read_config_data(path or config_path()), spec.name)
-    except KeyError:
-        return spec.default
-
-
 def rows(settings: Settings, env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Every key with its value in force (secrets masked) and where an override comes from."""
     result = []
@@ -151,6 +141,6 @@ def rows(settings: Settings, env: Mapping[str, str] | None = None) -> list[dict[
 
 
 __all__ = [
-    "check_value", "check_values", "file_value", "overridden_by", "rows", "save_values",
+    "check_value", "check_values", "overridden_by", "rows", "save_values",
     "setting_key", "shown", "value_of", "with_values",
 ]
