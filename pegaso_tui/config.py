@@ -255,7 +255,8 @@ def parse_credential(value: Any, key: str = "") -> str:
 
 
 def parse_timeout(value: Any, key: str = "gateway.timeout_s") -> float:
-    """Seconds a request to the gateway may take: a finite number from 1 to 300."""
+    """Seconds a request to the gateway may take: a finite number from 0.1 to 300 (tests and
+    a gateway on loopback use less than a second)."""
     number: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
@@ -264,8 +265,8 @@ def parse_timeout(value: Any, key: str = "gateway.timeout_s") -> float:
             number = float(value.strip().replace(",", "."))
         except ValueError:
             number = None
-    if number is None or not math.isfinite(number) or not 1.0 <= number <= 300.0:
-        raise SettingsError(f"impostazione '{key}': un numero di secondi da 1 a 300, non {value!r}")
+    if number is None or not math.isfinite(number) or not 0.1 <= number <= 300.0:
+        raise SettingsError(f"impostazione '{key}': un numero di secondi da 0,1 a 300, non {value!r}")
     return number
 
 
