@@ -171,3 +171,19 @@ async def test_a_gateway_changed_in_the_mask_is_used_by_the_running_sender(db, d
         queue_campaign(plan_single("Dal nuovo gateway", number="3331234567"), sender="FUTURA")
         assert await wait_until(pilot, lambda: new.state.accepted == 1, timeout=15)
         assert old.state.accepted == 0
+
+
+async def test_kannel_names_its_credentials_and_the_kind_is_saved(db, db_url):
+    from textual.widgets import Label, Select
+
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_config(pilot)
+        label = screen.query_one("#field-cfg-gateway-key").query_one(".form-label", Label)
+        assert "AUTH_KEY" in str(label.render())
+        screen.query_one("#cfg-gateway-kind", Select).value = "kannel"
+        await pilot.pause()
+        assert "Utente sendsms" in str(label.render())
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: "salvate" in status(screen))
+        assert load_settings().gateway.kind == "kannel"

@@ -72,6 +72,13 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     )),
 )
 
+#: what the key and the secret are called, by gateway kind
+CREDENTIAL_LABELS = {
+    "smshosting": ("AUTH_KEY:", "AUTH_SECRET:"),
+    "sandbox": ("AUTH_KEY:", "AUTH_SECRET:"),
+    "kannel": ("Utente sendsms:", "Password sendsms:"),
+}
+
 FIELDS = {field.key: field for _, fields in SECTIONS for field in fields}
 
 
@@ -142,6 +149,7 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
         self._loaded = self._values()
         self.mark_saved()
         self.query_one("#cfg-aliases", Static).display = False  # until the gateway is asked
+        self._label_credentials(self.app.services.settings.gateway.kind)
         self.query_one("#config-body Input", Input).focus()
 
     # -- the form ----------------------------------------------------------------------------
@@ -267,6 +275,20 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
             self._status(check.summary(), "warning")
         else:
             self._status(check.summary(), "ok")
+
+    # -- the gateway's kind names its credentials ---------------------------------------------
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._label_credentials(str(event.value))
+
+    def _label_credentials(self, kind: str) -> None:
+        """SMSHosting calls them AUTH_KEY and AUTH_SECRET; Kannel, the sendsms user's name
+        and password (CLI.md): the labels follow the kind chosen."""
+        from textual.widgets import Label
+
+        names = CREDENTIAL_LABELS.get(kind, CREDENTIAL_LABELS["smshosting"])
+        for key, label in zip(("gateway.key", "gateway.secret"), names):
+            self._field(key).query_one(".form-label", Label).update(label)
 
     # -- leaving -----------------------------------------------------------------------------
 
