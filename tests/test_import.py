@@ -310,6 +310,19 @@ def test_an_invalid_mobile_is_kept_as_typed_with_a_warning_and_the_client_is_not
 
 
 @pytest.mark.usefixtures("db")
+@pytest.mark.parametrize("typed", ["349O123456", "349 HELLO 12"])
+def test_a_mobile_with_letters_is_a_warning_never_another_persons_number(tmp_path, typed):
+    path = write(tmp_path, f"codice;ragione_sociale;cellulare;invio_sms_promo\n1;ROSSI;{typed};si\n")
+    report = import_csv(path, "clients")
+    assert report.ok and report.imported == 1
+    assert warnings(report) == [(2, f"cellulare non valido '{typed}': contiene lettere o simboli: "
+                                    "conservato com'è, il cliente non riceverà SMS")]
+    client = Client.get()
+    assert (client.mobile, client.mobile_status) == (typed, "invalid")
+    assert promo_recipients(PromoFilters()).rows[0].sendable is False
+
+
+@pytest.mark.usefixtures("db")
 def test_a_landline_in_the_mobile_column_is_a_warning(tmp_path):
     report = import_csv(write(tmp_path, "codice;ragione_sociale;cellulare\n1;ROSSI;045 510712\n"), "clients")
     assert warnings(report) == [

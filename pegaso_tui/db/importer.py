@@ -66,7 +66,7 @@ from pegaso_tui.db.models import (
     now,
 )
 from pegaso_tui.errors import first_line
-from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile
+from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile, typed_badly
 
 __all__ = [
     "IGNORED", "KINDS", "REASON_COLUMN", "ColumnInfo", "ImportCancelled", "ImportFileError",
@@ -190,8 +190,9 @@ def _parse_value(spec: FieldSpec, text: str, row: ParsedRow, kind: str) -> Any:
         check = check_mobile(stripped)
         who = _RECIPIENT.get(kind, "il soggetto")
         if check.status == INVALID:
+            why = ": contiene lettere o simboli" if typed_badly(stripped) else ""
             row.warnings.append(
-                f"cellulare non valido '{stripped}': conservato com'è, {who} non riceverà SMS"
+                f"cellulare non valido '{stripped}'{why}: conservato com'è, {who} non riceverà SMS"
             )
         elif check.status == LANDLINE:
             row.warnings.append(
