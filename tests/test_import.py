@@ -279,6 +279,21 @@ def test_every_other_row_is_imported_and_nothing_is_dropped_silently(tmp_path):
     assert Client.select().count() == 45
 
 
+@pytest.mark.usefixtures("db")
+def test_a_short_row_is_rejected_and_never_clears_the_fields_it_does_not_have(tmp_path):
+    make_client("0000002", name="ROSSI", mobile="+393499999999", city="VERONA", sms_promo=True)
+    path = write(tmp_path, "codice;ragione_sociale;cellulare;citta;invio_sms_promo\n"
+                           "2;ROSSI MARIO\n3;BIANCHI;;;no\n")
+    report = import_csv(path, "clients")
+    assert reasons(report) == [
+        (2, "la riga ha 2 campi, l'intestazione 5: mancano dei campi (nessun dato del record è stato cambiato)")
+    ]
+    client = Client.get(Client.code == "0000002")
+    assert (client.name, client.mobile, client.city, client.sms_promo) == ("ROSSI", "+393499999999", "VERONA", True)
+    # an empty cell of a column that is there still clears its field, as before
+    assert (report.imported, Client.get(Client.code == "0000003").sms_promo) == (1, False)
+
+
 def test_a_row_the_database_refuses_is_rejected_alone(tmp_path, db):
     # A trigger stands for any refusal the importer cannot foresee (a constraint added by
     # the agency, a concurrent writer): the batch is retried row by row.

@@ -223,11 +223,19 @@ def parse_row(spec: KindSpec, columns: list[ColumnInfo], record: CsvRecord) -> P
             f"la riga ha {len(values)} campi, l'intestazione {width}: un separatore dentro un "
             "valore senza virgolette?"
         )
+    needed = max((c.index + 1 for c in columns if c.field is not None), default=0)
+    if len(values) < needed:
+        # A missing cell is not an empty one: taking it for "" would clear the client's
+        # mobile or flags that the row never mentioned. The whole row is refused instead.
+        raise RowProblem(
+            f"la riga ha {len(values)} campi, l'intestazione {width}: mancano dei campi "
+            "(nessun dato del record è stato cambiato)"
+        )
     for column in columns:
         if column.field is None:
             continue
         fspec = spec.field(column.field)
-        text = values[column.index] if column.index < len(values) else ""
+        text = values[column.index]
         try:
             value = _parse_value(fspec, text, row, spec.kind)
         except ValueProblem as exc:
