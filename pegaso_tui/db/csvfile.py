@@ -250,6 +250,27 @@ def _naive_split(lines: list[str], delimiter: str) -> list[str]:
 # --- writing ------------------------------------------------------------------------------------
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number or a phone number may begin with + or -: it cannot run anything.
+_HARMLESS = re.compile(r"^[+-]?[\d\s.,/()]+$")
+
+
+def formula_safe(text: str) -> str:
+    """A cell that a spreadsheet would run as a formula (``=HYPERLINK(...)``), made text with
+    a leading apostrophe; numbers and phone numbers (``+39 ...``) are left alone."""
+    if text.startswith(_FORMULA_START) and not _HARMLESS.match(text):
+        return "'" + text
+    return text
+
+
+def formula_unsafe(text: str) -> str:
+    """The inverse of ``formula_safe``: what an exported cell held before it was escaped
+    (so that an exported list imports back unchanged)."""
+    if text.startswith("'") and formula_safe(text[1:]) == text:
+        return text[1:]
+    return text
+
+
 def write_table(
     path: Path | str,
     header: Sequence[str],
@@ -261,8 +282,9 @@ def write_table(
     codec = "utf-8-sig" if encoding in ("utf-8-sig", "utf-16") else encoding
     with open(path, "w", encoding=codec, errors="replace", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([formula_safe(h) for h in header])
+        # the rejected rows are opened in Excel to be fixed: nothing in them may run
+        writer.writerows([formula_safe(cell) for cell in row] for row in rows)
 
 
 # --- header names -------------------------------------------------------------------------------
