@@ -94,6 +94,10 @@ class Settings:
         """The database to open: the setting, or the default file in the data folder."""
         return self.database or str(default_database_path())
 
+    def uses_default_database(self) -> bool:
+        """True when nobody named the database: only then may its folder be created."""
+        return not self.database
+
     def operator_name(self) -> str:
         """The current operator: the setting, or the OS user."""
         return self.operator or default_operator()
@@ -139,8 +143,13 @@ def load_settings(
 ) -> Settings:
     """Read the config file (if any) and apply the environment overrides of CLI.md."""
     env = os.environ if env is None else env
+    named = path is not None or bool(env.get(ENV_CONFIG))
     path = path or config_path(env)
     data: dict[str, Any] = {}
+    if named and not path.is_file():
+        # a file the user named and that is not there is a typo, not "no settings"
+        what = "non esiste" if not path.exists() else "non è un file"
+        raise SettingsError(f"file di configurazione {path}: {what}")
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -148,6 +157,25 @@ def load_settings(
             raise SettingsError(f"impossibile leggere {path}: {exc}") from exc
     settings = _from_mapping(data)
     return apply_env(settings, env)
+
+
+def readable_secret_warning(path: Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    """One line when the config file holds the gateway secret and others may read it."""
+    path = path or config_path(os.environ if env is None else env)
+    try:
+        mode = path.stat().st_mode
+        if not mode & 0o044:
+            return None
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    gateway = data.get("gateway")
+    if isinstance(gateway, Mapping) and gateway.get("secret"):
+        return (
+            f"{path} contiene il secret del gateway ed è leggibile da altri utenti: "
+            f"chmod 600 {path}"
+        )
+    return None
 
 
 def apply_env(settings: Settings, env: Mapping[str, str]) -> Settings:

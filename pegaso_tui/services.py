@@ -69,7 +69,11 @@ class AppServices:
         from pegaso_tui.db.operators import current_operator
 
         try:
-            open_database(self.database_url)
+            open_database(
+                self.database_url,
+                create_folder=self.database_url == self.settings.database_url()
+                and self.settings.uses_default_database(),
+            )
             with session():
                 current_operator(self.operator_username)
         except Exception as exc:  # every failure is told to the user, in one line
