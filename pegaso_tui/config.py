@@ -64,8 +64,9 @@ class GatewaySettings:
     """How to reach the SMS provider (seed 004, "Account SMS": AUTH_KEY and AUTH_SECRET)."""
 
     url: str = DEFAULT_GATEWAY_URL
-    key: str = ""
-    secret: str = ""
+    # never in a repr: a traceback or a log line that shows the settings must not show them
+    key: str = field(default="", repr=False)
+    secret: str = field(default="", repr=False)
     timeout_s: float = 15.0
 
     def redacted(self) -> dict[str, Any]:
@@ -80,7 +81,8 @@ class GatewaySettings:
 class Settings:
     """Everything the user can configure; see the README for each key."""
 
-    database: str = ""
+    #: a PostgreSQL URL may hold a password: never in a repr
+    database: str = field(default="", repr=False)
     operator: str = ""
     sender: str = ""
     #: the agency's name, the SMS placeholder {agenzia}

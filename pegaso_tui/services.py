@@ -32,7 +32,7 @@ class AppServices:
     """The injected dependencies of the App."""
 
     settings: Settings
-    database_url: str
+    database_url: str = field(repr=False)  # may hold a password
     operator_username: str
     demo: bool = False
     #: Free-form facts about the session (e.g. the demo sandbox's address), for the screens.
