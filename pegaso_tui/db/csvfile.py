@@ -175,6 +175,8 @@ def read_table(
     """
     path = Path(path)
     data = read_bytes(path)
+    if data.startswith(b"PK\x03\x04") and _is_xlsx(data):
+        return _read_xlsx(path, data, max_records)
     _check_not_binary(data)
     text, codec, label = decode(data)
     # Only CR/LF end a line in CSV (str.splitlines would also split on form feeds and the like).
@@ -225,11 +227,84 @@ def read_table(
             clean = [v.replace("\x00", "") for v in values]
             table.records.append(CsvRecord(start, clean, "la riga contiene caratteri nulli (file danneggiato?)"))
             continue
-        table.records.append(CsvRecord(start, values))
+        # a cell the export (or the rejected rows) wrote as '=... goes back to what it was
+        table.records.append(CsvRecord(start, [formula_unsafe(v) for v in values]))
         if max_records is not None and len(table.records) >= max_records:
             break
     if not table.header or _is_blank(table.header):
         raise CsvFileError("manca la riga di intestazione con i nomi delle colonne")
+    return table
+
+
+# --- XLSX: what the export writes, read back -----------------------------------------------
+
+
+def _is_xlsx(data: bytes) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def xlsx_cell_text(value: object) -> str:
+    """A cell of a spreadsheet as the CSV import reads text: dates ``DD-MM-YYYY``, flags
+    ``si``/``no``, numbers with a point (both forms are read as amounts)."""
+    from datetime import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "si" if value else "no"
+    if isinstance(value, datetime):
+        value = value.date() if not value.time() else value
+        if isinstance(value, datetime):
+            return value.strftime("%d-%m-%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def _read_xlsx(path: Path, data: bytes, max_records: int | None) -> CsvTable:
+    """The first sheet of an Excel workbook as a table (the export's XLSX imports back)."""
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise CsvFileError(f"file Excel illeggibile: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        table: CsvTable | None = None
+        blank = 0
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = [xlsx_cell_text(v) for v in cells]
+            if table is None:
+                if _is_blank(values):
+                    continue
+                while values and not values[-1].strip():
+                    values.pop()  # the sheet's width may run past the header
+                table = CsvTable(path, "utf-8-sig", "Excel (XLSX)", ";", [v.strip() for v in values], number)
+                continue
+            if _is_blank(values):
+                blank += 1
+                continue
+            # a spreadsheet has no missing cells, only empty ones
+            values += [""] * (len(table.header) - len(values))
+            table.records.append(CsvRecord(number, values))
+            if max_records is not None and len(table.records) >= max_records:
+                break
+    finally:
+        workbook.close()
+    if table is None:
+        raise CsvFileError("il file è vuoto")
+    table.blank_lines = blank
     return table
 
 
@@ -260,6 +335,8 @@ def formula_safe(text: str) -> str:
     a leading apostrophe; numbers and phone numbers (``+39 ...``) are left alone."""
     if text.startswith(_FORMULA_START) and not _HARMLESS.match(text):
         return "'" + text
+    if text.startswith("'") and formula_safe(text[1:]) == text:
+        return "'" + text  # '=x itself: one more apostrophe, so that formula_unsafe gives it back
     return text
 
 

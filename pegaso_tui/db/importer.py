@@ -235,7 +235,7 @@ def parse_row(spec: KindSpec, columns: list[ColumnInfo], record: CsvRecord) -> P
         if column.field is None:
             continue
         fspec = spec.field(column.field)
-        text = csvfile.formula_unsafe(values[column.index])  # the export's escaping undone
+        text = values[column.index]
         try:
             value = _parse_value(fspec, text, row, spec.kind)
         except ValueProblem as exc:
