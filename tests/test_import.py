@@ -58,6 +58,29 @@ def test_a_semicolon_file_saved_by_excel_in_italy_as_windows_1252_keeps_its_acce
 
 
 @pytest.mark.usefixtures("db")
+def test_a_file_mixing_windows_1252_and_utf8_reads_each_line_as_written_and_says_so(tmp_path):
+    # a list saved by Excel (Windows-1252) with two rows pasted from a UTF-8 file
+    data = ("Codice;Ragione Sociale;Città\r\n".encode("cp1252")
+            + "1;PERBELLINI ANDREA;FORLÌ\r\n".encode("cp1252")
+            + "2;NICOLÒ ROSSI;CANTÙ\r\n".encode("utf-8")
+            + "3;BIANCHI;ROMA\r\n".encode("cp1252")
+            + "4;JOSÉ ÇELIK;SÃO PAULO\r\n".encode("utf-8"))
+    path = tmp_path / "misto.csv"
+    path.write_bytes(data)
+    assert "righe 3, 5" in preview_csv(path, "clients").warnings[-1]
+    report = import_csv(path, "clients")
+    assert report.ok and report.encoding_label == "Windows-1252"
+    assert {c.code: (c.name, c.city) for c in Client.select()} == {
+        "0000001": ("PERBELLINI ANDREA", "FORLÌ"),
+        "0000002": ("NICOLÒ ROSSI", "CANTÙ"),  # not NICOLÃ’ ROSSI
+        "0000003": ("BIANCHI", "ROMA"),
+        "0000004": ("JOSÉ ÇELIK", "SÃO PAULO"),
+    }
+    [warning] = warnings(report)
+    assert warning[0] == 3 and "righe scritte in UTF-8, lette come UTF-8: righe 3, 5 " in warning[1]
+
+
+@pytest.mark.usefixtures("db")
 def test_a_comma_separated_utf8_file_with_a_bom_is_read(tmp_path):
     path = write(tmp_path, "\ufeffcode,name,city\n1,\"ROSSI, MARIO\",Città di Castello\n")
     report = import_csv(path, "clients")

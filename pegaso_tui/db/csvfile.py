@@ -64,6 +64,8 @@ class CsvTable:
     records: list[CsvRecord] = field(default_factory=list)
     #: lines holding no data at all (empty, or only separators), skipped
     blank_lines: int = 0
+    #: in a Windows-1252 file, the lines written in UTF-8 (read as UTF-8: see decode_mixed)
+    utf8_lines: list[int] = field(default_factory=list)
 
     @property
     def delimiter_label(self) -> str:
@@ -88,11 +90,37 @@ def decode(data: bytes) -> tuple[str, str, str]:
         return data.decode("utf-8"), "utf-8", "UTF-8"
     except UnicodeDecodeError:
         pass
+    text, _ = decode_mixed(data)
+    return text, "cp1252", "Windows-1252"
+
+
+def _legacy(line: bytes) -> str:
     try:
-        return data.decode("cp1252"), "cp1252", "Windows-1252"
+        return line.decode("cp1252")
     except UnicodeDecodeError:
         # five byte values are unassigned in Windows-1252: Latin-1 still reads every byte
-        return data.decode("latin-1"), "latin-1", "ISO-8859-1"
+        return line.decode("latin-1")
+
+
+def decode_mixed(data: bytes) -> tuple[str, list[int]]:
+    """A file that is not UTF-8 as a whole, read line by line as each was written: a line
+    that is valid UTF-8 with accents is UTF-8 (pasted from a web page or another file), the
+    others Windows-1252. Returns the text and the numbers of the UTF-8 lines with accents.
+
+    Read as Windows-1252 throughout, "NICOLÒ" in UTF-8 would be stored as "NICOLÃ’".
+    """
+    parts = []
+    utf8_lines = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            parts.append(line.decode("ascii"))
+            continue
+        try:
+            parts.append(line.decode("utf-8"))
+            utf8_lines.append(number)
+        except UnicodeDecodeError:
+            parts.append(_legacy(line))
+    return "\n".join(parts), utf8_lines
 
 
 def _check_not_binary(data: bytes) -> None:
@@ -179,6 +207,7 @@ def read_table(
         return _read_xlsx(path, data, max_records)
     _check_not_binary(data)
     text, codec, label = decode(data)
+    utf8_lines = decode_mixed(data)[1] if codec == "cp1252" else []
     # Only CR/LF end a line in CSV (str.splitlines would also split on form feeds and the like).
     lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
@@ -196,7 +225,7 @@ def read_table(
     if index >= len(lines):
         raise CsvFileError("il file è vuoto")
     delimiter = forced or choose_delimiter(lines[index], score)
-    table = CsvTable(path, codec, label, delimiter, [], index + 1)
+    table = CsvTable(path, codec, label, delimiter, [], index + 1, utf8_lines=utf8_lines)
 
     # Parse from the header's line on, keeping physical line numbers (a quoted field may
     # span lines, so a record's number is the line it starts on).

@@ -397,6 +397,8 @@ def preview_csv(path: Path | str, kind: str, limit: int = 20) -> ImportPreview:
     spec = _spec(kind)
     table = _read(path, spec)
     columns, warnings = map_columns(spec, table.header)
+    if table.utf8_lines:
+        warnings = [*warnings, mixed_encoding_warning(table.utf8_lines)]
     rows = []
     for record in table.records[:limit]:
         try:
@@ -456,6 +458,8 @@ def import_csv(
         blank_lines=table.blank_lines,
     )
     report.warnings += [ImportWarning(table.header_line, w) for w in column_warnings]
+    if table.utf8_lines:
+        report.warnings.append(ImportWarning(table.utf8_lines[0], mixed_encoding_warning(table.utf8_lines)))
     _warn_unnamed_columns(table, columns, report)
     writer = _WRITERS[kind](spec, report)
     seen: dict[str, int] = {}  # key -> line of its first row in the file
@@ -493,6 +497,16 @@ def import_csv(
     report.warnings.sort(key=lambda w: w.line)
     report.elapsed_s = time.perf_counter() - started
     return report
+
+
+def mixed_encoding_warning(lines: list[int], shown: int = 20) -> str:
+    """What the import says of a Windows-1252 file with some lines in UTF-8."""
+    named = ", ".join(str(n) for n in lines[:shown])
+    more = f" e altre {len(lines) - shown}" if len(lines) > shown else ""
+    return (
+        f"file in Windows-1252 con righe scritte in UTF-8, lette come UTF-8: righe {named}{more} "
+        "(controllare gli accenti; meglio salvare il file tutto in UTF-8)"
+    )
 
 
 def _warn_unnamed_columns(table: CsvTable, columns: list[ColumnInfo], report: ImportReport) -> None:
