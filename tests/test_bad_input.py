@@ -121,6 +121,10 @@ CASES = {
     "date of year 99999": (["messages", "--from", "01-01-99999"], "99999"),
     "date as words": (["select", "promo", "--with-practices", "--departure-to", "domani"], "domani"),
     # codes and choices
+    "date of year 1": (["select", "birthdays", "--from", "01-01-0001", "--to", "02-01-0001"], "1900"),
+    "date of year 9999": (["select", "birthdays", "--from", "31-12-9999", "--to", "31-12-9999"], "1900"),
+    "messages to year 9999": (["messages", "--from", "01-01-2026", "--to", "31-12-9999"], "9999"),
+    "departure in year 9999": (["select", "practices", "--status", "unpaid", "--departure-to", "31-12-9999"], "9999"),
     "reversed client range": (["select", "promo", "--client-from", "7", "--client-to", "5"], "precede"),
     "unknown preference": (["select", "promo", "--preference", "NESSUNA"], "NESSUNA"),
     "unknown status": (["select", "practices", "--status", "tutte"], "--status"),
@@ -132,11 +136,13 @@ CASES = {
     "mysql url": (["select", "promo", "--db", f"mysql://mario:{PASSWORD}@host/x"], "mysql"),
     "misspelt postgres": (["select", "promo", "--db", f"postgresq://mario:{PASSWORD}@host/x"], "postgresq"),
     "postgres without database": (["select", "promo", "--db", f"{PG}:5432/"], "nome del database"),
-    "missing folder": (["select", "promo", "--db", "/no/such/dir/x.db"], "/no/such/dir"),
+    "missing folder": (["select", "promo", "--db", "../manca/del/tutto/x.db"], "manca/del/tutto"),
     "missing relative folder": (["select", "promo", "--db", "nuova/x.db"], "nuova"),
     "folder as database": (["select", "promo", "--db", "."], "cartella"),
     "missing config": (["select", "promo", "--config", "manca.toml"], "manca.toml"),
     "import file missing": (["import", "clients", "manca.csv"], "manca.csv"),
+    "import a device": (["import", "clients", "/dev/zero"], "non è un file normale"),
+    "rejected into a missing folder": (["import", "clients", "clienti.csv", "--rejected", "manca/x.csv"], "manca"),
     "rejected over the input": (["import", "clients", "clienti.csv", "--rejected", "./clienti.csv"], "--rejected"),
 }
 
@@ -144,10 +150,10 @@ CASES = {
 @pytest.mark.parametrize("argv, word", CASES.values(), ids=CASES.keys())
 def test_bad_input_is_one_line_and_changes_nothing(workdir, argv, word):
     folder, db_path, env = workdir
-    before_db, before_files = dump(db_path), listing(folder)
+    before_db, before_files = dump(db_path), listing(folder.parent)
     out = assert_refused(run(argv, folder, env), word)
     assert dump(db_path) == before_db, out
-    assert listing(folder) == before_files, out
+    assert listing(folder.parent) == before_files, out
 
 
 ENV_CASES = {
@@ -161,10 +167,10 @@ ENV_CASES = {
 @pytest.mark.parametrize("extra, word", ENV_CASES.values(), ids=ENV_CASES.keys())
 def test_bad_environment_is_one_line_and_changes_nothing(workdir, extra, word):
     folder, db_path, env = workdir
-    before_db, before_files = dump(db_path), listing(folder)
+    before_db, before_files = dump(db_path), listing(folder.parent)
     assert_refused(run(["select", "promo"], folder, {**env, **extra}), word)
     assert dump(db_path) == before_db
-    assert listing(folder) == before_files
+    assert listing(folder.parent) == before_files
 
 
 def test_environment_bytes_that_are_not_utf8_are_one_line(workdir):

@@ -92,7 +92,7 @@ def test_an_unknown_kind_is_a_usage_error(db_url, files):
 
 def test_the_reasons_are_printed_even_when_the_rejected_file_cannot_be_written(db_url, files, tmp_path, capsys):
     _, bad = files
-    out = tmp_path / "sola_lettura" / "scartate.csv"  # a folder that does not exist
+    out = Path("/dev/full")  # accepted, then every write fails (no space left)
     assert main(["import", "clients", str(bad), "--db", db_url, "--rejected", str(out)]) == 1
     captured = capsys.readouterr()
     assert "riga 3: scartata: ragione sociale mancante" in captured.out
@@ -127,3 +127,18 @@ def test_the_rejected_file_escapes_formulas_as_the_export_does(db_url, tmp_path,
     open_database(db_url)
     assert Client.get().name == "=HYPERLINK(A1)"
     close_database()
+
+
+@pytest.mark.parametrize("where", ["manca/scartate.csv", "."])
+def test_a_rejected_path_that_cannot_be_written_is_refused_before_importing(db_url, files, tmp_path, capsys,
+                                                                          monkeypatch, where):
+    _, bad = files
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "clients", str(bad), "--db", db_url, "--rejected", where]) == 2
+    assert "--rejected" in capsys.readouterr().err
+    assert not Path(db_url).exists()  # nothing imported, no database made
+
+
+def test_a_device_is_not_imported(db_url, capsys):
+    assert main(["import", "clients", "/dev/zero", "--db", db_url]) == 1  # would never end
+    assert "non è un file normale" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 from contextlib import contextmanager
@@ -132,14 +133,27 @@ def _check_not_binary(data: bytes) -> None:
         raise CsvFileError("il file contiene dati binari: non è un file CSV")
 
 
+#: The largest file an import reads (it is read whole): a million rows take a fraction.
+MAX_FILE_BYTES = 2 * 1024**3
+
+
 def check_readable(path: Path | str) -> None:
-    """CsvFileError saying plainly why ``path`` cannot be read (missing, a folder, ...)."""
+    """CsvFileError saying plainly why ``path`` cannot be read (missing, a folder, a device
+    or a pipe that would never end, too big, ...)."""
+    import stat
+
     with _reading(Path(path)) as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CsvFileError("non è un file normale (un dispositivo o una pipe?)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise CsvFileError(f"file troppo grande ({info.st_size // 1024**2} MB, al massimo {MAX_FILE_BYTES // 1024**2} MB)")
         fh.read(1)
 
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a CsvFileError saying plainly why it cannot be read."""
+    check_readable(path)
     with _reading(path) as fh:
         return fh.read()
 
