@@ -126,6 +126,8 @@ def _from_mapping(data: Mapping[str, Any]) -> Settings:
         secret=_check(gw.get("secret", ""), str, "gateway.secret"),
         timeout_s=_check(gw.get("timeout_s", 15.0), float, "gateway.timeout_s"),
     )
+    if not 0 < gateway.timeout_s <= 300:  # also nan, which TOML allows and compares false
+        raise SettingsError("impostazione 'gateway.timeout_s': deve essere tra 0 e 300 secondi")
     max_parts = _check(data.get("max_parts", 3), int, "max_parts")
     if not 1 <= max_parts <= 10:
         raise SettingsError("impostazione 'max_parts': deve essere tra 1 e 10")

@@ -173,6 +173,18 @@ def test_bad_environment_is_one_line_and_changes_nothing(workdir, extra, word):
     assert listing(folder.parent) == before_files
 
 
+@pytest.mark.parametrize("toml", ["[gateway]\ntimeout_s = nan\n", "[gateway]\ntimeout_s = -1\n",
+                                  "max_parts = 99999999999999999999\n", "= broken\n"])
+def test_bad_settings_files_are_one_line_and_change_nothing(workdir, toml):
+    folder, db_path, env = workdir
+    (folder.parent / "impostazioni.toml").write_text(toml)
+    before_db, before_files = dump(db_path), listing(folder.parent)
+    assert_refused(run(["select", "promo", "--config", "../impostazioni.toml"], folder, env), "impostazioni.toml"
+                   if "broken" in toml else "impostazione")
+    assert dump(db_path) == before_db
+    assert listing(folder.parent) == before_files
+
+
 def test_environment_bytes_that_are_not_utf8_are_one_line(workdir):
     folder, db_path, env = workdir
     env = {k.encode(): v.encode() for k, v in env.items()}
