@@ -179,6 +179,21 @@ async def test_the_mobile_is_normalised_when_left_and_a_landline_is_flagged(db_u
         assert mobile.value == "349 999 9999" and error_of(form, "mobile") is None
 
 
+async def test_a_mobile_with_letters_is_refused_next_to_the_field(db_url, db):
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await new_client_form(pilot)
+        fill(form, last_name="Rossi", first_name="Mario")
+        mobile = form.query_one("#mobile")
+        mobile.focus()
+        await pilot.press(*"349O123456", "tab")
+        assert mobile.value == "349O123456"  # never turned into someone else's number
+        await pilot.press("f10")
+        await settle(pilot)
+        assert app.screen is form and "contiene lettere" in error_of(form, "mobile")
+        assert Client.select().count() == 0
+
+
 async def test_leaving_with_unsaved_changes_asks_first(db_url, db):
     client = make_client("0000002", name="ROSSI MARIO")
     app = make_app(db_url)
