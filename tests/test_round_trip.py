@@ -43,6 +43,7 @@ def _text(max_size: int = 25, alphabet: str = _ALPHABET, allow_empty: bool = Tru
 
 _NOTES = st.lists(_text(20), max_size=3).map("\n".join).map(str.strip)
 _DATES = st.none() | st.dates(date(1900, 1, 1), date(2030, 12, 31))
+_BIRTH_DATES = st.none() | st.dates(date(1900, 1, 1), date.today())  # the import refuses a future one
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _MOBILES = st.sampled_from(["", "+393499999999", "+393401234567", "+41781234567", "+12025550123",
                             "12345", "045 510712", "349O123456", "349 HELLO 12"])
@@ -61,7 +62,7 @@ def agencies(draw):
             code=code, name=draw(_text(allow_empty=False)), kind=draw(st.sampled_from(["person", "company"])),
             first_name=draw(_text()), last_name=draw(_text()), mobile=draw(_MOBILES),
             phone=draw(_text(15, "0123456789 +/-")), email=draw(st.sampled_from(["", "a@b.it", "mario.rossi@example.com"])),
-            birth_date=draw(_DATES), address=draw(_text()), zip=draw(st.sampled_from(["", "37066", "00100", "CH-8000"])),
+            birth_date=draw(_BIRTH_DATES), address=draw(_text()), zip=draw(st.sampled_from(["", "37066", "00100", "CH-8000"])),
             city=draw(_text()), province=draw(st.sampled_from(["", "VR", "RM", "ZH"])),
             country=draw(st.sampled_from(["ITALIA", "SVIZZERA", "FRANCIA"])),
             fiscal_code=draw(_text(16, _UPPER)), vat_number=draw(_text(11, _UPPER)),
