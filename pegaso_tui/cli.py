@@ -218,6 +218,21 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def _unexpected(exc: Exception, ctx: "CliContext | None") -> int:
+    """An error no command expected: its traceback (no locals, secrets replaced) goes to the
+    error log; the user reads one line and where the log is."""
+    from pegaso_tui.crash import one_line, secrets_of, write_crash_log
+
+    settings = getattr(ctx, "settings", None)
+    secrets = secrets_of(settings, settings.database_url()) if settings is not None else []
+    try:
+        where = f" (dettagli in {write_crash_log(exc, secrets)})"
+    except OSError:
+        where = ""
+    print(f"{PROG}: errore imprevisto: {one_line(exc, secrets)}{where}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``pegaso-tui`` and ``python -m pegaso_tui``."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -249,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `pegaso-tui select ... | head`: not an error
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug, not bad input: one line and the log
+        return _unexpected(exc, ctx)
     finally:
         if ctx is not None:
             ctx.close()

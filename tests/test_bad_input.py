@@ -92,6 +92,7 @@ CASES = {
     "sandbox port not a number": (["sandbox", "--port", "80a"], "--port"),
     "postgres port too big": (["select", "promo", "--db", f"{PG}:99999/x"], "porta"),
     "postgres port not a number": (["select", "promo", "--db", f"{PG}:5x/x"], "porta"),
+    "postgres ipv6 bracket not closed": (["select", "promo", "--db", f"postgresql://u:{PASSWORD}@[::1/x"], "IPv6"),
     "postgres ipv6 without brackets": (["select", "promo", "--db", f"postgresql://u:{PASSWORD}@::1/x"], "IPv6"),
     # non-finite and huge numbers
     "poll interval nan": (["worker", "--poll-interval", "nan"], "finito"),

@@ -189,3 +189,23 @@ def test_a_crash_with_secrets_configured_prints_no_secret(tmp_path, db_url, mode
         [line] = [x for x in printed.splitlines() if "errore imprevisto" in x]
         assert "RuntimeError: guasto di prova su postgresql://mario:••••@127.0.0.1:5432/pegaso" in line
         assert f"dettagli in {crash_log_path()}" in line
+
+
+def test_an_unexpected_error_of_a_command_is_one_line_and_the_log(db_url, monkeypatch, capsys):
+    from pegaso_tui.cli import main
+    from pegaso_tui.db import selections
+
+    def broken(filters):
+        settings = {"secret": SECRET}  # noqa: F841 - a local that must not be printed
+        raise RuntimeError(f"guasto con {SECRET}")
+
+    monkeypatch.setenv("PEGASO_GATEWAY_SECRET", SECRET)
+    monkeypatch.setattr(selections, "promo_recipients", broken)
+    assert main(["select", "promo", "--db", db_url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"pegaso-tui: errore imprevisto: RuntimeError: guasto con •••• "
+                            f"(dettagli in {crash_log_path()})\n")
+    text = _log_text()
+    assert "Traceback" in text and "guasto con ••••" in text and SECRET not in text
+    assert stat.S_IMODE(crash_log_path().stat().st_mode) == 0o600

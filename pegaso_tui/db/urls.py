@@ -35,8 +35,8 @@ def check_database_url(url: str) -> None:
             "sqlite:///percorso o postgresql://utente@host/database)"
         )
     if is_postgres_url(url):
-        parsed = urlparse(url)
         try:
+            parsed = urlparse(url)
             port = parsed.port
             host = parsed.hostname
         except ValueError:
@@ -75,8 +75,8 @@ def sqlite_path(url: str) -> Path:
 def describe_database(url: str) -> str:
     """A short name for the header: the file path, or ``user@host/db`` without password."""
     if is_postgres_url(url):
-        parsed = urlparse(url)
         try:
+            parsed = urlparse(url)
             user = f"{parsed.username}@" if parsed.username else ""
             port = f":{parsed.port}" if parsed.port else ""
             host = parsed.hostname or "localhost"
