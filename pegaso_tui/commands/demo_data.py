@@ -11,6 +11,8 @@ from pegaso_tui.commands._types import integer
 #: The most a demo may ask for: beyond, the command would run for hours (or forever).
 MAX_CLIENTS = 1_000_000
 MAX_ROWS = 10_000_000
+#: the former check, by its name (options added on other branches use it)
+_count = integer(0, MAX_ROWS)
 
 
 #: The sizes of pegaso_tui.db.demo_data (repeated here so that building the parser imports

@@ -9,6 +9,11 @@ from pegaso_tui.commands._types import decimal, integer, port
 #: An hour: a longer delay is a typo, and asyncio would refuse some.
 MAX_DELAY_MS = 3_600_000
 
+#: The checks by their former names (options added on other branches use them): finite
+#: and bounded, as every number of the command line.
+_rate = decimal(0, 1)
+_non_negative = integer(0, MAX_DELAY_MS)
+
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(

@@ -15,6 +15,10 @@ import time
 
 from pegaso_tui.commands._types import decimal, integer
 
+#: The checks by their former names (options added on other branches use them).
+_positive_int = integer(1, 1_000_000)
+_positive_float = decimal(0, 86_400, low_open=True)
+
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
