@@ -133,6 +133,10 @@ CASES = {
     "mobile with letters": (["send", "single", "--to", "+39 349 ABC 1234", "--text", "x", "--yes"], "lettere"),
     "sender too long": (["send", "single", "--to", "3491234567", "--text", "x", "--sender", "AGENZIA VIAGGI ROMA", "--yes"], ""),
     "unknown placeholder": (["send", "promo", "--text", "Ciao {nomee}", "--yes"], "nomee"),
+    "cancel not a number": (["cancel", "abc"], "campagna"),
+    "cancel zero": (["cancel", "0"], "campagna"),
+    "cancel huge": (["cancel", "9" * 30], "campagna"),
+    "cancel unknown campaign": (["cancel", "4242", "--yes"], "non esiste"),
     # databases and settings
     "mysql url": (["select", "promo", "--db", f"mysql://mario:{PASSWORD}@host/x"], "mysql"),
     "misspelt postgres": (["select", "promo", "--db", f"postgresq://mario:{PASSWORD}@host/x"], "postgresq"),
