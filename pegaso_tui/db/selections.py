@@ -148,7 +148,8 @@ class ClientRange:
                 # also the codes that are not numbers; not the digit codes of other widths
                 terms.append(in_range & ~((fn.LENGTH(Client.code) != width) & digits))
             else:
-                terms.append(in_range & (fn.LENGTH(Client.code) == size) & digits)
+                # the width first: on a row it rules out the term at once
+                terms.append((fn.LENGTH(Client.code) == size) & in_range & digits)
         if low is not None and len(str(low)) > width:
             # the bounds are beyond 7 digits: codes that are not numbers compare as text
             terms.append(~digits & _text_range(Client.code, str(low), None if high is None else str(high)))
