@@ -52,8 +52,10 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
 
 
-async def send_and_follow(pilot, expected: int) -> SendPreviewScreen:
-    """F10 to the preview, F10 to confirm, F10 (yes); wait until the campaign is delivered."""
+async def send_and_follow(pilot, expected: int, asks: str = "") -> SendPreviewScreen:
+    """F10 to the preview, F10 to confirm, F10 (yes); wait until the campaign is delivered.
+
+    ``asks``: a text the confirmation must show."""
     app = pilot.app
     await pilot.press("f10")
     assert await wait_until(pilot, lambda: isinstance(app.screen, SendPreviewScreen))
@@ -61,6 +63,7 @@ async def send_and_follow(pilot, expected: int) -> SendPreviewScreen:
     await wait_for_workers(pilot)
     await pilot.press("f10")
     assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+    assert asks in app.screen.message
     await pilot.press("f10")
     assert await wait_until(pilot, lambda: preview.queued)
     assert await wait_until(
@@ -209,7 +212,7 @@ async def test_a_single_sms_to_another_number(agency, db_url, sandbox):
         await pilot.press(*"3331234567", "tab")
         assert screen.query_one("#mobile", Input).value == "333 123 4567"
         await type_text(pilot, "Ciao {ragione_sociale}")
-        await send_and_follow(pilot, expected=1)
+        await send_and_follow(pilot, expected=1, asks="Inviare 1 SMS a 333 123 4567")
         [message] = Message.select()
         assert (message.text, message.phone) == ("Ciao Mario", "+393331234567")
 

@@ -43,6 +43,7 @@ from pegaso_tui.db.records import (
 )
 from pegaso_tui.db.search import contains_all
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number, is_italy
+from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
 
 def clients_pager(search: str | None = None, *, kind: str | None = None) -> KeysetPager[Client]:
@@ -221,6 +222,10 @@ def check_client(data: ClientData) -> tuple[ClientData, dict[str, str]]:
     email_error = check_email(data.email)
     if email_error:
         errors["email"] = email_error
+    if data.mobile and typed_badly(data.mobile):
+        # a landline or an impossible number is kept (flagged), but letters are a typo that
+        # the keypad mapping would turn into someone else's number: refused
+        errors["mobile"] = LETTERS_REASON
     if data.birth_date and data.birth_date > date.today():
         errors["birth_date"] = "data di nascita nel futuro"
     if data.legal_representative and data.legal_representative == data.code:

@@ -17,7 +17,7 @@ from typing import Callable
 
 from peewee import Database, PostgresqlDatabase, fn
 
-from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
+from pegaso_tui.db.models import ALL_MODELS, Client, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
 SCHEMA_VERSION = 5
@@ -94,7 +94,14 @@ def schema_version(db: Database) -> int | None:
     """The version recorded in the database, or None for an empty database."""
     if not db.table_exists(SchemaInfo._meta.table_name):
         return None
-    return SchemaInfo.select(fn.MAX(SchemaInfo.version)).scalar()
+    version = SchemaInfo.select(fn.MAX(SchemaInfo.version)).scalar()
+    # A table edited by hand or half restored: refuse it plainly rather than guess (a text
+    # would not compare with a number; no row would recreate the tables of a used database).
+    if version is None and db.table_exists(Client._meta.table_name):
+        raise SchemaError("la tabella schema_info è vuota ma il database ha dei dati: database danneggiato?")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise SchemaError(f"la tabella schema_info è danneggiata (versione {str(version)[:20]!r})")
+    return version
 
 
 def ensure_schema(db: Database, target: int | None = None) -> int:
