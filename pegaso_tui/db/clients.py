@@ -41,7 +41,13 @@ from pegaso_tui.db.records import (
     check_email,
     clean,
 )
-from pegaso_tui.db.search import contains_all
+from pegaso_tui.db.search import (
+    TRIGRAM,
+    client_fulltext_match,
+    client_search,
+    count_client_fulltext,
+    words,
+)
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number, is_italy
 
 
@@ -49,12 +55,17 @@ def clients_pager(search: str | None = None, *, kind: str | None = None) -> Keys
     """Clients in code order whose code, name, mobile, phone, city or email contain every
     word of ``search`` (all clients when it is empty); only persons or companies with ``kind``."""
     query = Client.select()
-    condition = contains_all(Client.search_text, search)
+    condition = client_search(Client.search_text, Client.id, search)
     if condition is not None:
         query = query.where(condition)
     if kind is not None:
         query = query.where(Client.kind == kind)
-    return KeysetPager(query, [Client.code])
+    counter = None
+    match = client_fulltext_match(search)
+    if kind is None and match is not None and all(len(w) >= TRIGRAM for w in words(search)):
+        # every word is in the trigram index: it counts the matches without reading clients
+        counter = lambda: count_client_fulltext(match)  # noqa: E731
+    return KeysetPager(query, [Client.code], counter=counter)
 
 
 def persons_pager(search: str | None = None) -> KeysetPager[Client]:

@@ -47,7 +47,7 @@ def account_status(gateway_settings, call) -> dict:
 
     ``call`` is ``AppServices.call``: a database connection for the totals only, not held
     while the gateway answers."""
-    from pegaso_tui.db.sending import sms_totals
+    from pegaso_tui.db.message_stats import sms_totals
     from pegaso_tui.sms.gateway import credit_left
 
     totals = call(sms_totals)
@@ -106,7 +106,7 @@ class SmsPanelScreen(MaskScreen):
 
     def _show_range(self) -> None:
         from pegaso_tui.db.messages import messages_pager
-        from pegaso_tui.db.sending import daily_counts
+        from pegaso_tui.db.message_stats import daily_counts
 
         for field in self.query(FormField):
             field.set_error(None)
