@@ -128,6 +128,28 @@ class KeysetPager(Generic[T]):
         return reached(self.keys[0], key[0]) & combined
 
 
+class LazyKeysetPager(KeysetPager[T]):
+    """A KeysetPager whose query is built on first use: in the worker that fetches the first
+    page, when building it asks the database something (screens make pagers on the UI
+    thread, which must not wait on the database)."""
+
+    def __init__(self, build: Callable[[], SelectQuery], keys: Sequence[Field], **options: Any) -> None:
+        self._build = build
+        self._built: SelectQuery | None = None
+        super().__init__(None, keys, **options)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def query(self) -> SelectQuery:
+        if self._built is None:
+            self._built = self._build()  # two workers at once build it twice: the same query
+        return self._built
+
+    @query.setter
+    def query(self, value: SelectQuery | None) -> None:
+        if value is not None:
+            self._built = value
+
+
 class ListPager(Generic[T]):
     """The pager interface over rows already in memory (e.g. a selection being previewed),
     so the same PagedTable shows them. The key is the row's position in the list."""
