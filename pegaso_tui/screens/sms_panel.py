@@ -104,7 +104,10 @@ class SmsPanelScreen(MaskScreen):
             raise FieldErrors(errors)
         return dates
 
-    def _show_range(self) -> None:
+    def _show_range(self, *, again: bool = False) -> None:
+        """List (and chart) the range in the date fields; a range already shown is read again
+        only when ``again`` (F5): the fields announce their first values once mounted, which
+        would otherwise read the list, its count and the chart three times on opening."""
         from pegaso_tui.db.messages import messages_pager
         from pegaso_tui.db.message_stats import daily_counts
 
@@ -115,6 +118,8 @@ class SmsPanelScreen(MaskScreen):
         except FieldErrors as exc:
             for key, message in exc.errors.items():
                 self.query_one(f"#{key}", FormField).set_error(message)
+            return
+        if dates == self._range and not again:
             return
         self._range = dates
         self.query_one(MessageList).show(messages_pager(dates=dates))
@@ -161,5 +166,5 @@ class SmsPanelScreen(MaskScreen):
 
     def action_refresh(self) -> None:
         """F5: read the list, the chart and the credit again."""
-        self._show_range()
+        self._show_range(again=True)
         self._check_account()
