@@ -26,21 +26,8 @@ from datetime import date, datetime, timedelta
 
 from peewee import Case, Database, PostgresqlDatabase, fn
 
-from pegaso_tui.db.models import (
-    CANCELLED,
-    DELIVERED,
-    FAILED,
-    QUEUED,
-    SENDING,
-    SENT,
-    UNDELIVERED,
-    MessageDayCount,
-)
-
-#: Statuses in which the gateway has accepted the message ("Inviato"); as ``messages.ACCEPTED``.
-ACCEPTED = (SENT, DELIVERED, UNDELIVERED)
-#: Every status a message can have (for documentation; the table takes any).
-STATUSES = (QUEUED, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED)
+from pegaso_tui.db.messages import ACCEPTED
+from pegaso_tui.db.models import DELIVERED, QUEUED, SENDING, MessageDayCount
 
 _SQLITE_TRIGGERS = (
     """
