@@ -340,6 +340,35 @@ async def test_verifica_lists_the_sent_sms_and_their_dots_move_live(agency, db_u
         assert (chart.days[-1].sent, chart.days[-1].delivered) == (2, 1)
 
 
+async def test_verifica_reads_its_list_count_and_chart_once_on_opening_and_again_on_f5(
+        agency, db_url, sandbox, monkeypatch):
+    from pegaso_tui.db import message_stats
+
+    asked = {"count": 0, "chart": 0}
+    real_count, real_chart = message_stats.count_messages, message_stats.daily_counts
+
+    def counting(*args):
+        asked["count"] += 1
+        return real_count(*args)
+
+    def charting(*args):
+        asked["chart"] += 1
+        return real_chart(*args)
+
+    monkeypatch.setattr(message_stats, "count_messages", counting)
+    monkeypatch.setattr(message_stats, "daily_counts", charting)
+    monkeypatch.setattr("pegaso_tui.screens.sms_panel.LIVE_EVERY_S", 3600)  # no live re-read here
+    app = make_app(db_url, sandbox=sandbox(), today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "5")
+        await wait_for_workers(pilot)
+        # the date fields announce their first values: the same range is not read again
+        assert asked == {"count": 1, "chart": 1}
+        await pilot.press("f5")
+        await wait_for_workers(pilot)
+        assert asked == {"count": 2, "chart": 2}
+
+
 async def test_verifica_explains_a_wrong_date(agency, db_url, sandbox):
     app = make_app(db_url, sandbox=sandbox(), today=TODAY, sender="FUTURA")
     async with app.run_test(size=(120, 50)) as pilot:

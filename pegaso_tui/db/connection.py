@@ -33,6 +33,8 @@ from pegaso_tui.errors import first_line
 
 #: Seconds a writer waits for another process's write transaction before giving up.
 BUSY_TIMEOUT_S = 30
+#: Bytes of the SQLite file read through a memory map instead of read() calls (0: none).
+MMAP_BYTES = 1 << 30
 
 
 class DatabaseOpenError(Exception):
@@ -94,7 +96,7 @@ def make_database(url: str, create_folder: bool = False) -> Database:
             "cache_size": -32000,  # 32 MB: selections over a million practices stay in memory
             # Read pages straight from the OS page cache, shared by every connection: a
             # selection over 100,000 clients touches more pages than the cache holds.
-            "mmap_size": 1 << 30,
+            "mmap_size": MMAP_BYTES,
             "temp_store": "memory",
         },
     )
