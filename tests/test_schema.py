@@ -53,7 +53,7 @@ def test_a_version_1_database_gets_the_practice_indexes_that_keep_selections_in_
     close_database()
 
     db = open_database(any_url)
-    assert schema_version(db) == 2
+    assert schema_version(db) == SCHEMA_VERSION
     names = {index.name for index in db.get_indexes("practice")}
     assert "practice_paid_practice_date_number" in names
     assert "practice_paid_practice_date" not in names

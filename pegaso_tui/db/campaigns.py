@@ -20,12 +20,14 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from peewee import IntegrityError, SqliteDatabase, fn
 
 from pegaso_tui.db.bulk import insert_rows
 from pegaso_tui.db.models import (
+    PURPOSE_GREETINGS,
     PURPOSE_MARKETING,
     PURPOSE_SERVICE,
     QUEUED,
@@ -51,6 +53,9 @@ from pegaso_tui.sms.placeholders import (
 
 #: Campaign kinds whose SMS are marketing (GDPR): only to clients with "Invio Sms Promo".
 MARKETING_KINDS = ("promo", "birthday")
+#: The GDPR purpose of each kind of campaign, unless one is chosen (a scheduled one).
+PURPOSE_OF_KIND = {"practice": PURPOSE_SERVICE, "promo": PURPOSE_MARKETING,
+                   "birthday": PURPOSE_GREETINGS, "single": PURPOSE_SERVICE}
 
 
 class CampaignError(ValueError):
@@ -88,6 +93,8 @@ class PlannedMessage:
     supplier_id: int | None = None
     practice_id: int | None = None
     practice: str | None = None
+    #: "Buon Compleanno": the birthday greeted (its year keys the greeting)
+    birthday: date | None = None
 
 
 @dataclass
@@ -147,7 +154,7 @@ def plan_selection(
     some recipients (all of them listed by placeholder), a text longer than ``max_parts``.
     """
     kind = selection.kind
-    purpose = PURPOSE_MARKETING if kind in MARKETING_KINDS else PURPOSE_SERVICE
+    purpose = PURPOSE_OF_KIND.get(kind, PURPOSE_SERVICE)
     sendable = selection.sendable_rows()
     rendered = _render(template, sendable, max_parts=max_parts, agency=agency)
     messages = [
@@ -155,6 +162,7 @@ def plan_selection(
             phone=row.mobile, text=message.text, encoding=message.info.encoding,
             segments=message.info.segments, name=row.name, client_id=row.client_id,
             client_code=row.client, practice_id=row.practice_id, practice=row.practice,
+            birthday=row.birthday,
         )
         for row, message in zip(sendable, rendered.messages)
     ]
@@ -267,8 +275,9 @@ def queue_campaign(
 ) -> Campaign:
     """Write the campaign, its messages and its practice notices in one transaction.
 
-    Raises SelectionChanged (nothing written) when a practice notice of this kind was queued
-    meanwhile by someone else, or a marketing recipient withdrew consent; CreditShortfall when
+    Raises SelectionChanged (nothing written) when a practice notice of this kind, or a
+    birthday greeting of the same year, was queued meanwhile by someone else (a mask or a
+    scheduled communication), or a marketing recipient withdrew consent; CreditShortfall when
     ``credits_left`` (if known) does not cover it; CampaignError when there is nothing to send.
     """
     if not plan.messages:
@@ -303,10 +312,14 @@ def queue_campaign(
             _check_consent(campaign)
             if plan.notice_kind:
                 _record_notices(campaign, plan.notice_kind, operator)
+            if plan.kind == "birthday":
+                from pegaso_tui.db.greetings import record_greetings
+
+                record_greetings(campaign, plan.messages)
     except IntegrityError:
         raise SelectionChanged(
-            "la selezione è cambiata (un'altra postazione ha già accodato alcuni di questi "
-            "avvisi): ripetere l'anteprima"
+            "la selezione è cambiata (un'altra postazione o una comunicazione programmata ha "
+            "già accodato alcuni di questi SMS): ripetere l'anteprima"
         ) from None
     return campaign
 

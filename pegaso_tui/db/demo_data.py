@@ -702,7 +702,7 @@ class _Generator:
                 if notice_kind and status != "failed":  # a failed SMS releases its practice
                     notices.append((practice[0], notice_kind, message_id, operator, queued, sent))
                 message_id += 1
-            purpose = "marketing" if kind in ("promo", "birthday") else "service"
+            purpose = {"promo": "marketing", "birthday": "auguri"}.get(kind, "servizio")
             campaigns.append((campaign_id, kind, template, SENDER, purpose, json.dumps(filters),
                               operator, created, len(recipients), segments_total))
             if len(messages) >= CHUNK or offset == len(plans) - 1:

@@ -20,7 +20,7 @@ from peewee import Database, PostgresqlDatabase, fn
 from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 #: The practice flags each "SMS Pratiche" status selects on.
 _PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
@@ -38,8 +38,28 @@ def _practice_flag_indexes_with_number(db: Database) -> None:
         )
 
 
+def _reserved_v3(db: Database) -> None:
+    """Nothing here."""
+    # reserved: merged from another branch (v3 is the outbox's, issue 12)
+
+
+def _searches_models_schedules(db: Database) -> None:
+    """Version 4 (seed 004): saved searches, SMS models, scheduled communications and their
+    runs, and the birthday greetings that keep "once per client per year". The GDPR purpose
+    of the campaigns already written takes its Italian value (``servizio``, ``auguri``)."""
+    from pegaso_tui.db.models import Greeting, SavedSearch, Schedule, ScheduleRun, SmsTemplate
+
+    db.create_tables([Greeting, SavedSearch, SmsTemplate, Schedule, ScheduleRun], safe=True)
+    db.execute_sql("UPDATE campaign SET purpose = 'auguri' WHERE kind = 'birthday'")
+    db.execute_sql("UPDATE campaign SET purpose = 'servizio' WHERE purpose = 'service'")
+
+
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.
-UPGRADES: dict[int, Callable[[Database], None]] = {2: _practice_flag_indexes_with_number}
+UPGRADES: dict[int, Callable[[Database], None]] = {
+    2: _practice_flag_indexes_with_number,
+    3: _reserved_v3,
+    4: _searches_models_schedules,
+}
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.
 _PG_SCHEMA_LOCK = 0x5E6A50
