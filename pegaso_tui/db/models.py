@@ -511,6 +511,8 @@ class Schedule(BaseModel):
     start_date = DateField()
     end_date = DateField(null=True)
     active = BooleanField(default=True)
+    #: the day it was last resumed: the days it was paused are not occurrences (not missed)
+    resumed_on = DateField(null=True)
     obsolete = BooleanField(default=False)  # kept for its history, never runs again
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
