@@ -150,12 +150,27 @@ class PegasoApp(App[None]):
         self._stop_listening = outbox.hub.subscribe(relay)
         self.run_worker(outbox.run, thread=True, group="outbox", name="outbox",
                         exit_on_error=False, description="invio SMS")
+        self._start_schedules()
+
+    def _start_schedules(self) -> None:
+        """The sender also runs the scheduled communications that are due, every minute."""
+        from pegaso_tui.sending.scheduler import Ticker
+
+        def report(results) -> None:
+            lines = [f"{r.schedule}: {r.queued} SMS accodati" for r in results if r.status == "done"]
+            if lines:
+                self.call_from_thread(self.notify, "\n".join(lines),
+                                      title="Comunicazioni programmate", markup=False)
+
+        self._schedules = Ticker(self.services.settings, report=report).start()
 
     def on_unmount(self) -> None:
         # The sender's thread must end before the app's event loop can close: it finishes the
         # requests on the wire (bounded by the gateway timeout) and records them.
         if self._stop_listening is not None:
             self._stop_listening()
+        if getattr(self, "_schedules", None) is not None:
+            self._schedules.stop()
         if self.services.outbox is not None:
             self.services.outbox.stop(wait_s=self.services.settings.gateway.timeout_s + 5)
 

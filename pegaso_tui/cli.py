@@ -32,6 +32,9 @@ COMMAND_MODULES = (
     "credit",
     "worker",
     "sandbox",
+    "search",
+    "template",
+    "schedule",
 )
 
 PROG = "pegaso-tui"

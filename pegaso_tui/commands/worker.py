@@ -85,6 +85,29 @@ def _say(text: str) -> None:
     print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
 
 
+def _schedules(settings, *, once: bool):
+    """The scheduled communications that are due: run now (``--until-idle``: only now, so
+    their SMS are sent before it returns), else every minute while the worker runs."""
+    from pegaso_tui.sending.scheduler import Ticker
+
+    def report(results) -> None:
+        for r in results:
+            _say(f"comunicazione programmata '{r.schedule}' del {r.day:%d-%m-%Y}: "
+                 f"{r.status}, {r.queued} SMS accodati" + (f" ({r.error})" if r.error else ""))
+
+    def failed(exc) -> None:
+        _say(f"comunicazioni programmate non eseguite: {exc}")
+
+    ticker = Ticker(settings, report=report, failed=failed)
+    if once:
+        try:
+            report(ticker.tick())
+        except Exception as exc:
+            failed(exc)
+        return None
+    return ticker.start()
+
+
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
     from pegaso_tui.sms.gateway import make_gateway
@@ -104,10 +127,13 @@ def run(args: argparse.Namespace, ctx) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    ticker = _schedules(settings, once=args.until_idle)
     try:
         sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
         report = sender.run(stop, until_idle=args.until_idle)
     finally:
+        if ticker is not None:
+            ticker.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     _say(

@@ -247,3 +247,53 @@ def results_json(results: list[RunResult]) -> dict[str, Any]:
 
 
 __all__ = ["ROME", "RunResult", "due_at", "results_json", "rome_time", "run_due", "run_due_for"]
+
+
+class Ticker:
+    """Calls ``run_due`` at start and then at every minute, in its own thread, until stopped.
+
+    What the senders run (``pegaso-tui worker`` and the app): ``report`` receives the results
+    of each call that recorded something, and ``failed`` the error of a call that failed (the
+    next minute tries again; a database that went away must not stop the sending).
+    """
+
+    def __init__(self, settings, *, report=None, failed=None, every_s: float = EVERY_S) -> None:
+        import threading
+
+        self.settings = settings
+        self.report = report
+        self.failed = failed
+        self.every_s = every_s
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="pegaso-scheduler", daemon=True)
+
+    def start(self) -> "Ticker":
+        self.thread.start()
+        return self
+
+    def tick(self) -> list[RunResult]:
+        """One call of ``run_due`` with this thread's own connection."""
+        from pegaso_tui.db.connection import session
+
+        with session():
+            return run_due_for(self.settings)
+
+    def _loop(self) -> None:
+        import time as clock
+
+        while not self.stop_event.is_set():
+            try:
+                results = self.tick()
+            except Exception as exc:  # reported, and tried again next minute
+                if self.failed is not None:
+                    self.failed(exc)
+            else:
+                if results and self.report is not None:
+                    self.report(results)
+            # wake at the start of the next minute: a 09:00 schedule runs at 09:00:0x
+            self.stop_event.wait(self.every_s - (clock.time() % self.every_s) + 0.5)
+
+    def stop(self, wait_s: float = 5.0) -> None:
+        self.stop_event.set()
+        if self.thread.is_alive():
+            self.thread.join(wait_s)
