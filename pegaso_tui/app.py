@@ -43,6 +43,37 @@ class MasksProvider(Provider):
                 )
 
 
+class SavedSearchesProvider(Provider):
+    """The palette also offers the saved searches "Visibile nel menù principale"."""
+
+    async def startup(self) -> None:
+        import asyncio
+
+        from pegaso_tui.db.searches import menu_searches
+
+        try:
+            self._searches = await asyncio.to_thread(self.app.services.call, menu_searches)  # type: ignore[attr-defined]
+        except Exception:  # no database yet (or any more): no searches to offer
+            self._searches = []
+
+    def _hits(self):
+        app = self.app
+        for search_id, name, _kind in getattr(self, "_searches", []):
+            yield f"Ricerca: {name}", partial(app.open_saved_search, search_id)  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for title, action in self._hits():
+            yield DiscoveryHit(title, action, text=title, help="Apre la maschera con i filtri salvati")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action in self._hits():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), action, text=title,
+                          help="Apre la maschera con i filtri salvati")
+
+
 class OutboxUpdated(Message):
     """Messages changed status (already committed): ``updates`` are ``MessageUpdate``s.
 
@@ -67,7 +98,7 @@ class PegasoApp(App[None]):
 
     TITLE = "Pegaso SMS & CRM"
     CSS_PATH = STYLES / "pegaso.tcss"
-    COMMANDS = App.COMMANDS | {MasksProvider}
+    COMMANDS = App.COMMANDS | {MasksProvider, SavedSearchesProvider}
 
     def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
         super().__init__()
@@ -212,6 +243,12 @@ class PegasoApp(App[None]):
         """Open a mask by its number (or Mask) on top of the current screen."""
         mask = number if isinstance(number, Mask) else BY_NUMBER[number]
         self.push_screen(mask.screen_class()())
+
+    def open_saved_search(self, search_id: int) -> None:
+        """Open the mask of a saved search with its filters filled in (as of today)."""
+        from pegaso_tui.screens.comms.open_search import open_saved_search
+
+        open_saved_search(self, search_id)
 
     def open_single_sms(self, draft) -> None:
         """Open "Invio SMS Singolo" filled in with ``draft`` (a ``pegaso_tui.sms.draft.SmsDraft``).

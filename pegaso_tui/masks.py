@@ -31,6 +31,7 @@ class Mask:
 SMS = "SMS"
 REGISTRY = "Anagrafiche"
 CRM = "CRM"
+COMMS = "Comunicazioni"
 
 MASKS: tuple[Mask, ...] = (
     Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica",
@@ -57,12 +58,20 @@ MASKS: tuple[Mask, ...] = (
          screen="pegaso_tui.screens.crm_history:RequestHistoryScreen"),
     Mask(14, "Esiti CRM", CRM, "Gli esiti delle attività: nome, colore, gruppo, predefinito",
          screen="pegaso_tui.screens.crm_outcomes:OutcomesScreen"),
+    Mask(15, "Ricerche salvate", COMMS, "Le ricerche salvate dalle maschere SMS: apri, varia, elimina",
+         screen="pegaso_tui.screens.comms.searches:SavedSearchesScreen"),
+    Mask(16, "Modelli", COMMS, "I testi SMS salvati per le maschere e le comunicazioni programmate",
+         screen="pegaso_tui.screens.comms.templates:TemplatesScreen"),
+    Mask(17, "Comunicazioni programmate", COMMS, "SMS automatici su una ricerca salvata, ogni giorno o una volta",
+         screen="pegaso_tui.screens.comms.schedules:SchedulesScreen"),
 )
 
 BY_NUMBER = {mask.number: mask for mask in MASKS}
 
 #: The number of "Invio SMS Singolo", which other masks open pre-filled (app.open_single_sms).
 SINGLE_SMS = 4
+#: The mask a saved search of each kind opens (app.open_saved_search).
+SEARCH_MASKS = {"practice": 1, "promo": 2, "birthday": 3}
 
 
 

@@ -251,3 +251,126 @@ def history(schedule: Schedule, *, recipients: bool = True) -> list[dict[str, An
             entry["recipients"] = by_campaign.get(run.campaign_id, []) if run.campaign_id else []
         result.append(entry)
     return result
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """A schedule as the "Comunicazioni programmate" list shows it (read in a worker)."""
+
+    id: int
+    name: str
+    state: str
+    once: bool
+    at: str
+    start: date
+    end: date | None
+    search: str
+    purpose: str
+    operator: str
+    last_run: str
+
+
+def schedules_pager(today: date):
+    """Every schedule by name (obsolete ones too), with its state on ``today``."""
+    from pegaso_tui.db.paging import KeysetPager
+
+    def convert(schedule: Schedule) -> ScheduleRow:
+        last = schedule.runs.order_by(ScheduleRun.day.desc()).first()
+        return ScheduleRow(
+            id=schedule.id, name=schedule.name, state=state_of(schedule, today),
+            once=schedule.once, at=schedule.at_time, start=schedule.start_date,
+            end=schedule.end_date, search=schedule.search.name, purpose=schedule.purpose,
+            operator=schedule.operator.username if schedule.operator_id else "",
+            last_run=(f"{last.day:%d-%m-%Y} {RUN_LABELS.get(last.status, last.status)}"
+                      if last else ""),
+        )
+
+    return KeysetPager(Schedule.select(), [Schedule.name], convert=convert,
+                       key_of=lambda row: (row.name,))
+
+
+def schedule_by_id(schedule_id: int) -> Schedule:
+    """The schedule with this id; ScheduleError when it was deleted meanwhile."""
+    schedule = Schedule.get_or_none(Schedule.id == schedule_id)
+    if schedule is None:
+        raise ScheduleError("la comunicazione programmata non esiste più")
+    return schedule
+
+
+def toggle_pause(schedule_id: int, today: date) -> Schedule:
+    """Pause an active schedule, resume a paused one."""
+    schedule = schedule_by_id(schedule_id)
+    if schedule.active:
+        return pause_schedule(schedule.name)
+    return resume_schedule(schedule.name, today)
+
+
+def schedulable_searches() -> list[tuple[str, str]]:
+    """(name, kind) of the searches with "Abilita comunicazioni programmate"."""
+    from pegaso_tui.db.models import SavedSearch
+
+    return list(SavedSearch.select(SavedSearch.name, SavedSearch.kind)
+                .where(SavedSearch.scheduling == True)  # noqa: E712
+                .order_by(SavedSearch.name).tuples())
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One run in "Storico Invii" (read in a worker)."""
+
+    id: int
+    day: date
+    status: str
+    ran_at: Any
+    campaign: int | None
+    queued: int
+    delivered: int
+    error: str | None
+
+
+def runs_pager(schedule_id: int):
+    """The runs of a schedule, newest day first, with their delivered counts."""
+    from pegaso_tui.db.paging import KeysetPager
+
+    def convert(run: ScheduleRun) -> RunRow:
+        delivered = 0
+        if run.campaign_id:
+            delivered = Message.select().where(
+                (Message.campaign == run.campaign_id) & (Message.status == DELIVERED)).count()
+        return RunRow(run.id, run.day, run.status, run.ran_at, run.campaign_id, run.queued,
+                      delivered, run.error)
+
+    query = ScheduleRun.select().where(ScheduleRun.schedule == schedule_id)
+    return KeysetPager(query, [ScheduleRun.day], descending=True, convert=convert,
+                       key_of=lambda row: (row.day,))
+
+
+def recipients_pager(campaign_id: int):
+    """The messages of one run's campaign: who, which number, what became of it."""
+    from pegaso_tui.db.paging import KeysetPager
+
+    query = Message.select(Message.id, Message.client_code, Message.recipient_name, Message.phone,
+                           Message.status, Message.last_error).where(Message.campaign == campaign_id)
+    return KeysetPager(query, [Message.id])
+
+
+def schedule_form_data(schedule_id: int | None) -> dict[str, Any]:
+    """What the schedule dialog needs: the searches it may use, the models, and the schedule."""
+    from pegaso_tui.db.templates import all_templates
+
+    data: dict[str, Any] = {
+        "searches": schedulable_searches(),
+        "templates": [t.name for t in all_templates()],
+        "schedule": None,
+    }
+    if schedule_id is not None:
+        schedule = schedule_by_id(schedule_id)
+        data["schedule"] = {
+            "id": schedule.id, "name": schedule.name, "search": schedule.search.name,
+            "text": schedule.text, "template": schedule.template.name if schedule.template_id else None,
+            "sender": schedule.sender, "purpose": schedule.purpose,
+            "operator": schedule.operator.username if schedule.operator_id else "",
+            "once": schedule.once, "at": schedule.at_time, "start": schedule.start_date,
+            "end": schedule.end_date, "active": schedule.active, "obsolete": schedule.obsolete,
+        }
+    return data

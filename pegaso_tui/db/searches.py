@@ -245,3 +245,44 @@ def search_json(search: SavedSearch) -> dict[str, Any]:
         "menu": search.in_menu,
         "filters": json.loads(search.filters or "{}"),
     }
+
+
+def searches_pager():
+    """Every saved search by name, for the "Ricerche salvate" mask."""
+    from pegaso_tui.db.paging import KeysetPager
+
+    return KeysetPager(SavedSearch.select(), [SavedSearch.name])
+
+
+def update_search_details(
+    search_id: int, name: str, *, description: str, date_mode: str, scheduling: bool,
+    in_menu: bool,
+) -> SavedSearch:
+    """Change what a search is called and how it is used, keeping its filters and the day
+    they were saved (a rolling search keeps its distances). SearchError for bad input."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise SearchError("nome della ricerca mancante")
+    if date_mode not in DATE_MODES:
+        raise SearchError(f"modalità delle date sconosciuta: {date_mode}")
+    with database_proxy.atomic():
+        search = search_by_id(search_id)
+        if not scheduling and search.schedules.where(Schedule.obsolete == False).exists():  # noqa: E712
+            raise SearchError(
+                f"la ricerca '{search.name}' è usata da comunicazioni programmate: "
+                "non si può togliere \"Abilita comunicazioni programmate\""
+            )
+        data = json.loads(search.filters or "{}")
+        if date_mode == DATES_NONE:
+            for key in DATE_KEYS[search.kind]:
+                data[key] = None
+        try:
+            with database_proxy.atomic():
+                SavedSearch.update(
+                    name=name, description=(description or "").strip(), date_mode=date_mode,
+                    scheduling=scheduling, in_menu=in_menu, updated_at=now(),
+                    filters=json.dumps(data, ensure_ascii=False, default=str),
+                ).where(SavedSearch.id == search_id).execute()
+        except IntegrityError:
+            raise SearchError(f"esiste già una ricerca di nome '{name}'") from None
+        return search_by_id(search_id)

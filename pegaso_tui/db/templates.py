@@ -72,3 +72,22 @@ def template_json(template: SmsTemplate) -> dict:
     """A model as ``template list --json`` prints it."""
     return {"name": template.name, "text": template.text,
             "updated_at": template.updated_at.isoformat(" ") if template.updated_at else None}
+
+
+def templates_pager():
+    """Every model by name, for the "Modelli" mask and the editor's picker."""
+    from pegaso_tui.db.paging import KeysetPager
+
+    return KeysetPager(SmsTemplate.select(), [SmsTemplate.name])
+
+
+def rename_template(template_id: int, name: str) -> None:
+    """Give a model a new name (TemplateError when another model has it)."""
+    name = _clean(name)
+    if not name:
+        raise TemplateError("nome del modello mancante")
+    try:
+        with database_proxy.atomic():
+            SmsTemplate.update(name=name, updated_at=now()).where(SmsTemplate.id == template_id).execute()
+    except IntegrityError:
+        raise TemplateError(f"esiste già un modello di nome '{name}'") from None
