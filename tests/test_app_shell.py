@@ -13,6 +13,7 @@ TITLES = [
     "SMS Pratiche", "SMS Promozionali", "Buon Compleanno", "Invio SMS Singolo",
     "Pannello di Controllo SMS", "Clienti", "Pratiche", "Fornitori", "Preferenze",
     "Nuova Richiesta", "Richieste Aperte", "Cerca Soggetto", "Storico Richieste", "Esiti CRM",
+    "Ricerche salvate", "Modelli", "Comunicazioni programmate",
 ]
 
 

@@ -146,3 +146,20 @@ def test_a_terminal_opens_the_database_while_another_process_is_writing(db_url):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_version_2_database_gets_the_tables_of_seed_004_and_italian_purposes(any_url):
+    from pegaso_tui.db.models import Campaign, Greeting, SavedSearch, Schedule, ScheduleRun, SmsTemplate
+
+    db = open_database(any_url)
+    db.drop_tables([ScheduleRun, Schedule, SmsTemplate, SavedSearch, Greeting])
+    Campaign.create(kind="practice", template="x", purpose="service")
+    Campaign.create(kind="birthday", template="x", purpose="marketing")
+    SchemaInfo.delete().execute()
+    SchemaInfo.create(version=2)
+    close_database()
+
+    db = open_database(any_url)
+    assert schema_version(db) == SCHEMA_VERSION
+    assert {"saved_search", "sms_template", "schedule", "schedule_run", "greeting"} <= set(db.get_tables())
+    assert [c.purpose for c in Campaign.select().order_by(Campaign.id)] == ["servizio", "auguri"]
