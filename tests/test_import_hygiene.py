@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pegaso_tui.db
+import pegaso_tui.sending
 import pegaso_tui.sms
 
 
@@ -22,7 +23,7 @@ def textual_loaded_after(code: str) -> bool:
 
 
 def test_db_and_sms_never_import_textual():
-    modules = modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms)
+    modules = modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms) + modules_of(pegaso_tui.sending)
     code = "\n".join(f"import {name}" for name in modules)
     assert not textual_loaded_after(code)
 
