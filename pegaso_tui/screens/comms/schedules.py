@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Footer, Header, Input, RadioButton, RadioSet, Select, Static
 
 from pegaso_tui.dates import DateError, format_date
@@ -26,7 +26,7 @@ from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor
 
-LABEL_WIDTH = 14
+LABEL_WIDTH = 16
 PURPOSE_LABELS = {"servizio": "Servizio", "marketing": "Marketing", "auguri": "Auguri"}
 NO_TEMPLATE = "(testo)"
 
@@ -46,7 +46,7 @@ SCHEDULE_COLUMNS: list[Column[ScheduleRow]] = [
 RUN_COLUMNS: list[Column[RunRow]] = [
     Column("Giorno", lambda r: format_date(r.day), width=10),
     Column("Esito", lambda r: RUN_LABELS.get(r.status, r.status), width=12),
-    Column("Eseguito", lambda r: r.ran_at.strftime("%d-%m-%Y %H:%M") if r.ran_at else "", width=16),
+    Column("Eseguito", lambda r: r.ran_at.strftime("%d-%m-%Y %H:%M") if r.ran_at and r.status != "missed" else "", width=16),
     Column("Accodati", lambda r: str(r.queued), width=8),
     Column("Consegnati", lambda r: str(r.delivered), width=10),
     Column("Note", lambda r: r.error or "", width=50),
@@ -83,7 +83,7 @@ class ScheduleDialog(DialogScreen[Any]):
         s = self.schedule or {}
         searches = [(plain(name), name) for name, _kind in self.data["searches"]]
         templates = [(NO_TEMPLATE, NO_TEMPLATE)] + [(plain(n), n) for n in self.data["templates"]]
-        with Vertical():
+        with VerticalScroll():  # scrolls on a 24-line terminal
             yield Static("Varia comunicazione programmata" if s else "Nuova comunicazione programmata",
                          classes="dialog-title")
             yield FormField("Nome:", Input(s.get("name", ""), id="schedule-name", max_length=80),
@@ -125,7 +125,7 @@ class ScheduleDialog(DialogScreen[Any]):
                          "ritardo.  F10 salva · Esc annulla", classes="dialog-keys")
 
     def on_mount(self) -> None:
-        for widget in self.query("Input, Checkbox, Select"):
+        for widget in self.query("Input, Checkbox, Select, RadioSet"):
             widget.compact = True
         self.query_one("#schedule-name", Input).focus()
         self._template_changed()
