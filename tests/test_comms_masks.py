@@ -128,3 +128,20 @@ async def test_a_scheduled_communication_is_created_in_its_mask_and_its_history_
         await pilot.press("f5")  # pause
         await wait_for_workers(pilot)
     assert Schedule.get(Schedule.name == "offerte").active is False
+
+
+async def test_the_app_sender_runs_a_due_schedule_and_sends_it(db, db_url, sandbox):
+    from pegaso_tui.db.models import DELIVERED, Message
+    from pegaso_tui.sending.scheduler import rome_time
+
+    make_client("0000002", first_name="Anna", mobile="349 111 1111")
+    today = rome_time().date()
+    save_search("tutti", "promo", {}, date_mode="none", scheduling=True, today=today)
+    save_schedule(ScheduleFields(name="promo", search="tutti", at="00:00", start=today,
+                                 text="Offerte {nome}!"))
+    app = make_app(db_url, sandbox=sandbox(deliver_after_ms=10), sender="AGENZIA")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_until(
+            pilot, lambda: Message.select().where(Message.status == DELIVERED).count() == 1,
+            timeout=20)
+    assert Message.get().text == "Offerte Anna!"
