@@ -302,3 +302,18 @@ def test_a_schedule_needs_a_search_with_scheduling_enabled(any_db):
     with pytest.raises(ScheduleError, match="ora non valida"):
         save_search("si", "promo", {}, date_mode="none", scheduling=True, today=date(2027, 5, 1))
         schedule(name="x", search="si", at_time="25:00")
+
+
+def test_a_practices_search_sent_for_marketing_reaches_only_clients_who_agreed_to_promo(any_db):
+    agreed = make_client(mobile="349 111 1111")
+    refused = make_client(mobile="349 222 2222", sms_promo=False)
+    for client in (agreed, refused):
+        make_practice(client, practice_date=date(2027, 1, 10))
+    save_search("clienti con pratiche", "practice", {"status": "unpaid"}, date_mode="none",
+                scheduling=True, today=date(2027, 5, 1))
+    schedule(name="offerta", search="clienti con pratiche", at_time="08:00",
+             start=date(2027, 5, 1), text="Offerta per te", purpose="marketing")
+    [result] = run("2027-05-01T08:00")
+    assert result.queued == 1
+    assert (queued_to(agreed), queued_to(refused)) == (1, 0)
+    assert Campaign.get().purpose == "marketing"

@@ -212,7 +212,7 @@ def _run(schedule: Schedule, day: date, *, default_sender: str, max_parts: int,
             with database_proxy.atomic():
                 # The run key first: a second sender stops here, before selecting anything.
                 run = ScheduleRun.create(schedule=schedule.id, day=day, status=RUN_DONE, ran_at=now())
-                selection = select_saved(schedule.search, day)
+                selection = _with_consent(select_saved(schedule.search, day), schedule.purpose)
                 plan = plan_selection(selection, schedule_text(schedule), max_parts=max_parts,
                                       agency=agency)
                 plan.purpose = schedule.purpose
@@ -233,6 +233,24 @@ def _run(schedule: Schedule, day: date, *, default_sender: str, max_parts: int,
         except (CampaignError, SelectionError, SearchError) as exc:
             return _record(schedule, day, RUN_FAILED, first_line(exc))
     return _record(schedule, day, RUN_FAILED, problem)
+
+
+def _with_consent(selection, purpose: str):
+    """A practices search sent for marketing or greetings reaches only the clients who agreed
+    to promotional SMS ("Invio Sms Promo"), as the promo and birthday selections do."""
+    from pegaso_tui.db.models import PURPOSE_SERVICE, Client
+    from pegaso_tui.db.selections import Selection
+
+    if purpose == PURPOSE_SERVICE or selection.kind != "practice" or not selection.rows:
+        return selection
+    ids = sorted({row.client_id for row in selection.rows})
+    agreed: set[int] = set()
+    for start in range(0, len(ids), 500):
+        agreed.update(cid for (cid,) in Client.select(Client.id).where(
+            Client.id.in_(ids[start:start + 500]) & (Client.sms_promo == True)  # noqa: E712
+        ).tuples())
+    return Selection(selection.kind, [r for r in selection.rows if r.client_id in agreed],
+                     selection.filters)
 
 
 def run_due_for(settings, moment: datetime | None = None) -> list[RunResult]:
