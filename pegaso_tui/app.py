@@ -147,6 +147,33 @@ class PegasoApp(App[None]):
         # As before the app starts: the reason on one line in the terminal, exit status 1.
         self.exit(return_code=1, message=f"pegaso-tui: {self.services.database_problem}")
 
+    def install_hangup_handlers(self) -> None:
+        """SIGHUP (the SSH session dropped) and SIGTERM end the app as Ctrl+Q does, without
+        asking: the sender finishes the requests on the wire, hands back what it claimed and
+        records it all before the process ends (``launch``). Called by ``launch`` only: an app
+        run by the tests leaves the test process's signals alone."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, self._terminate, False)
+        loop.add_signal_handler(signal.SIGHUP, self._terminate, True)
+
+    def _terminate(self, hung_up: bool) -> None:
+        if hung_up:
+            # The terminal is gone: what the app would still write to it (restoring the
+            # screen) goes nowhere instead of failing on a dead descriptor.
+            import os
+
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                try:
+                    os.dup2(null, fd)
+                except OSError:
+                    pass
+            os.close(null)
+        self.exit(return_code=129 if hung_up else 143)
+
     def on_descendant_focus(self, event) -> None:
         if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
@@ -157,6 +184,8 @@ class PegasoApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self.services.handle_hangups:
+            self.install_hangup_handlers()
         demo = " · DEMO" if self.services.demo else ""
         self.sub_title = (
             f"{self.services.database_label} · operatore {self.services.operator_username}{demo}"

@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "send",
     "messages",
     "credit",
+    "cancel",
     "worker",
     "sandbox",
     "search",

@@ -140,7 +140,7 @@ def test_a_500_is_uncertain_and_nothing_was_accepted(sandbox):
         with pytest.raises(UncertainSubmitError) as error:
             submit(gateway, "tx-500")
         assert gateway.find_transaction("tx-500") == []
-    assert error.value.settled and error.value.http_status == 500
+    assert error.value.http_status == 500
     assert server.state.accepted == 0
 
 
@@ -150,7 +150,7 @@ def test_a_dropped_answer_is_uncertain_but_the_sms_was_accepted(sandbox):
         with pytest.raises(UncertainSubmitError) as error:
             submit(gateway, "tx-drop")
         found = gateway.find_transaction("tx-drop")
-    assert error.value.settled and error.value.code == "DROPPED"
+    assert error.value.code == "DROPPED"
     assert [s.status for s in found] == [SENT]
     assert server.state.count_by_transaction() == {"tx-drop": 1}
 
@@ -160,9 +160,49 @@ def test_a_timeout_is_uncertain_and_the_sms_lands_afterwards(sandbox):
     with gateway_for(server, timeout_s=0.2) as gateway:
         with pytest.raises(UncertainSubmitError) as error:
             submit(gateway, "tx-slow")
-    assert not error.value.settled and error.value.code == "TIMEOUT"
+    assert error.value.code == "TIMEOUT"
     # the server finishes the request the client gave up on: hence the grace before searching
     assert wait_for(lambda: server.state.accepted == 1)
+
+
+def test_a_proxy_504_is_uncertain_and_the_sms_is_accepted_after_it(sandbox):
+    server = sandbox(accept_delay_ms=400, false_504_rate=1.0)
+    with gateway_for(server) as gateway:
+        with pytest.raises(UncertainSubmitError) as error:
+            submit(gateway, "tx-504")
+        # the proxy answered at half the delay: the gateway behind it has not recorded it yet
+        assert gateway.find_transaction("tx-504") == []
+    assert error.value.http_status == 504
+    assert wait_for(lambda: server.state.count_by_transaction() == {"tx-504": 1})
+    assert server.state.false_504s == 1
+
+
+def test_a_4xx_without_the_gateways_code_is_uncertain_not_a_refusal(sandbox):
+    import httpx
+
+    def proxy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(413, text="<html>Request Entity Too Large</html>")
+
+    from pegaso_tui.sms.smshosting import SmsHostingGateway
+
+    # a proxy's own page, not the gateway's {"errorMsg": ...}: it proves no refusal
+    settings = sandbox().gateway_settings(timeout_s=2.0)
+    gateway = SmsHostingGateway(settings, transport=httpx.MockTransport(proxy))
+    try:
+        with pytest.raises(UncertainSubmitError) as error:
+            submit(gateway, "tx-413")
+    finally:
+        gateway.close()
+    assert error.value.code == "HTTP_413"
+
+
+def test_a_slow_gateway_records_a_send_after_the_client_gave_up(sandbox):
+    server = sandbox(accept_delay_ms=500)
+    with gateway_for(server, timeout_s=0.2) as gateway:
+        with pytest.raises(UncertainSubmitError):
+            submit(gateway, "tx-late")
+        assert gateway.find_transaction("tx-late") == []
+    assert wait_for(lambda: server.state.count_by_transaction() == {"tx-late": 1})
 
 
 def test_429_says_when_to_retry(sandbox):

@@ -22,6 +22,12 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                         help="share of sends accepted and then left without an answer (0-1)")
     parser.add_argument("--latency-ms", type=_non_negative, default=0, metavar="N",
                         help="delay before every answer")
+    parser.add_argument("--accept-delay-ms", type=_non_negative, default=0, metavar="N",
+                        help="a slow gateway: each send is processed N ms after it arrives, "
+                        "even when the client has gone meanwhile")
+    parser.add_argument("--false-504-rate", type=_rate, default=0.0, metavar="F",
+                        help="share of sends answered 504 Gateway Timeout after half the accept "
+                        "delay, as a proxy would, while the SMS is still accepted (0-1)")
     parser.add_argument("--deliver-after-ms", type=_non_negative, default=1000, metavar="N",
                         help="delay before an SMS is reported delivered (default 1000)")
     parser.add_argument("--undeliverable-suffix", default="", metavar="DIGITS",
@@ -62,7 +68,8 @@ def run(args: argparse.Namespace, ctx) -> int:
         raise CliError("--undeliverable-suffix vuole solo cifre", status=2)
     config = SandboxConfig(
         key=args.key, secret=args.secret, fail_rate=args.fail_rate, drop_rate=args.drop_rate,
-        latency_ms=args.latency_ms, deliver_after_ms=args.deliver_after_ms,
+        latency_ms=args.latency_ms, accept_delay_ms=args.accept_delay_ms,
+        false_504_rate=args.false_504_rate, deliver_after_ms=args.deliver_after_ms,
         undeliverable_suffix=args.undeliverable_suffix, credits=args.credits,
     )
 

@@ -1,8 +1,9 @@
 """``pegaso-tui worker``: the outbox sender without the application (cron, a server, tests).
 
 It runs the same code as the app; several workers and app instances may run at once on one
-database. SIGINT and SIGTERM stop it cleanly: requests on the wire are finished and recorded,
-claimed messages not yet sent go back to the queue.
+database. SIGINT, SIGTERM and SIGHUP (the SSH session that started it dropped) stop it cleanly:
+requests on the wire are finished and recorded, claimed messages not yet sent go back to the
+queue. A database that goes away is waited for: the worker says so once and goes on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="send the queued SMS and follow their delivery, without the application",
         description="Send the queued SMS and poll their delivery status until stopped "
-        "(Ctrl+C or SIGTERM), or with --until-idle until nothing is left to send or to wait for.",
+        "(Ctrl+C, SIGTERM or SIGHUP), or with --until-idle until nothing is left to send or to wait for.",
     )
     parser.add_argument(
         "--until-idle",
@@ -61,7 +62,9 @@ class _Progress:
         from pegaso_tui.sms.outbox import MessagesChanged, ProblemChanged
 
         if isinstance(event, ProblemChanged):
-            if event.problem is None:
+            if event.problem is not None and event.problem.code == "DATABASE":
+                _say(event.problem.text)
+            elif event.problem is None:
                 _say("invio ripreso")
             else:
                 _say(f"{event.problem.text} (i messaggi restano in coda)")
@@ -82,7 +85,10 @@ class _Progress:
 
 
 def _say(text: str) -> None:
-    print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
+    try:
+        print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
+    except OSError:  # the terminal hung up (SIGHUP): the work goes on without it
+        pass
 
 
 def _schedules(settings, *, once: bool):
@@ -95,8 +101,14 @@ def _schedules(settings, *, once: bool):
             _say(f"comunicazione programmata '{r.schedule}' del {r.day:%d-%m-%Y}: "
                  f"{r.status}, {r.queued} SMS accodati" + (f" ({r.error})" if r.error else ""))
 
+    said: list[str] = []
+
     def failed(exc) -> None:
-        _say(f"comunicazioni programmate non eseguite: {exc}")
+        # once per problem: a database that went away would otherwise say it every minute
+        text = f"comunicazioni programmate non eseguite: {exc}"
+        if not said or said[-1] != text:
+            said.append(text)
+            _say(text)
 
     ticker = Ticker(settings, report=report, failed=failed)
     if once:
@@ -126,7 +138,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         received.append(signum)
         stop.set()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     ticker = _schedules(settings, once=args.until_idle)
     try:
         sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
@@ -136,10 +148,11 @@ def run(args: argparse.Namespace, ctx) -> int:
             ticker.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    _say(
-        f"inviati {report.sent}, consegnati {report.delivered}, non consegnati {report.undelivered}, "
-        f"falliti {report.failed}"
-    )
+    summary = (f"inviati {report.sent}, consegnati {report.delivered}, "
+               f"non consegnati {report.undelivered}, falliti {report.failed}")
+    if report.cancelled:
+        summary += f", annullati {report.cancelled}"
+    _say(summary)
     if report.ended == "problem" and report.problem is not None:
         raise CliError(f"{report.problem.text}: i messaggi restano in coda")
     if signal.SIGINT in received:

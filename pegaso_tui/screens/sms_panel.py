@@ -68,6 +68,8 @@ class SmsPanelScreen(MaskScreen):
         *[b for b in MaskScreen.BINDINGS if b.id != "confirm"],
         Binding("f5,ctrl+r", "refresh", "Aggiorna", id="refresh"),
         Binding("f10,ctrl+s", "refresh", "Aggiorna", id="confirm", show=False),
+        Binding("f8,ctrl+d", "cancel_message", "Annulla SMS", id="cancel_message"),
+        Binding("f7,ctrl+k", "cancel_campaign", "Annulla campagna", id="cancel_campaign"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -163,3 +165,67 @@ class SmsPanelScreen(MaskScreen):
         """F5: read the list, the chart and the credit again."""
         self._show_range()
         self._check_account()
+
+    # --- cancelling what has not left yet ---------------------------------------------------
+
+    def _highlighted(self):
+        if self.query_one("#panel-tabs", TabbedContent).active != "verifica":
+            return None
+        row = self.query_one(MessageList).table.current_row()
+        if row is None:
+            self.notify("Nessun SMS selezionato.", severity="warning")
+        return row
+
+    def action_cancel_message(self) -> None:
+        """F8: cancel the SMS under the cursor, if it has not been handed to the gateway."""
+        from pegaso_tui.db.cancelling import cancel_message
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        if row.status != "queued":
+            self.notify("Questo SMS non è più in coda: non si può annullare.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(cancel_message, row.id, done=self._cancelled, group="cancel")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Annullare l'SMS a {row.recipient_name or row.phone}? Non sarà inviato.",
+            title="Annulla SMS"), answered)
+
+    def action_cancel_campaign(self) -> None:
+        """F7: cancel every SMS of the highlighted one's campaign still in the queue."""
+        from pegaso_tui.db.cancelling import pending_count
+
+        row = self._highlighted()
+        if row is None:
+            return
+        campaign = row.campaign_id
+        self.run_db(pending_count, campaign, done=lambda n: self._ask_campaign(campaign, n), group="cancel")
+
+    def _ask_campaign(self, campaign: int, pending: int) -> None:
+        from pegaso_tui.db.cancelling import cancel_campaign
+        from pegaso_tui.widgets.confirm import ConfirmDialog
+
+        if not pending:
+            self.notify(f"La campagna {campaign} non ha SMS in coda da annullare.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_db(cancel_campaign, campaign, done=self._cancelled, group="cancel")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Annullare i {thousands(pending)} SMS ancora in coda della campagna {campaign}? "
+            "Quelli già consegnati al gateway finiscono come dice il gateway.",
+            title="Annulla campagna"), answered)
+
+    def _cancelled(self, result) -> None:
+        text = f"{thousands(result.cancelled)} SMS annullati"
+        if result.already_sent:
+            text += f", {thousands(result.already_sent)} già consegnati al gateway"
+        self.notify(text + ".", title="Annullamento")
+        self._show_range()

@@ -75,14 +75,11 @@ class UnreachableGatewayError(TemporaryGatewayError):
 class UncertainSubmitError(TemporaryGatewayError):
     """A submission may have been accepted: reconcile by transaction id before any retry.
 
-    ``settled`` is True when the gateway has finished with the request (it answered 5xx, or
-    closed the connection): its records can be searched at once. It is False after a client
-    timeout, when the gateway may still be working on the request.
+    Anything that does not prove a refusal is uncertain: a timeout, a reset, any 5xx (a proxy's
+    502/504 says nothing of the gateway behind it), a body that cannot be read. The gateway may
+    still be working on the request after the client has gone, so the sender searches for the
+    transaction id only after a grace, never at once.
     """
-
-    def __init__(self, message: str, code: str = "", *, settled: bool, **kwargs) -> None:
-        super().__init__(message, code, **kwargs)
-        self.settled = settled
 
 
 class PermanentGatewayError(GatewayError):

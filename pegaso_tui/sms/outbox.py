@@ -41,6 +41,7 @@ delivery report, or when a problem (wrong settings, no credit, no gateway) stops
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import random
@@ -55,7 +56,7 @@ from typing import Any, Callable
 
 from peewee import SqliteDatabase
 
-from pegaso_tui.db.connection import session
+from pegaso_tui.db.connection import database_errors, discard_connection, session
 from pegaso_tui.db.models import (
     CANCELLED,
     DELIVERED,
@@ -78,6 +79,9 @@ from pegaso_tui.sms.gateway import (
     UnreachableGatewayError,
     make_gateway,
 )
+from pegaso_tui.sending import consent
+
+log = logging.getLogger("pegaso_tui.outbox")
 
 #: Final statuses that release a practice notice.
 RELEASING = (FAILED, UNDELIVERED, CANCELLED)
@@ -92,8 +96,10 @@ class SenderConfig:
 
     #: requests in flight at once
     window: int = 8
-    #: messages claimed per transaction
-    claim_batch: int = 200
+    #: messages a sender holds claimed at most (None: four windows' worth). Only what can be
+    #: submitted soon is claimed, so a sender that dies orphans few messages and several
+    #: terminals share a campaign
+    claim_batch: int | None = None
     #: how long a claim holds a message
     lease_s: float = 300.0
     #: the gateway's HTTP timeout (from the settings): a claim must outlive a request
@@ -124,6 +130,13 @@ class SenderConfig:
     apply_every_s: float = 0.1
     reconcile_every_s: float = 1.0
     idle_wait_s: float = 0.5
+
+    #: after the database went away, the longest wait between two attempts to reach it
+    db_retry_max_s: float = 30.0
+
+    @property
+    def batch(self) -> int:
+        return self.claim_batch if self.claim_batch is not None else 4 * self.window
 
     @property
     def grace(self) -> float:
@@ -204,8 +217,8 @@ class OutboxHub:
         for callback in subscribers:
             try:
                 callback(event)
-            except Exception:  # a broken screen must not stop the sending
-                pass
+            except Exception:  # a broken screen must not stop the sending, but it is said
+                log.exception("un destinatario degli aggiornamenti dell'invio ha fallito")
 
 
 @dataclass
@@ -216,6 +229,8 @@ class SenderReport:
     delivered: int = 0
     undelivered: int = 0
     failed: int = 0
+    #: not sent: consent withdrawn, client deleted, campaign cancelled
+    cancelled: int = 0
     retried: int = 0
     reconciled: int = 0
     #: "idle", "stopped" or "problem"
@@ -229,8 +244,10 @@ class SenderReport:
             self.delivered += 1
         elif status == UNDELIVERED:
             self.undelivered += 1
-        elif status in (FAILED, CANCELLED):
+        elif status == FAILED:
             self.failed += 1
+        elif status == CANCELLED:
+            self.cancelled += 1
 
 
 # --- Leases ----------------------------------------------------------------------------------
@@ -341,7 +358,7 @@ def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
         return Outcome("rejected", message, error=exc)
     except Exception as exc:  # an adapter bug: we cannot know what happened
         return Outcome("uncertain", message, error=UncertainSubmitError(
-            f"errore imprevisto: {exc}", "UNEXPECTED", settled=True))
+            f"errore imprevisto: {exc}", "UNEXPECTED"))
     if result.accepted:
         return Outcome("accepted", message, provider_id=result.provider_id)
     return Outcome("rejected", message, error=result.error or PermanentGatewayError("SMS rifiutato dal gateway"))
@@ -397,7 +414,13 @@ class _Sql:
             f"(next_attempt_at IS NULL OR next_attempt_at <= {p}) "
             f"ORDER BY next_attempt_at, id LIMIT {p}{skip}) "
             "RETURNING id, campaign_id, transaction_id, phone, text, sender, encoding, "
-            "practice_id, attempts"
+            "practice_id, attempts, client_id, client_code"
+        )
+        # a claimed message that may not be sent any more (consent withdrawn, client deleted)
+        self.cancel_claimed = (
+            f"UPDATE {m} SET status = 'cancelled', next_attempt_at = NULL, lease_owner = NULL, "
+            f"lease_expires_at = NULL, last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
         )
         self.sent = (
             f"UPDATE {m} SET status = 'sent', provider_id = {p}, sent_at = {p}, "
@@ -423,21 +446,20 @@ class _Sql:
             f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
         )
         # What the reconcile tick takes over, chosen by the database however many messages
-        # other live senders hold: leases that expired, then the owners of leases quiet for
-        # longer than the grace period (whether they are dead is asked of the OS, in Python),
-        # then those owners' messages. At most 1000 of each a tick; the next tick goes on.
+        # other live senders hold: leases that expired, then the owners holding live leases
+        # (whether they are dead is asked of the OS, in Python), then the messages of an
+        # owner seen dead for longer than the grace. At most 1000 of each a tick.
         self.expired = (
             f"SELECT id, lease_owner, lease_expires_at FROM {m} WHERE status = 'sending' AND "
             f"(lease_expires_at IS NULL OR lease_expires_at <= {p}) ORDER BY id LIMIT 1000"
         )
-        self.quiet_owners = (
+        self.live_owners = (
             f"SELECT DISTINCT lease_owner FROM {m} WHERE status = 'sending' AND "
-            f"lease_expires_at > {p} AND updated_at <= {p} AND lease_owner <> {p}"
+            f"lease_expires_at > {p} AND lease_owner <> {p}"
         )
-        self.quiet_of = (
+        self.held_by = (
             f"SELECT id, lease_owner, lease_expires_at FROM {m} WHERE status = 'sending' AND "
-            f"lease_owner = {p} AND lease_expires_at > {p} AND updated_at <= {p} "
-            f"ORDER BY id LIMIT 1000"
+            f"lease_owner = {p} AND lease_expires_at > {p} ORDER BY id LIMIT 1000"
         )
         self.take_over = (
             f"UPDATE {m} SET lease_owner = {p}, lease_expires_at = {p}, updated_at = {p} "
@@ -521,6 +543,10 @@ class Sender:
         self._polling = False
         self._last_poll = 0.0  # monotonic time the last poll was handed to a lane
         self._random = random.Random()
+        #: owners seen dead (monotonic time first seen): their messages wait out the grace
+        self._gone_since: dict[str, float] = {}
+        self._db_failing = False
+        self._more_queued = False
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -529,34 +555,98 @@ class Sender:
         stop = stop or threading.Event()
         self.report = SenderReport()
         self._last_poll = time.monotonic()  # a campaign queued before the start is sent first
-        with session() as db:
-            self.sql = _Sql(db)
-            self.db = db
-            margin = self.config.gateway_timeout_s + self.config.grace
-            self.lanes = _Lanes(self.config.window, self.gateway_factory, margin)
-            try:
-                while True:
-                    self._apply(force=False)
-                    if stop.is_set():
-                        self.report.ended = "stopped"
-                        break
-                    if until_idle and self._problem is not None and self._gives_up():
-                        self.report.ended = "problem"
-                        self.report.problem = self._problem
-                        break
-                    if until_idle and self._idle():
-                        self.report.ended = "idle"
-                        break
-                    self._reconcile_tick()
-                    self._poll_tick()
-                    self._fill()
-                    self._wait(stop)
-            finally:
+        margin = self.config.gateway_timeout_s + self.config.grace
+        self.lanes = _Lanes(self.config.window, self.gateway_factory, margin)
+        failures = 0
+        try:
+            while True:
                 try:
-                    self._shutdown()
-                finally:
-                    self.lanes.close()
-        return self.report
+                    with session() as db:
+                        self.sql = _Sql(db)
+                        self.db = db
+                        if failures:
+                            log.info("database di nuovo raggiungibile")
+                            failures = 0
+                            self._set_problem(None)
+                        try:
+                            self._loop(stop, until_idle)
+                        finally:
+                            # finish the wire, hand back what was claimed, record it all; not
+                            # while the database is away (run() waits for it, then does it)
+                            if not self._db_failing:
+                                self._shutdown()
+                    return self.report
+                except database_errors() as exc:
+                    failures += 1
+                    if not self._database_lost(exc, failures, stop):
+                        self._abandon()
+                        return self.report
+        finally:
+            self.lanes.close()
+
+    def _loop(self, stop: threading.Event, until_idle: bool) -> None:
+        """The sender's work until a stop, idleness or a problem only the user can fix."""
+        self._db_failing = False
+        self.report.ended = "stopped"
+        try:
+            while True:
+                self._apply(force=False)
+                if stop.is_set():
+                    self.report.ended = "stopped"
+                    return
+                if until_idle and self._problem is not None and self._gives_up():
+                    self.report.ended = "problem"
+                    self.report.problem = self._problem
+                    return
+                if until_idle and self._idle():
+                    self.report.ended = "idle"
+                    return
+                self._reconcile_tick()
+                self._poll_tick()
+                self._fill()
+                self._wait(stop)
+        except database_errors():
+            self._db_failing = True
+            raise
+
+    def _database_lost(self, exc: BaseException, failures: int, stop: threading.Event) -> bool:
+        """The database went away: say it once, wait, and say whether to try again.
+
+        Outcomes already known stay in memory and are recorded once it is back; claimed
+        messages keep their leases meanwhile (and are taken over by others if it is away for
+        longer than a lease). After a stop, only a few quick tries are made.
+        """
+        discard_connection()
+        if failures == 1:
+            log.warning("database non raggiungibile: %s", first_line(exc))
+        self._set_problem(SenderProblem(
+            "DATABASE", f"database non raggiungibile ({first_line(exc)}): nuovo tentativo in corso"))
+        if stop.is_set():
+            if failures > 3:
+                return False
+            time.sleep(0.5 * failures)
+            return True
+        wait = min(self.config.db_retry_max_s, 0.5 * 2 ** min(failures - 1, 8))
+        stop.wait(wait)
+        return True
+
+    def _abandon(self) -> None:
+        """Stopped while the database is away: finish what is on the wire, record nothing.
+
+        What came back cannot be written: those messages stay ``sending`` under this
+        sender's lease, and once it expires another sender searches the gateway for each
+        transaction id, so nothing is lost and nothing is sent twice.
+        """
+        for _ in self.lanes.take_unstarted():
+            self._inflight -= 1
+        while self._inflight:
+            self.lanes.outcomes.get()
+            self._inflight -= 1
+        if self._finished or self._ready:
+            log.error("invio fermato senza database: %d esiti non registrati, %d messaggi "
+                      "restano in invio fino alla scadenza della riserva",
+                      len(self._finished), len(self._ready))
+        self.report.ended = "stopped"
 
     def _gives_up(self) -> bool:
         """With until_idle: stop at a problem only the user can fix (or a gateway long gone)."""
@@ -615,13 +705,18 @@ class Sender:
         # A batch is handed over at once: the lanes keep sending while this thread commits (an
         # fsync) or claims, and it wakes up once per commit instead of once per message. A lane
         # checks that the lease is still long enough when it starts a message.
-        depth = 1 if self._probe else max(2 * self.config.window, self.config.claim_batch)
+        depth = 1 if self._probe else max(self.config.window, self.config.batch)
         free = depth - self._inflight
         if free <= 0 or self._paused():
             return
-        if len(self._ready) < free and time.monotonic() >= self._next_claim:
-            batch = 1 if self._probe else max(self.config.claim_batch, free)
+        room = free - len(self._ready)
+        # claim when half the depth is free: a claim is a commit (an fsync), so it is made
+        # for several messages at once, never for each one that comes back
+        if room > 0 and room * 2 >= depth and time.monotonic() >= self._next_claim:
+            batch = room
             claimed = self._claim(batch)
+            # a full claim: more of the campaign is waiting in the queue
+            self._more_queued = len(claimed) == batch
             if len(claimed) < batch:
                 # nothing more is due now: do not ask again at every turn of the loop
                 self._next_claim = time.monotonic() + min(self.config.idle_wait_s, 0.25)
@@ -630,17 +725,46 @@ class Sender:
             self._hand("submit", self._ready.popleft())
 
     def _claim(self, limit: int) -> list[Claimed]:
+        """Claim up to ``limit`` due messages; those the consent rules stop never leave."""
         stamp = _now()
         until = stamp + timedelta(seconds=self.config.lease_s)
         with self.db.atomic():
             rows = self.sql.rows(self.sql.claim, (self.owner, until, stamp, stamp, limit))
+            # asked in the claim's transaction: what the rules read is what the claim saw
+            verdicts = consent.verdicts(
+                [consent.ClaimedMessage(r[0], r[1], r[9], r[10] or "", r[3], r[7]) for r in rows],
+                stamp,
+            )
+            updates = self._stop_claimed(rows, verdicts, stamp) if verdicts else []
+        self._announce(updates)
         rows.sort(key=lambda r: r[0])
         return [
             Claimed(id=r[0], campaign_id=r[1], transaction_id=r[2], phone=r[3], text=r[4],
                     sender=r[5] or "", encoding=r[6] or "GSM-7", practice_id=r[7], attempts=r[8],
                     lease_until=until)
-            for r in rows
+            for r in rows if r[0] not in verdicts
         ]
+
+    def _stop_claimed(self, rows: list[tuple], verdicts: dict, stamp: datetime) -> list[MessageUpdate]:
+        """Cancel or put back the claimed messages the rules stopped (in the claim's transaction)."""
+        batch = _Batch()
+        for r in rows:
+            verdict = verdicts.get(r[0])
+            if isinstance(verdict, consent.Cancel):
+                then = [("notice_release", (r[0],))] if r[7] else []
+                batch.add("cancel_claimed", (verdict.reason, verdict.code, stamp, r[0], self.owner),
+                          MessageUpdate(r[0], r[1], CANCELLED, verdict.reason), then)
+            elif isinstance(verdict, consent.Defer):
+                # not an attempt: the claim's count is given back
+                batch.add("requeue", (verdict.until, -1, verdict.note, verdict.code, stamp, r[0], self.owner))
+        return batch.execute(self.sql)
+
+    def _announce(self, updates: list[MessageUpdate]) -> None:
+        """Count and announce changes already committed."""
+        for update in updates:
+            self.report.count(update.status)
+        if updates:
+            self.hub.publish(MessagesChanged(tuple(updates)))
 
     # --- recording outcomes -------------------------------------------------------------
 
@@ -652,21 +776,20 @@ class Sender:
         due = time.monotonic() - self._last_apply >= self.config.apply_every_s
         if not (force or due or len(self._finished) >= 200 or not self._inflight):
             return
-        outcomes, self._finished = self._finished, []
         problem: SenderProblem | None | bool = False  # False: no news
         batch = _Batch()
-        for outcome in outcomes:
+        for outcome in self._finished:
             news = self._plan(outcome, batch)
             if news is not False:
                 problem = news
         with self.db.atomic():
             updates = batch.execute(self.sql)
+        # only now are they recorded: if the commit failed (the database went away), the
+        # outcomes stay here and are applied again once it is back
+        self._finished = []
         # committed: now it may be told
         self._last_apply = time.monotonic()
-        for update in updates:
-            self.report.count(update.status)
-        if updates:
-            self.hub.publish(MessagesChanged(tuple(updates)))
+        self._announce(updates)
         if problem is not False:
             self._set_problem(problem)
 
@@ -704,9 +827,11 @@ class Sender:
                 self._unreachable_in_a_row = 0
                 news = None
         elif kind == "uncertain":
-            assert isinstance(err, UncertainSubmitError)
-            # a settled request can be searched at once; an unanswered one gets the grace
-            hold_until = stamp + timedelta(seconds=0.0 if err.settled else self.config.grace)
+            # Only a refusal the gateway states is final. Whatever else came back (a 5xx, a
+            # 504 from a proxy, a timeout, a reset, an unreadable body) the gateway may still
+            # be working on it: its transaction id is searched for only after the grace, so
+            # that a request still on the wire has landed, and never resubmitted before.
+            hold_until = stamp + timedelta(seconds=self.config.grace)
             resend_at = stamp + timedelta(seconds=err.retry_after_s or 0.0)
             batch.add("hold", (hold_until, resend_at, f"esito incerto, verifica in corso: {err.message}",
                                err.code, stamp, m.id, self.owner))
@@ -835,11 +960,8 @@ class Sender:
             return
         self._last_reconcile = time.monotonic()
         stamp = _now()
-        quiet_since = stamp - timedelta(seconds=self.config.grace)
         wanted = self.sql.rows(self.sql.expired, (stamp,))
-        for (owner,) in self.sql.rows(self.sql.quiet_owners, (stamp, quiet_since, self.owner)):
-            if owner_is_dead(owner):  # a process of this machine that crashed: an orphan
-                wanted += self.sql.rows(self.sql.quiet_of, (owner, stamp, quiet_since))
+        wanted += self._orphans(stamp)
         if not wanted:
             return
         until = stamp + timedelta(seconds=self.config.lease_s)
@@ -854,12 +976,37 @@ class Sender:
                               last_code=r[11])
             self._hand("reconcile", message)
 
+    def _orphans(self, stamp: datetime) -> list[tuple]:
+        """The messages of senders of this machine that died, once the grace has run out.
+
+        The grace runs from the moment this sender first saw the owner gone, never from the
+        claim: the dead owner handed its last request to the gateway before it died, so
+        before that moment, and a slow gateway may still be recording it. Searching for the
+        transaction id earlier would find nothing and send the SMS again.
+        """
+        now = time.monotonic()
+        seen: set[str] = set()
+        wanted: list[tuple] = []
+        for (owner,) in self.sql.rows(self.sql.live_owners, (stamp, self.owner)):
+            if not owner_is_dead(owner):
+                continue
+            seen.add(owner)
+            gone_at = self._gone_since.setdefault(owner, now)
+            if now - gone_at >= self.config.grace:
+                wanted += self.sql.rows(self.sql.held_by, (owner, stamp))
+        # forget owners whose messages are all taken (or who were never gone)
+        for owner in list(self._gone_since):
+            if owner not in seen:
+                del self._gone_since[owner]
+        return wanted
+
     # --- polling ------------------------------------------------------------------------
 
     def _poll_tick(self) -> None:
         if self._polling or time.monotonic() < self._next_poll_check:
             return
-        sending = self._ready or self._inflight  # claimed messages not yet answered
+        # claimed messages not yet answered, or more waiting behind the last full claim
+        sending = self._ready or self._inflight or self._more_queued
         if sending and time.monotonic() - self._last_poll < self.config.poll_while_sending_s:
             return
         self._next_poll_check = time.monotonic() + min(self.config.poll_interval_s / 2, 1.0)
@@ -903,10 +1050,9 @@ class Sender:
         for message in self._ready:
             self._finished.append(Outcome("unsent", message))
         self._ready.clear()
-        try:
-            self._apply(force=True)
-        except Exception:  # the database is gone: leases expire and others reconcile
-            pass
+        # a failure here goes up to run(), which waits for the database and tries again: the
+        # outcomes stay in self._finished until they are committed
+        self._apply(force=True)
 
 
 class _Lanes:

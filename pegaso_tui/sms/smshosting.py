@@ -30,8 +30,9 @@ What we could not find, and assumed (the sandbox speaks exactly this):
   goes through ``combine_parts``, so a multi-part SMS is delivered only when every part is.
 - ``POST /sms/cancel`` answers ``{"smsCancelled": N}``; CANCELED is a search status.
 - 429 (with ``Retry-After``) is rate limiting: nothing was accepted. A 5xx answer to a send is
-  treated as uncertain (a proxy may answer 502/504 after the provider accepted the SMS), so the
-  sender searches the transaction id before sending it again.
+  treated as uncertain (a proxy may answer 502/504 after the provider accepted the SMS), and so
+  is a 4xx without the provider's ``errorMsg``: only a refusal the provider states is final.
+  The sender searches the transaction id, after a grace, before sending it again.
 """
 
 from __future__ import annotations
@@ -256,14 +257,14 @@ class SmsHostingGateway(Gateway):
         except httpx.TimeoutException:
             if submit:
                 raise UncertainSubmitError(
-                    "nessuna risposta dal gateway entro il tempo massimo", "TIMEOUT", settled=False
+                    "nessuna risposta dal gateway entro il tempo massimo", "TIMEOUT"
                 ) from None
             raise TemporaryGatewayError("nessuna risposta dal gateway entro il tempo massimo", "TIMEOUT") from None
         except httpx.TransportError as exc:
             # the connection broke after the request went out (the gateway closed it)
             if submit:
                 raise UncertainSubmitError(
-                    f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED", settled=True
+                    f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED"
                 ) from None
             raise TemporaryGatewayError(
                 f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED"
@@ -280,7 +281,7 @@ class SmsHostingGateway(Gateway):
             if data is None:
                 if submit:
                     raise UncertainSubmitError(
-                        "risposta del gateway illeggibile", "BAD_ANSWER", settled=True, http_status=status
+                        "risposta del gateway illeggibile", "BAD_ANSWER", http_status=status
                     )
                 raise TemporaryGatewayError("risposta del gateway illeggibile", "BAD_ANSWER", http_status=status)
             return data
@@ -298,9 +299,15 @@ class SmsHostingGateway(Gateway):
             text = f"errore del gateway SMS (HTTP {status})"
             if submit:
                 raise UncertainSubmitError(
-                    text, code or f"HTTP_{status}", settled=True, http_status=status, retry_after_s=wait
+                    text, code or f"HTTP_{status}", http_status=status, retry_after_s=wait
                 )
             raise TemporaryGatewayError(text, code or f"HTTP_{status}", http_status=status, retry_after_s=wait)
+        if submit and not code:
+            # A 4xx without the gateway's own error code was not written by the gateway: a
+            # proxy or a load balancer answered, and the request may have gone through.
+            raise UncertainSubmitError(
+                f"risposta inattesa dal gateway SMS (HTTP {status})", f"HTTP_{status}", http_status=status
+            )
         if code in ACCOUNT_CODES or status == 403:
             raise AccountGatewayError(reason(code, "accesso negato dal gateway SMS"), code or "HTTP_403", http_status=status)
         raise PermanentGatewayError(
@@ -343,7 +350,7 @@ class SmsHostingGateway(Gateway):
         data = self._request("POST", "/sms/send", submit=True, form=form)
         entries = data.get("sms") if isinstance(data, dict) else None
         if not isinstance(entries, list):
-            raise UncertainSubmitError("risposta del gateway senza l'elenco degli SMS", "BAD_ANSWER", settled=True)
+            raise UncertainSubmitError("risposta del gateway senza l'elenco degli SMS", "BAD_ANSWER")
         by_number: dict[str, list[dict]] = {}
         for entry in entries:
             by_number.setdefault(to_msisdn(str(entry.get("to", ""))), []).append(entry)
@@ -353,7 +360,7 @@ class SmsHostingGateway(Gateway):
             if not queue:
                 # The gateway did not say: we cannot know, so we must not guess.
                 raise UncertainSubmitError(
-                    f"il gateway non ha risposto per {recipient}", "BAD_ANSWER", settled=True
+                    f"il gateway non ha risposto per {recipient}", "BAD_ANSWER"
                 )
             entry = queue.pop(0)
             status = str(entry.get("status", "")).upper()
