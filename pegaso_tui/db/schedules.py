@@ -119,10 +119,22 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
         with database_proxy.atomic():
             if schedule_id is None:
                 return Schedule.create(**values)
+            before = schedule_by_id(schedule_id)
+            if fields.active and not before.active:
+                # switched on again in the mask: as resume_schedule, the paused days are not missed
+                values["resumed_on"] = _rome_today()
             Schedule.update(**values).where(Schedule.id == schedule_id).execute()
             return Schedule.get_by_id(schedule_id)
     except IntegrityError:
         raise ScheduleError(f"esiste già una comunicazione programmata di nome '{name}'") from None
+
+
+def _rome_today() -> date:
+    """Today in Italy (the schedules' clock)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Rome")).date()
 
 
 def get_schedule(name: str) -> Schedule:
