@@ -53,8 +53,7 @@ async def test_a_menu_search_is_on_the_home_screen_and_opens_its_mask_filled_in(
     app = make_app(db_url, today=date(2026, 12, 1))
     async with app.run_test(size=(120, 40)) as pilot:
         menu = app.screen.query_one(OptionList)
-        assert await wait_until(pilot, lambda: menu.get_option_index(f"search-1") is not None
-                                if any(o.id == "search-1" for o in menu.options) else False)
+        assert await wait_until(pilot, lambda: any(o.id == "search-1" for o in menu.options))
         menu.highlighted = menu.get_option_index("search-1")
         menu.focus()
         await pilot.press("enter")

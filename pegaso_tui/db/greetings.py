@@ -74,9 +74,3 @@ def record_greetings(campaign: Campaign, planned: Iterable) -> None:
             for message_id, client_id in pairs if client_id in years]
     insert_rows(Greeting, ("client", "year", "message", "created_at"), rows)
 
-
-def greeted_this_year(client_id: int, year: int) -> bool:
-    """Whether the client already had (or has queued) the greeting of ``year``."""
-    return Client.select(SQL("1")).where(
-        (Client.id == client_id) & already_greeted(year)
-    ).exists()
