@@ -6,11 +6,13 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
 from pegaso_tui.masks import BY_NUMBER, MASKS, Mask
 from pegaso_tui.services import AppServices
+from pegaso_tui.terminal_keys import DIGITS, read_esc_digit_as_alt
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -99,8 +101,14 @@ class PegasoApp(App[None]):
     TITLE = "Pegaso SMS & CRM"
     CSS_PATH = STYLES / "pegaso.tcss"
     COMMANDS = App.COMMANDS | {MasksProvider, SavedSearchesProvider}
+    BINDINGS = [
+        # priority: an Alt+digit never reaches the focused field, in any mask or dialog
+        *[Binding(f"alt+{digit}", f"tab({DIGITS.index(digit) + 1})", show=False, priority=True)
+          for digit in DIGITS],
+    ]
 
     def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
+        read_esc_digit_as_alt()
         super().__init__()
         self.services = services
         #: False keeps text cursors steady (tests and snapshots: a blink caught mid-way would
@@ -264,9 +272,57 @@ class PegasoApp(App[None]):
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
         self.push_screen(
-            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci (F10)", no="Continua (Esc)"),
+            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci senza salvare (F10)", no="Resta (Esc)"),
             lambda quit_anyway: self.exit() if quit_anyway else None,
         )
+
+    # --- the command palette, in Italian -----------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, with every mask and the app's commands, in Italian."""
+        from textual.command import CommandPalette
+
+        from pegaso_tui.widgets.palette import ItalianCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(ItalianCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Tema": the themes, searched in Italian."""
+        from textual.theme import ThemeProvider
+
+        from pegaso_tui.widgets.palette import ItalianCommandPalette
+
+        self.push_screen(ItalianCommandPalette(providers=[ThemeProvider], placeholder="Cerca temi…"))
+
+    def get_system_commands(self, screen):
+        """Textual's commands, named in Italian (Quit asks first, as Ctrl+Q does)."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Tema", "Cambia i colori dell'applicazione", self.action_change_theme)
+        yield SystemCommand("Esci", "Chiude l'applicazione (chiede prima se ci sono modifiche non salvate)",
+                            self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand("Tasti", "Nasconde il pannello dei tasti", self.action_hide_help_panel)
+        else:
+            yield SystemCommand("Tasti", "Mostra i tasti della maschera e del campo", self.action_show_help_panel)
+        yield SystemCommand("Screenshot", "Salva un'immagine SVG dello schermo",
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+
+    def action_tab(self, number: int) -> None:
+        """Alt+digit: the screen's tab of that number, if it has tabs; else nothing."""
+        switch = getattr(self.screen, "action_tab", None)
+        if switch is not None:
+            switch(number)
+            return
+        from textual.widgets import TabbedContent, TabPane
+
+        tabs = next(iter(self.screen.query(TabbedContent)), None)
+        if tabs is None:
+            return
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id and not pane.disabled]
+        if 1 <= number <= len(panes):
+            tabs.active = panes[number - 1]
 
     def open_mask(self, number: int | Mask) -> None:
         """Open a mask by its number (or Mask) on top of the current screen."""

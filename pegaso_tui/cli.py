@@ -36,6 +36,9 @@ COMMAND_MODULES = (
     "search",
     "template",
     "schedule",
+    "optout",
+    "audit",
+    "crm",
 )
 
 PROG = "pegaso-tui"

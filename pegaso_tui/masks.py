@@ -64,6 +64,10 @@ MASKS: tuple[Mask, ...] = (
          screen="pegaso_tui.screens.comms.templates:TemplatesScreen"),
     Mask(17, "Comunicazioni programmate", COMMS, "SMS automatici su una ricerca salvata, ogni giorno o una volta",
          screen="pegaso_tui.screens.comms.schedules:SchedulesScreen"),
+    Mask(18, "Non disturbare", COMMS, "Chi si è opposto al marketing: numeri e clienti",
+         screen="pegaso_tui.screens.comms.do_not_disturb:DoNotDisturbScreen"),
+    Mask(19, "Registro invii", COMMS, "Chi ha inviato cosa, quando, con quale finalità",
+         screen="pegaso_tui.screens.comms.audit_log:AuditLogScreen"),
 )
 
 BY_NUMBER = {mask.number: mask for mask in MASKS}

@@ -10,7 +10,7 @@ from peewee import fn
 
 from pegaso_tui.db.campaigns import CampaignPlan, PlannedMessage, queue_campaign
 from pegaso_tui.db.models import Message
-from pegaso_tui.sms.gateway import make_gateway
+from pegaso_tui.gateways import make_gateway
 from pegaso_tui.sms.outbox import OutboxHub, Sender, SenderConfig
 
 #: A sender paced for tests: short polls, backoffs and pauses.

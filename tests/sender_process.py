@@ -20,7 +20,7 @@ import threading
 def main() -> int:
     from pegaso_tui.config import GatewaySettings
     from pegaso_tui.db.connection import open_database
-    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.gateways import make_gateway
     from pegaso_tui.sms.outbox import Sender, SenderConfig
 
     db_url, gateway_url, config_json = sys.argv[1:4]

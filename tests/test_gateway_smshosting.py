@@ -11,7 +11,7 @@ import pytest
 
 from pegaso_tui.config import GatewaySettings
 from pegaso_tui.db.models import DELIVERED, FAILED, SENT, UNDELIVERED
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     AccountGatewayError,
     PermanentGatewayError,
     SearchQuery,
@@ -183,7 +183,7 @@ def test_a_4xx_without_the_gateways_code_is_uncertain_not_a_refusal(sandbox):
     def proxy(request: httpx.Request) -> httpx.Response:
         return httpx.Response(413, text="<html>Request Entity Too Large</html>")
 
-    from pegaso_tui.sms.smshosting import SmsHostingGateway
+    from pegaso_tui.gateways.smshosting import SmsHostingGateway
 
     # a proxy's own page, not the gateway's {"errorMsg": ...}: it proves no refusal
     settings = sandbox().gateway_settings(timeout_s=2.0)
@@ -322,3 +322,72 @@ def test_estimate_cancel_and_credit(sandbox):
     assert estimate.sms_count == 6 and estimate.cost > 0
     assert credit.sms_left == 100 and credit.amount == pytest.approx(4.5)
     assert status.status == "cancelled"
+
+
+def test_cancel_reads_the_array_of_the_cancelled_sms(sandbox):
+    """The provider answers ``POST /sms/cancel`` with the SMS it cancelled, as an array."""
+    server = sandbox()
+    later = (datetime.now() + timedelta(hours=2)).astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
+    with gateway_for(server) as gateway:
+        for to in ("393491234567", "393331112222"):
+            gateway._request("POST", "/sms/send", submit=True, form={
+                "to": to, "text": "Domani", "transactionId": "tx-two", "date": later})
+        raw = gateway._request("POST", "/sms/cancel", form={"transactionId": "tx-two"})
+        assert isinstance(raw, list) and {sms["to"] for sms in raw} == {"393491234567", "393331112222"}
+        gateway._request("POST", "/sms/send", submit=True, form={
+            "to": "393491234567", "text": "Domani", "transactionId": "tx-three", "date": later})
+        assert gateway.cancel(transaction_id="tx-three") == 1
+
+
+def test_the_duplicate_error_is_spelled_as_the_provider_spells_it():
+    from pegaso_tui.gateways.smshosting import reason
+
+    assert reason("DUPLICATE_SMS") == "SMS duplicato rifiutato dal gateway"
+
+
+def test_an_unregistered_alias_is_replaced_by_a_number_not_refused(sandbox):
+    server = sandbox(aliases=("FUTURA",))
+    with gateway_for(server) as gateway:
+        registered = gateway.aliases()
+        kept = submit(gateway, "tx-ok", sender="FUTURA")
+        replaced = submit(gateway, "tx-other", sender="ALTRO")
+    assert registered == ["FUTURA"]
+    assert kept.accepted and replaced.accepted
+    first, second = server.state.records()
+    assert first["from"] == "FUTURA"
+    assert second["from"].isdigit() and second["from"] != "ALTRO"
+
+
+def test_kind_picks_the_adapter(sandbox):
+    from pegaso_tui.gateways.kannel import KannelGateway
+    from pegaso_tui.gateways.smshosting import SandboxGateway, SmsHostingGateway
+
+    server = sandbox()
+    settings = server.gateway_settings()
+    assert type(make_gateway(settings)) is SandboxGateway
+    assert type(make_gateway(replace(settings, kind="smshosting"))) is SmsHostingGateway
+    assert type(make_gateway(replace(settings, kind="kannel"))) is KannelGateway
+    with pytest.raises(AccountGatewayError):
+        make_gateway(replace(settings, kind="twilio"))
+    # a sandbox setting never reaches the real provider
+    with pytest.raises(AccountGatewayError):
+        make_gateway(GatewaySettings(kind="sandbox", key="k", secret="s"))
+
+
+def test_the_sandbox_command_registers_the_aliases_given():
+    import subprocess
+    import sys
+
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pegaso_tui", "sandbox", "--alias", "FUTURA", "--alias", "VIAGGI"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = process.stdout.readline().split()[-1]
+        user = httpx.get(f"{url}/user", auth=("sandbox", "sandbox"), timeout=5).json()
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert user["senderAlias"] == ["FUTURA", "VIAGGI"]

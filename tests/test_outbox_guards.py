@@ -11,7 +11,7 @@ from peewee import OperationalError
 
 from pegaso_tui.db.connection import session
 from pegaso_tui.db.models import DELIVERED, QUEUED, SENDING, SENT, Message
-from pegaso_tui.sms.gateway import TemporaryGatewayError, make_gateway
+from pegaso_tui.gateways import TemporaryGatewayError, make_gateway
 from pegaso_tui.sms.outbox import (
     OutboxHub,
     OutboxService,
@@ -134,7 +134,10 @@ def test_the_apps_sender_starts_again_after_a_crash_and_says_so(db, sandbox, mon
     monkeypatch.setattr(Sender, "_reconcile_tick", crash_once)
     monkeypatch.setattr(OutboxService, "RESTART_AFTER_S", 0.05)
     settings = server.gateway_settings(timeout_s=1.0)
-    service = OutboxService(None, FAST, gateway_factory=lambda: make_gateway(settings, max_connections=1))
+    from types import SimpleNamespace
+
+    service = OutboxService(SimpleNamespace(gateway=settings), FAST,
+                            gateway_factory=lambda: make_gateway(settings, max_connections=1))
     problems = []
     service.hub.subscribe(lambda e: problems.append(e.problem) if isinstance(e, ProblemChanged) else None)
     import threading

@@ -148,18 +148,36 @@ def test_a_terminal_opens_the_database_while_another_process_is_writing(db_url):
         holder.close()
 
 
-def test_a_version_2_database_gets_the_tables_of_seed_004_and_italian_purposes(any_url):
-    from pegaso_tui.db.models import Campaign, Greeting, SavedSearch, Schedule, ScheduleRun, SmsTemplate
+def test_a_version_2_database_gets_the_italian_purposes_and_the_tables_of_seed_004(any_url):
+    from pegaso_tui.db.models import (
+        Campaign, CrmAssignment, Greeting, OptOut, Request, SavedSearch, Schedule, ScheduleRun,
+        SmsTemplate,
+    )
 
     db = open_database(any_url)
-    db.drop_tables([ScheduleRun, Schedule, SmsTemplate, SavedSearch, Greeting])
-    Campaign.create(kind="practice", template="x", purpose="service")
-    Campaign.create(kind="birthday", template="x", purpose="marketing")
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    if "sqlite" in type(db).__name__.lower():
+        migrator = SqliteMigrator(db)
+        # the table is rebuilt: SQLite cannot drop a column with a foreign key in place
+        migrate(migrator.drop_column("request", "assignment_id", legacy=True),
+                migrator.drop_column("request", "purpose", legacy=True))
+    else:
+        migrator = PostgresqlMigrator(db)
+        migrate(migrator.drop_column("request", "assignment_id"), migrator.drop_column("request", "purpose"))
+    db.drop_tables([OptOut, CrmAssignment, ScheduleRun, Schedule, SmsTemplate, SavedSearch, Greeting])
+    for kind, purpose in (("practice", "service"), ("single", "service"), ("promo", "marketing"),
+                          ("birthday", "marketing")):
+        Campaign.create(kind=kind, template="t", purpose=purpose)
     SchemaInfo.delete().execute()
     SchemaInfo.create(version=2)
     close_database()
 
     db = open_database(any_url)
     assert schema_version(db) == SCHEMA_VERSION
+    purposes = dict(Campaign.select(Campaign.kind, Campaign.purpose).tuples())
+    assert purposes == {"practice": "servizio", "single": "servizio", "promo": "marketing",
+                        "birthday": "auguri"}
+    assert {"opt_out", "crm_assignment"} <= set(db.get_tables())
+    assert {"assignment_id", "purpose"} <= {c.name for c in db.get_columns(Request._meta.table_name)}
     assert {"saved_search", "sms_template", "schedule", "schedule_run", "greeting"} <= set(db.get_tables())
-    assert [c.purpose for c in Campaign.select().order_by(Campaign.id)] == ["servizio", "auguri"]

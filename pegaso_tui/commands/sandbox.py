@@ -34,6 +34,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                         help="numbers ending with these digits are reported NOTDELIVERED")
     parser.add_argument("--credits", type=_non_negative, default=None, metavar="N",
                         help="SMS credit of the account (default: unlimited); then BAD_CREDIT")
+    parser.add_argument("--alias", action="append", default=None, metavar="NAME",
+                        help="a sender alias registered on the account (repeatable; default "
+                        "AGENZIA, FUTURA, PEGASO, SANDBOX); any other is replaced by a number")
     parser.set_defaults(handler=run)
 
 
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     import signal
 
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.sandbox import API_PREFIX, SandboxConfig, serve
+    from pegaso_tui.gateways.sandbox import API_PREFIX, SandboxConfig, serve
 
     if args.undeliverable_suffix and not args.undeliverable_suffix.isdigit():
         raise CliError("--undeliverable-suffix vuole solo cifre", status=2)
@@ -72,11 +75,14 @@ def run(args: argparse.Namespace, ctx) -> int:
         false_504_rate=args.false_504_rate, deliver_after_ms=args.deliver_after_ms,
         undeliverable_suffix=args.undeliverable_suffix, credits=args.credits,
     )
+    if args.alias:
+        config.aliases = tuple(args.alias)
 
     def ready(port: int) -> None:
         url = f"http://127.0.0.1:{port}{API_PREFIX}"
         print(f"Sandbox SMS in ascolto su {url}")
-        print("Impostazioni per usarla (o [gateway] url, key, secret nel file di configurazione):")
+        print("Impostazioni per usarla (o [gateway] kind, url, key, secret nel file di configurazione):")
+        print("  export PEGASO_GATEWAY_KIND=sandbox")
         print(f"  export PEGASO_GATEWAY_URL={url}")
         print(f"  export PEGASO_GATEWAY_KEY={config.key}")
         print(f"  export PEGASO_GATEWAY_SECRET={config.secret}")

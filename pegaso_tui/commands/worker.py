@@ -49,6 +49,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _say_waiting() -> None:
+    """How many marketing or auguri SMS stay queued for the allowed hours (Fasce orarie)."""
+    from pegaso_tui.db.connection import database_errors
+    from pegaso_tui.sending.privacy import waiting_for_window
+
+    try:
+        waiting = waiting_for_window()
+    except database_errors():  # the database went away at the very end: the summary is said
+        return
+    if waiting:
+        _say(f"{waiting} SMS in attesa della fascia oraria (restano in coda)")
+
+
 class _Progress:
     """One line on stderr for each problem, and the counts at most every few seconds."""
 
@@ -82,6 +95,16 @@ class _Progress:
 
         parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(self.counts.items())]
         return ", ".join(parts) or "nessun messaggio"
+
+
+def _say_uncertain() -> None:
+    """Messages nobody can settle but a human (Kannel, no answer and no report): say so."""
+    from pegaso_tui.db.models import UNCERTAIN, Message
+
+    held = Message.select().where(Message.status == UNCERTAIN).count()
+    if held:
+        _say(f"{held} SMS con esito incerto: decidere dal Pannello di Controllo SMS "
+             "(F6 reinvia, F9 segna fallito)")
 
 
 def _say(text: str) -> None:
@@ -122,7 +145,8 @@ def _schedules(settings, *, once: bool):
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.gateways import GatewayError, make_gateway
+    from pegaso_tui.gateways.dlr import receiver_for
     from pegaso_tui.sms.outbox import OutboxHub, Sender, config_for
 
     ctx.open_db()
@@ -138,21 +162,34 @@ def run(args: argparse.Namespace, ctx) -> int:
         received.append(signum)
         stop.set()
 
+    try:
+        # a gateway that pushes delivery reports (Kannel) sends them to this process
+        receiver = receiver_for(settings.gateway)
+    except GatewayError as exc:
+        raise CliError(str(exc)) from None
+    report_url = receiver.url if receiver else None
+    if receiver is not None and receiver.note:
+        _say(receiver.note)
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     ticker = _schedules(settings, once=args.until_idle)
     try:
-        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
+        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1, report_url=report_url),
+                        config, hub, reports=receiver)
         report = sender.run(stop, until_idle=args.until_idle)
     finally:
         if ticker is not None:
             ticker.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if receiver is not None:
+            receiver.stop()
     summary = (f"inviati {report.sent}, consegnati {report.delivered}, "
                f"non consegnati {report.undelivered}, falliti {report.failed}")
     if report.cancelled:
         summary += f", annullati {report.cancelled}"
     _say(summary)
+    _say_uncertain()
+    _say_waiting()
     if report.ended == "problem" and report.problem is not None:
         raise CliError(f"{report.problem.text}: i messaggi restano in coda")
     if signal.SIGINT in received:

@@ -30,6 +30,7 @@ from pegaso_tui.db.models import (
     PURPOSE_GREETINGS,
     PURPOSE_MARKETING,
     PURPOSE_SERVICE,
+    PROMOTIONAL_PURPOSES,
     QUEUED,
     SENDING,
     Campaign,
@@ -41,6 +42,7 @@ from pegaso_tui.db.models import (
     database_proxy,
     now,
 )
+from pegaso_tui.db.optouts import opted_out_messages
 from pegaso_tui.db.selections import Selection, SelectionRow
 from pegaso_tui.sms.phone import check_mobile
 from pegaso_tui.sms.placeholders import (
@@ -325,7 +327,14 @@ def queue_campaign(
 
 
 def _check_consent(campaign: Campaign) -> None:
-    """Refuse (roll back) if any recipient lacks the consent the campaign's purpose needs."""
+    """Refuse (roll back) if any recipient lacks the consent the campaign's purpose needs,
+    or objected to marketing since the preview (the opt-out list)."""
+    if campaign.purpose in PROMOTIONAL_PURPOSES:
+        objected = opted_out_messages(campaign.id)
+        if objected:
+            raise SelectionChanged(
+                f"{_recipients(objected)} nella lista Non disturbare: ripetere l'anteprima"
+            )
     if campaign.kind in MARKETING_KINDS:
         refused = (Client.sms_promo == False) | (Client.walk_in == True)  # noqa: E712
     elif campaign.kind == "practice":

@@ -62,13 +62,15 @@ from pegaso_tui.db.models import (
     DELIVERED,
     FAILED,
     SENT,
+    UNCERTAIN,
     UNDELIVERED,
     Message,
     PracticeNotice,
 )
 from pegaso_tui.errors import first_line
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     AccountGatewayError,
+    DeliveryReport,
     Gateway,
     GatewayError,
     MessageStatus,
@@ -79,7 +81,7 @@ from pegaso_tui.sms.gateway import (
     UnreachableGatewayError,
     make_gateway,
 )
-from pegaso_tui.sending import consent
+from pegaso_tui.sending import consent, privacy
 
 log = logging.getLogger("pegaso_tui.outbox")
 
@@ -133,6 +135,9 @@ class SenderConfig:
 
     #: after the database went away, the longest wait between two attempts to reach it
     db_retry_max_s: float = 30.0
+    #: the allowed hours of marketing and auguri SMS (``sending.rules.SendingWindow``, from
+    #: the settings' ``[sending]``); None: no limit
+    sending_window: Any = None
 
     @property
     def batch(self) -> int:
@@ -145,7 +150,10 @@ class SenderConfig:
 
 def config_for(settings, **changes) -> SenderConfig:
     """The SenderConfig for the app's Settings (the gateway timeout decides the margins)."""
-    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s), **changes)
+    sending = getattr(settings, "sending", None)
+    window = sending.window() if sending is not None else None
+    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s,
+                                sending_window=window), **changes)
 
 
 # --- What the sender announces ---------------------------------------------------------------
@@ -335,6 +343,9 @@ class Outcome:
     duplicates: int = 0
     statuses: list[MessageStatus] = field(default_factory=list)
     polled: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
+    #: a delivery report the gateway pushed (kind "report"), and what to set once committed
+    report: DeliveryReport | None = None
+    recorded: threading.Event | None = None
 
 
 def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
@@ -366,6 +377,9 @@ def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
 
 def _reconcile(gateway: Gateway, message: Claimed) -> Outcome:
     """Ask the gateway whether it holds this message's transaction id."""
+    if not gateway.can_search:
+        # no query API (Kannel): only a delivery report can settle it, or a human
+        return Outcome("unsearchable", message)
     try:
         found = gateway.find_transaction(message.transaction_id)
     except GatewayError as exc:
@@ -483,13 +497,38 @@ class _Sql:
             f"last_error = {p}, error_code = {p}, updated_at = {p} "
             f"WHERE id = {p} AND status = 'sent'"
         )
+        # Delivery reports pushed by the gateway (Kannel), by transaction id. A status never
+        # moves backwards: "sent" only from sending or uncertain, a final one from any of
+        # those and sent; a final status is never changed (reports may come out of order).
+        self.by_transaction = f"SELECT id, campaign_id, practice_id FROM {m} WHERE transaction_id = {p}"
+        self.sent_by_report = (
+            f"UPDATE {m} SET status = 'sent', sent_at = COALESCE(sent_at, {p}), "
+            f"next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, "
+            f"last_error = NULL, error_code = NULL, updated_at = {p} "
+            f"WHERE id = {p} AND status IN ('sending', 'uncertain')"
+        )
+        self.final_by_report = (
+            f"UPDATE {m} SET status = {p}, sent_at = COALESCE(sent_at, {p}), delivered_at = {p}, "
+            f"next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, "
+            f"last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status IN ('sending', 'sent', 'uncertain')"
+        )
+        # an uncertain submission a gateway cannot be asked about, with no report after the
+        # grace: held for a human ("esito incerto"), never resubmitted by itself
+        self.to_uncertain = (
+            f"UPDATE {m} SET status = 'uncertain', next_attempt_at = NULL, lease_owner = NULL, "
+            f"lease_expires_at = NULL, last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
+        )
         self.notice_sent = (
             f"UPDATE {n} SET sent_at = {p} WHERE message_id = {p} AND sent_at IS NULL"
         )
         self.notice_release = f"DELETE FROM {n} WHERE message_id = {p}"
+        # a message waiting for the allowed hours (QUIET_HOURS) is not work to wait for
         self.busy = (
-            f"SELECT 1 FROM {m} WHERE status IN ('queued', 'sending') "
-            f"OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
+            f"SELECT 1 FROM {m} WHERE (status = 'queued' AND NOT "
+            f"(COALESCE(error_code, '') = 'QUIET_HOURS' AND next_attempt_at > {p})) "
+            f"OR status = 'sending' OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
         )
 
     def many(self, sql: str, rows: list[tuple]) -> int:
@@ -521,9 +560,14 @@ class Sender:
         config: SenderConfig | None = None,
         hub: OutboxHub | None = None,
         owner: str | None = None,
+        reports=None,
     ) -> None:
         self.gateway_factory = gateway_factory
+        #: where a gateway's pushed delivery reports arrive (``gateways.dlr.ReportReceiver``)
+        self.reports = reports
         self.config = config or SenderConfig()
+        #: what a claimed message goes through: consent, opt-out, allowed hours
+        self.rules = privacy.claim_rules(self.config.sending_window)
         self.hub = hub or OutboxHub()
         self.owner = owner or new_owner()
         self.report = SenderReport()
@@ -547,6 +591,8 @@ class Sender:
         self._gone_since: dict[str, float] = {}
         self._db_failing = False
         self._more_queued = False
+        #: whether the gateway can be asked for a transaction id (read once a run starts)
+        self._can_search = True
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -554,6 +600,7 @@ class Sender:
         """Send until ``stop`` is set (or, with ``until_idle``, until there is nothing to do)."""
         stop = stop or threading.Event()
         self.report = SenderReport()
+        self._can_search = _can_search(self.gateway_factory)
         self._last_poll = time.monotonic()  # a campaign queued before the start is sent first
         margin = self.config.gateway_timeout_s + self.config.grace
         self.lanes = _Lanes(self.config.window, self.gateway_factory, margin)
@@ -688,6 +735,9 @@ class Sender:
 
     def _collect(self) -> None:
         """Take every outcome that is back, without waiting."""
+        if self.reports is not None:
+            self._finished += [Outcome("report", report=r.report, recorded=r.done)
+                               for r in self.reports.take()]
         while self._inflight:
             try:
                 outcome = self.lanes.outcomes.get_nowait()
@@ -706,6 +756,10 @@ class Sender:
         # fsync) or claims, and it wakes up once per commit instead of once per message. A lane
         # checks that the lease is still long enough when it starts a message.
         depth = 1 if self._probe else max(self.config.window, self.config.batch)
+        if not self._can_search and not self._probe:
+            # a gateway that cannot be asked (Kannel): after a crash every claimed message is
+            # "esito incerto" for a human, so claim no more than goes on the wire
+            depth = self.config.window
         free = depth - self._inflight
         if free <= 0 or self._paused():
             return
@@ -733,7 +787,7 @@ class Sender:
             # asked in the claim's transaction: what the rules read is what the claim saw
             verdicts = consent.verdicts(
                 [consent.ClaimedMessage(r[0], r[1], r[9], r[10] or "", r[3], r[7]) for r in rows],
-                stamp,
+                stamp, self.rules,
             )
             updates = self._stop_claimed(rows, verdicts, stamp) if verdicts else []
         self._announce(updates)
@@ -786,8 +840,11 @@ class Sender:
             updates = batch.execute(self.sql)
         # only now are they recorded: if the commit failed (the database went away), the
         # outcomes stay here and are applied again once it is back
-        self._finished = []
+        recorded, self._finished = self._finished, []
         # committed: now it may be told
+        for outcome in recorded:
+            if outcome.recorded is not None:
+                outcome.recorded.set()  # the gateway may now be told we have its report
         self._last_apply = time.monotonic()
         self._announce(updates)
         if problem is not False:
@@ -871,6 +928,12 @@ class Sender:
             self._retry(batch, m, TemporaryGatewayError(
                 "il gateway non l'aveva ricevuto: sarà inviato di nuovo", m.last_code or "RECONCILED"),
                 stamp, not_before=m.not_before)
+        elif kind == "unsearchable":
+            note = "nessuna risposta né rapporto di consegna dal gateway: reinviare (F6) o segnare fallito (F9)"
+            batch.add("to_uncertain", (note, m.last_code or "UNCERTAIN", stamp, m.id, self.owner),
+                      MessageUpdate(m.id, m.campaign_id, UNCERTAIN, note))
+        elif kind == "report":
+            self._plan_report(batch, outcome.report, stamp)
         elif kind == "release":
             # a reconciliation that never ran: anyone may take it over at once
             batch.add("hold", (stamp, m.not_before, None, None, stamp, m.id, self.owner))
@@ -903,6 +966,29 @@ class Sender:
             if isinstance(err, AccountGatewayError):
                 news = SenderProblem(err.code, err.message)
         return news
+
+    def _plan_report(self, batch: "_Batch", report: DeliveryReport, stamp: datetime) -> None:
+        """A delivery report the gateway pushed: the message moves forward, never back."""
+        rows = self.sql.rows(self.sql.by_transaction, (report.transaction_id,))
+        if not rows:
+            return  # not one of ours (another database behind the same gateway)
+        message_id, campaign_id, practice_id = rows[0]
+        at = report.received_at or stamp
+        if report.status == SENT:
+            then = [("notice_sent", (stamp, message_id))] if practice_id else []
+            batch.add("sent_by_report", (at, stamp, message_id),
+                      MessageUpdate(message_id, campaign_id, SENT), then)
+            return
+        error = report.detail if report.status != DELIVERED else None
+        code = f"DLR_{report.provider_code}" if error else None
+        then = []
+        if practice_id:
+            then.append(("notice_release", (message_id,)) if report.status in RELEASING
+                        else ("notice_sent", (stamp, message_id)))
+        batch.add("final_by_report",
+                  (report.status, at, at if report.status == DELIVERED else None, error, code, stamp,
+                   message_id),
+                  MessageUpdate(message_id, campaign_id, report.status, error), then)
 
     def _mark_sent(self, batch: "_Batch", m: Claimed, provider_id: str | None, sent_at: datetime,
                    stamp: datetime, note: str | None = None) -> None:
@@ -1037,7 +1123,7 @@ class Sender:
             return False
         self._next_idle_check = time.monotonic() + 0.2
         horizon = _now() - timedelta(seconds=self.config.delivery_horizon_s)
-        return not self.sql.rows(self.sql.busy, (horizon,))
+        return not self.sql.rows(self.sql.busy, (_now(), horizon))
 
     def _shutdown(self) -> None:
         """Finish what is on the wire, hand back what is not, commit it all."""
@@ -1118,6 +1204,20 @@ class _Lanes:
             thread.join()
 
 
+def _can_search(factory: Callable[[], Gateway]) -> bool:
+    """Whether the gateway the factory makes can be searched (when in doubt: yes, as before)."""
+    try:
+        gateway = factory()
+    except Exception:
+        return True
+    try:
+        return bool(getattr(gateway, "can_search", True))
+    finally:
+        close = getattr(gateway, "close", None)
+        if close is not None:
+            close()
+
+
 def _not_run(kind: str, payload: Any) -> Outcome:
     """The outcome of a job that never ran: nothing reached the gateway."""
     if kind == "submit":
@@ -1182,8 +1282,11 @@ class OutboxService:
         self.config = config or config_for(settings)
         self.hub = hub or OutboxHub()
         self.gateway_factory = gateway_factory or (
-            lambda: make_gateway(settings.gateway, max_connections=1)
+            lambda: make_gateway(settings.gateway, max_connections=1, report_url=self._report_url)
         )
+        #: the delivery-report endpoint, while running, for a gateway that pushes reports
+        self.receiver = None
+        self._report_url: str | None = None
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._stopped.set()
@@ -1199,13 +1302,22 @@ class OutboxService:
         try:
             while not self._stop.is_set():
                 try:
-                    Sender(self.gateway_factory, self.config, self.hub).run(self._stop)
+                    if self.receiver is None:
+                        from pegaso_tui.gateways.dlr import receiver_for
+
+                        self.receiver = receiver_for(self.settings.gateway)
+                        self._report_url = self.receiver.url if self.receiver else None
+                    Sender(self.gateway_factory, self.config, self.hub,
+                           reports=self.receiver).run(self._stop)
                 except Exception as exc:  # never die silently: say it (once), and try again
                     if self.hub.problem is None or self.hub.problem.code != "SENDER_ERROR":
                         self.hub.publish(ProblemChanged(SenderProblem(
                             "SENDER_ERROR", f"invio SMS interrotto: {first_line(exc)}")))
                     self._stop.wait(self.RESTART_AFTER_S)
         finally:
+            if self.receiver is not None:
+                self.receiver.stop()
+                self.receiver = None
             self._stopped.set()
 
     def stop(self, wait_s: float | None = 0.0) -> bool:

@@ -8,14 +8,19 @@ What the provider documents (its REST docs and its public Java/C# clients), and 
   every SMS of that request), ``encoding`` (``7BIT``, the default, ``UCS2`` or ``AUTO``),
   ``sandbox``, ``statusCallback``. The answer: ``{"from", "text", "transactionId",
   "smsInserted", "smsNotInserted", "sms": [{"id", "to", "status": "INSERTED"|"NOT_INSERTED",
-  "statusDetail": "BADNUMBERFORMAT"|"DUPLICATESMS"|"BLACKLIST"}]}``.
+  "statusDetail": "BADNUMBERFORMAT"|"DUPLICATE_SMS"|"BLACKLIST"}]}``.
+- An alphanumeric ``from`` that is not registered on the account is NOT refused: the
+  provider sends the SMS from a random numeric sender instead (AGCOM 306/20/CIR). ``BAD_FROM``
+  may never come; the registered aliases are listed by ``GET /user`` (``senderAlias``), so
+  the alias in use is checked against them beforehand (``aliases()``).
 - ``GET /sms/search``: ``id``, ``transactionId``, ``msisdn``, ``fromDate``, ``toDate``
   (``yyyy-MM-dd'T'HH:mm:ssZ``), ``status``, ``offset``, ``limit`` (default 20). The answer:
   ``{"metadata": {"count", "offset", "limit"}, "smsList": [{"id", "to", "from", "text",
   "status", "statusDetail", "insertDate", "sentDate", "deliveryDate", "transactionId",
   "price"}]}``; statuses PENDING, SENT, NOSENT, DELIVERED, NOTDELIVERED.
 - ``POST /sms/estimate`` -> ``{"cost", "userCredit", "smsCount"}``; ``POST /sms/cancel``
-  (``id`` or ``transactionId``); ``GET /user`` -> ``{"credit", "italysms", ...}``.
+  (``id`` or ``transactionId``) -> a JSON array of the SMS it cancelled (as the official
+  clients read it); ``GET /user`` -> ``{"credit", "italysms", "senderAlias": [...], ...}``.
 - Errors: an HTTP status (400 bad parameters, 401 bad credentials, 405, 500) with
   ``{"errorCode": <the HTTP status>, "errorMsg": "BAD_CREDIT"}``; the send error codes are
   BAD_FROM, NO_VALID_RECIPIENT, BAD_CREDIT, NO_CREDIT, SENDING_DISABLED, BAD_TEXT,
@@ -28,7 +33,7 @@ What we could not find, and assumed (the sandbox speaks exactly this):
 - A multi-part SMS is one record with its status for the whole SMS. Extra ``parts`` /
   ``part`` fields, when present, say a record stands for one part of ``parts``; either shape
   goes through ``combine_parts``, so a multi-part SMS is delivered only when every part is.
-- ``POST /sms/cancel`` answers ``{"smsCancelled": N}``; CANCELED is a search status.
+- CANCELED is a search status.
 - 429 (with ``Retry-After``) is rate limiting: nothing was accepted. A 5xx answer to a send is
   treated as uncertain (a proxy may answer 502/504 after the provider accepted the SMS), and so
   is a 4xx without the provider's ``errorMsg``: only a refusal the provider states is final.
@@ -49,7 +54,7 @@ import httpx
 
 from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, SENT, UNDELIVERED
 from pegaso_tui.errors import first_line
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     MAX_RECIPIENTS,
     AccountGatewayError,
     Credit,
@@ -94,7 +99,7 @@ REASONS = {
     "BAD_MSISDN": "numero del destinatario non valido",
     "BADNUMBERFORMAT": "numero del destinatario non valido",
     "BLACKLIST": "numero in lista nera presso il gateway",
-    "DUPLICATESMS": "SMS duplicato rifiutato dal gateway",
+    "DUPLICATE_SMS": "SMS duplicato rifiutato dal gateway",
     "BAD_TEXT": "testo non accettato dal gateway",
     "BAD_TEXT_PLACEHOLDER": "segnaposto del testo non accettato dal gateway",
     "BAD_ENCODING": "codifica del testo non accettata dal gateway",
@@ -443,12 +448,42 @@ class SmsHostingGateway(Gateway):
         if not form:
             raise PermanentGatewayError(reason("NO_PARAMS"), "NO_PARAMS")
         data = self._request("POST", "/sms/cancel", form=form)
-        return int(data.get("smsCancelled", 0)) if isinstance(data, dict) else 0
+        # the answer is the list of the SMS cancelled (the official clients read an array)
+        if not isinstance(data, list):
+            raise TemporaryGatewayError("risposta del gateway all'annullamento non leggibile", "BAD_ANSWER")
+        return len(data)
 
     def credit(self) -> Credit:
         """The credit left: SMS to Italy (``italysms``) and money (``credit``)."""
         data = self._request("GET", "/user")
         return Credit(sms_left=int(data.get("italysms", 0)), amount=_float(data.get("credit")))
+
+    def aliases(self) -> list[str]:
+        """The sender aliases registered on the account (``GET /user``, ``senderAlias``)."""
+        data = self._request("GET", "/user")
+        found = data.get("senderAlias") if isinstance(data, dict) else None
+        if not isinstance(found, list):
+            return []
+        return [str(alias) for alias in found if alias]
+
+
+class SandboxGateway(SmsHostingGateway):
+    """The SMSHosting adapter speaking to ``pegaso-tui sandbox`` (``[gateway] kind = "sandbox"``).
+
+    The same API; refuses the provider's own URL, so that a sandbox setting never sends real
+    SMS with the real account."""
+
+    name = "Sandbox"
+
+    def __init__(self, settings, **kwargs) -> None:
+        from pegaso_tui.config import DEFAULT_GATEWAY_URL
+
+        if settings.url.rstrip("/") == DEFAULT_GATEWAY_URL:
+            raise AccountGatewayError(
+                "gateway 'sandbox': indicare l'URL stampato da `pegaso-tui sandbox`, non "
+                "quello di SMSHosting", "NOT_CONFIGURED",
+            )
+        super().__init__(settings, **kwargs)
 
 
 def _float(value: Any) -> float | None:
@@ -458,4 +493,4 @@ def _float(value: Any) -> float | None:
         return None
 
 
-__all__ = ["SmsHostingGateway", "GatewayError", "reason"]
+__all__ = ["SandboxGateway", "SmsHostingGateway", "GatewayError", "reason"]

@@ -2,7 +2,7 @@
 
 It runs as ``pegaso-tui sandbox`` and in-process (a background thread) for ``--demo`` and the
 tests, so both exercise the real adapter over real HTTP. It speaks exactly what
-``pegaso_tui.sms.smshosting`` expects (see that module for the API and our assumptions):
+``pegaso_tui.gateways.smshosting`` expects (see that module for the API and our assumptions):
 
 - HTTP Basic auth with the key and secret it was started with (401 ``BAD_CREDENTIALS``);
 - ``POST /sms/send`` records every SMS it accepts (id, to, from, text, transactionId,
@@ -13,8 +13,11 @@ tests, so both exercise the real adapter over real HTTP. It speaks exactly what
   SMS a little later than the one before: the SMS is DELIVERED only when its last part is),
   or NOTDELIVERED when its number ends with ``undeliverable_suffix``;
 - ``GET /sms/search`` by id (comma-separated), transactionId, msisdn, dates and status, with
-  ``offset``/``limit`` (up to 1000); ``POST /sms/estimate``, ``POST /sms/cancel``,
-  ``GET /user`` (the credit);
+  ``offset``/``limit`` (up to 1000); ``POST /sms/estimate``, ``POST /sms/cancel`` (answered
+  with the array of the SMS cancelled), ``GET /user`` (the credit, and the registered aliases
+  in ``senderAlias``);
+- an alphanumeric ``from`` that is not one of ``aliases`` is not refused: the SMS goes out
+  from a random number, as the provider does;
 - faults on request: ``fail_rate`` answers a send with 500 before accepting it,
   ``throttle_rate`` with 429 and ``Retry-After``, ``drop_rate`` accepts and records the SMS
   and then closes the connection without answering, ``latency_ms`` delays every answer (a
@@ -74,6 +77,9 @@ class SandboxConfig:
     per_part_records: bool = False
     #: numbers the provider refuses (statusDetail BLACKLIST), as MSISDN without "+"
     blacklist: frozenset[str] = frozenset()
+    #: the alphanumeric senders registered on the account (``GET /user`` lists them); any
+    #: other alias is replaced by a random number, as the provider does (AGCOM 306/20/CIR)
+    aliases: tuple[str, ...] = ("AGENZIA", "FUTURA", "PEGASO", "SANDBOX")
     price: float = 0.045
     seed: int | None = None
 
@@ -214,6 +220,10 @@ class SandboxState:
         sender = form.get("from") or "SANDBOX"
         if not _valid_sender(sender):
             raise SandboxError(400, "BAD_FROM")
+        if not sender.lstrip("+").isdigit() and sender not in self.config.aliases:
+            # not refused: the SMS goes out from a random number instead
+            with self._lock:
+                sender = "39" + "".join(str(self._random.randrange(10)) for _ in range(10))
         transaction_id = form.get("transactionId") or None
         if transaction_id and len(transaction_id) > 60:
             raise SandboxError(400, "BAD_TRANSACTIONID")
@@ -269,14 +279,16 @@ class SandboxState:
         return {"cost": round(count * self.config.price, 4), "userCredit": self._money(),
                 "smsCount": count}
 
-    def cancel(self, form: dict[str, str]) -> dict[str, Any]:
-        """Cancel scheduled SMS not yet sent, by id or transactionId; their credit returns."""
+    def cancel(self, form: dict[str, str]) -> list[dict[str, Any]]:
+        """Cancel scheduled SMS not yet sent, by id or transactionId; their credit returns.
+
+        The answer is the array of the SMS cancelled."""
         ids = form.get("id")
         transaction_id = form.get("transactionId")
         if not ids and not transaction_id:
             raise SandboxError(400, "NO_PARAMS")
         now = time.time()
-        cancelled = 0
+        cancelled = []
         with self._lock:
             targets = []
             if ids:
@@ -286,10 +298,11 @@ class SandboxState:
             for sms in targets:
                 if not sms.cancelled and sms.scheduled is not None and sms.scheduled > now:
                     sms.cancelled = True
-                    cancelled += 1
+                    cancelled.append({"id": sms.id, "to": sms.to, "transactionId": sms.transaction_id,
+                                      "status": "CANCELED"})
                     if self.credits is not None:
                         self.credits += sms.parts
-        return {"smsCancelled": cancelled}
+        return cancelled
 
     def user(self) -> dict[str, Any]:
         """The account: credit in money and SMS left."""
@@ -300,7 +313,7 @@ class SandboxState:
             "lastname": "Sandbox",
             "credit": self._money(),
             "italysms": self.credits if self.credits is not None else 1_000_000,
-            "senderAlias": [],
+            "senderAlias": list(self.config.aliases),
         }
 
     def _money(self) -> float:
@@ -657,7 +670,8 @@ class SandboxServer:
         """The GatewaySettings that point at this sandbox."""
         from pegaso_tui.config import GatewaySettings
 
-        return GatewaySettings(url=self.url, key=self.config.key, secret=self.config.secret, timeout_s=timeout_s)
+        return GatewaySettings(kind="sandbox", url=self.url, key=self.config.key, secret=self.config.secret,
+                               timeout_s=timeout_s)
 
     def start(self) -> "SandboxServer":
         """Start listening; returns once the port is open."""
