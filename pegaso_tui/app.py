@@ -232,7 +232,32 @@ class PegasoApp(App[None]):
 
         self._schedules = Ticker(self.services.settings, report=report).start()
 
+    def apply_settings(self, settings) -> None:
+        """The settings changed (mask 20): the masks read the new ones from now on, and a
+        sender this app runs starts again on a changed gateway (after finishing what is on
+        the wire with the old one)."""
+        old = self.services.settings
+        self.services.settings = settings
+        outbox = self.services.outbox
+        if outbox is None or not self.services.run_sender or settings.gateway == old.gateway:
+            return
+        from pegaso_tui.sms.outbox import OutboxService
+
+        fresh = OutboxService(settings, hub=outbox.hub)
+        self.services.outbox = fresh
+
+        def swap() -> None:
+            outbox.stop(wait_s=old.gateway.timeout_s + 5)
+            if not self._closing:
+                fresh.run()
+
+        self.run_worker(swap, thread=True, group="outbox", name="outbox",
+                        exit_on_error=False, description="invio SMS")
+
+    _closing = False
+
     def on_unmount(self) -> None:
+        self._closing = True
         # The sender's thread must end before the app's event loop can close: it finishes the
         # requests on the wire (bounded by the gateway timeout) and records them.
         if self._stop_listening is not None:

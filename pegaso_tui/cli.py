@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "optout",
     "audit",
     "crm",
+    "config_cmd",
 )
 
 PROG = "pegaso-tui"
@@ -59,10 +60,18 @@ class CliContext:
         from pegaso_tui.config import SettingsError, load_settings
 
         self.args = args
+        #: why the settings file cannot be read, for ``config``, which must still be able to
+        #: fix it (every other command stops at once)
+        self.settings_problem: str | None = None
         try:
             settings = load_settings(Path(args.config) if getattr(args, "config", None) else None)
         except SettingsError as exc:
-            raise CliError(str(exc)) from None
+            if not getattr(args, "tolerate_bad_settings", False):
+                raise CliError(str(exc)) from None
+            self.settings_problem = str(exc)
+            from pegaso_tui.config import Settings
+
+            settings = Settings()
         if getattr(args, "db", None):
             settings = replace(settings, database=args.db)
         self.settings = settings

@@ -22,10 +22,13 @@ def run_app(ctx, demo: bool = False) -> int:
 
     # The database is opened by the app just after its first frame (AppServices.open_database):
     # the menu is on screen at once, even with a PostgreSQL server slow to answer.
+    from pathlib import Path
+
     services = AppServices(
         settings=ctx.settings,
         database_url=ctx.database_url,
         operator_username=ctx.settings.operator_name(),
+        config_path=Path(ctx.args.config) if getattr(ctx.args, "config", None) else None,
         database_ready=threading.Event(),
         run_sender=True,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from pegaso_tui.config import Settings
@@ -35,6 +36,9 @@ class AppServices:
     database_url: str
     operator_username: str
     demo: bool = False
+    #: the settings file the Configurazione mask writes (None: ``config_path()``, the one
+    #: ``--config`` or ``$PEGASO_CONFIG`` names, or the user's)
+    config_path: Path | None = None
     #: Free-form facts about the session (e.g. the demo sandbox's address), for the screens.
     extras: dict[str, Any] = field(default_factory=dict)
     #: The outbox sender the app runs while it is open (None: this app does not send).

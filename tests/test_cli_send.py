@@ -221,3 +221,14 @@ def test_campaign_records_who_sent_it(agency, gateway, capsys):
     assert campaign.operator.username == "tester" and campaign.sender == "AGENZIA"
     assert json.loads(campaign.filters)["status"] == "balance-not-notified"
     close_database()
+
+
+def test_an_alias_the_gateway_has_not_registered_is_warned_about_and_still_queued(agency, gateway, capsys):
+    gateway(aliases=("FUTURA",))
+    assert main(["send", "single", "--db", agency, "--to", "349 444 5555", "--text", "Documenti pronti",
+                 "--sender", "AGENZIA", "--yes"]) == 0
+    err = capsys.readouterr().err
+    assert "'AGENZIA' non è un alias registrato" in err and "sarà sostituito da un numero" in err
+    assert main(["send", "single", "--db", agency, "--to", "349 444 5555", "--text", "Documenti pronti",
+                 "--sender", "FUTURA", "--yes"]) == 0
+    assert "sostituito" not in capsys.readouterr().err

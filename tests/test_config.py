@@ -65,4 +65,4 @@ def test_a_wrong_value_in_the_file_is_a_clear_error(tmp_path):
 
 
 def test_the_secret_is_hidden_when_printed():
-    assert GatewaySettings(secret="S3CRET").redacted()["secret"] == "********"
+    assert GatewaySettings(secret="S3CRET").redacted()["secret"] == "••••"

@@ -74,6 +74,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         latency_ms=args.latency_ms, accept_delay_ms=args.accept_delay_ms,
         false_504_rate=args.false_504_rate, deliver_after_ms=args.deliver_after_ms,
         undeliverable_suffix=args.undeliverable_suffix, credits=args.credits,
+        aliases=tuple(args.alias) if args.alias else None,
     )
     if args.alias:
         config.aliases = tuple(args.alias)

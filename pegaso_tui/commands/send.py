@@ -85,6 +85,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     out = sys.stderr if args.json else sys.stdout
     _print_preview(plan, credits_left, committed_segments(), out)
     _print_purpose(plan.purpose, settings, out)
+    _warn_unregistered(ctx, alias)
     if not args.yes and not _confirm(out):
         raise CliError("invio annullato: nessun messaggio accodato")
     try:
@@ -117,6 +118,16 @@ def _credit_left(ctx) -> int | None:
             file=sys.stderr,
         )
         return None
+
+
+def _warn_unregistered(ctx, alias: str) -> None:
+    """An alias the gateway has not registered is sent with a random number instead (AGCOM
+    306/20/CIR): say so before queuing (the send goes on: the provider does not refuse it)."""
+    from pegaso_tui.sms.account import sender_warning
+
+    warning = sender_warning(ctx.settings.gateway, alias)
+    if warning:
+        print(f"pegaso-tui: attenzione: {warning}", file=sys.stderr)
 
 
 def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:

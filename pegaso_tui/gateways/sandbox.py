@@ -82,6 +82,9 @@ class SandboxConfig:
     aliases: tuple[str, ...] = ("AGENZIA", "FUTURA", "PEGASO", "SANDBOX")
     price: float = 0.045
     seed: int | None = None
+    #: the sender aliases registered on the account (``senderAlias`` of ``GET /user``);
+    #: None leaves the list out of the answer, so no alias is warned about
+    aliases: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -306,7 +309,7 @@ class SandboxState:
 
     def user(self) -> dict[str, Any]:
         """The account: credit in money and SMS left."""
-        return {
+        answer: dict[str, Any] = {
             "id": 1,
             "username": "sandbox",
             "name": "Pegaso",
@@ -315,6 +318,9 @@ class SandboxState:
             "italysms": self.credits if self.credits is not None else 1_000_000,
             "senderAlias": list(self.config.aliases),
         }
+        if self.config.aliases is not None:
+            answer["senderAlias"] = list(self.config.aliases)
+        return answer
 
     def _money(self) -> float:
         credits = self.credits if self.credits is not None else 1_000_000

@@ -458,13 +458,14 @@ class SmsHostingGateway(Gateway):
         data = self._request("GET", "/user")
         return Credit(sms_left=int(data.get("italysms", 0)), amount=_float(data.get("credit")))
 
-    def aliases(self) -> list[str]:
-        """The sender aliases registered on the account (``GET /user``, ``senderAlias``)."""
+    def aliases(self) -> list[str] | None:
+        """The registered sender aliases: ``senderAlias`` of ``GET /user`` (its official
+        clients read it as a list of strings); None when the answer has no such list."""
         data = self._request("GET", "/user")
         found = data.get("senderAlias") if isinstance(data, dict) else None
         if not isinstance(found, list):
-            return []
-        return [str(alias) for alias in found if alias]
+            return None
+        return [str(alias) for alias in found if str(alias).strip()]
 
 
 class SandboxGateway(SmsHostingGateway):
