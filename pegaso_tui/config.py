@@ -90,6 +90,7 @@ class GatewaySettings:
     #: smshosting, kannel or sandbox (GATEWAY_KINDS)
     kind: str = "smshosting"
     url: str = DEFAULT_GATEWAY_URL
+    # never in a repr: a traceback or a log line that shows the settings must not show them
     key: str = field(default="", repr=False)
     secret: str = field(default="", repr=False)
     timeout_s: float = 15.0
@@ -131,7 +132,8 @@ class SendingSettings:
 class Settings:
     """Everything the user can configure; see the README for each key."""
 
-    database: str = ""
+    #: a PostgreSQL URL may hold a password: never in a repr
+    database: str = field(default="", repr=False)
     operator: str = ""
     sender: str = ""
     #: the agency's name, the SMS placeholder {agenzia}
@@ -146,6 +148,10 @@ class Settings:
     def database_url(self) -> str:
         """The database to open: the setting, or the default file in the data folder."""
         return self.database or str(default_database_path())
+
+    def uses_default_database(self) -> bool:
+        """True when nobody named the database: only then may its folder be created."""
+        return not self.database
 
     def operator_name(self) -> str:
         """The current operator: the setting, or the OS user."""
@@ -481,9 +487,33 @@ def load_settings(
 ) -> Settings:
     """Read the config file (if any) and apply the environment overrides of CLI.md."""
     env = os.environ if env is None else env
+    named = path is not None or bool(env.get(ENV_CONFIG))
     path = path or config_path(env)
+    if named and not path.is_file():
+        # a file the user named and that is not there is a typo, not "no settings"
+        what = "non esiste" if not path.exists() else "non è un file"
+        raise SettingsError(f"file di configurazione {path}: {what}")
     settings = _from_mapping(read_config_data(path))
     return apply_env(settings, env)
+
+
+def readable_secret_warning(path: Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    """One line when the config file holds the gateway secret and others may read it."""
+    path = path or config_path(os.environ if env is None else env)
+    try:
+        mode = path.stat().st_mode
+        if not mode & 0o044:
+            return None
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    gateway = data.get("gateway")
+    if isinstance(gateway, Mapping) and gateway.get("secret"):
+        return (
+            f"{path} contiene il secret del gateway ed è leggibile da altri utenti: "
+            f"chmod 600 {path}"
+        )
+    return None
 
 
 def apply_env(settings: Settings, env: Mapping[str, str]) -> Settings:

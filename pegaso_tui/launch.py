@@ -11,6 +11,14 @@ from pegaso_tui.services import AppServices
 
 def run_app(ctx, demo: bool = False) -> int:
     """Open the TUI on the configured database (or on a fresh demo one with ``demo``)."""
+    from pegaso_tui.cli import CliError
+    from pegaso_tui.db.urls import DatabaseUrlError, check_database_url
+
+    if not demo:
+        try:  # a database that cannot be right is said before the screen is taken
+            check_database_url(ctx.database_url)
+        except DatabaseUrlError as exc:
+            raise CliError(str(exc)) from None
     if demo or not is_postgres_url(ctx.database_url):
         _without_postgres_driver()
     if demo:

@@ -33,7 +33,7 @@ class AppServices:
     """The injected dependencies of the App."""
 
     settings: Settings
-    database_url: str
+    database_url: str = field(repr=False)  # may hold a password
     operator_username: str
     demo: bool = False
     #: the settings file the Configurazione mask writes (None: ``config_path()``, the one
@@ -76,7 +76,11 @@ class AppServices:
         from pegaso_tui.db.operators import current_operator
 
         try:
-            open_database(self.database_url)
+            open_database(
+                self.database_url,
+                create_folder=self.database_url == self.settings.database_url()
+                and self.settings.uses_default_database(),
+            )
             with session():
                 current_operator(self.operator_username)
         except Exception as exc:  # every failure is told to the user, in one line

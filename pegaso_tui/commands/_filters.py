@@ -64,10 +64,26 @@ def add_birthday_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="birthday_to", required=True, metavar="DATE")
 
 
-def filters_from_args(kind: str, args: argparse.Namespace):
-    """The filters of the selection ``kind`` (practices, promo, birthdays) from the options.
+#: The years a date on the command line may have: beyond them a date is a typo (and the
+#: arithmetic of the selections would leave the calendar: 31-12-9999 plus a day).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
-    Bad filters (an impossible date, a reversed range) are CliErrors.
+
+def check_dates(dates):
+    """``dates`` (a DateRange) if both ends are within FIRST_YEAR..LAST_YEAR, else CliError."""
+    for day in (dates.start, dates.end):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise CliError(
+                f"data fuori dall'intervallo ammesso: {day:%d-%m-%Y} (anni {FIRST_YEAR}-{LAST_YEAR})"
+            )
+    return dates
+
+
+def filters_from_args(kind: str, args: argparse.Namespace):
+    """The filters of the selection ``kind`` (practices, promo, birthdays) from the options
+    (``select``, ``send`` and ``search save`` share them).
+
+    Bad filters (an impossible date, a reversed range, a year out of range) are CliErrors.
     """
     from pegaso_tui.db import selections as sel
 
@@ -76,8 +92,8 @@ def filters_from_args(kind: str, args: argparse.Namespace):
             return sel.PracticeFilters(
                 status=sel.PracticeStatus.parse(args.status),
                 clients=sel.parse_client_range(args.client_from, args.client_to),
-                practice_dates=sel.parse_date_range(args.practice_from, args.practice_to),
-                departure_dates=sel.parse_date_range(args.departure_from, args.departure_to),
+                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
+                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
             )
         if kind == "promo":
             if not args.with_practices and any(
@@ -88,11 +104,11 @@ def filters_from_args(kind: str, args: argparse.Namespace):
                 clients=sel.parse_client_range(args.client_from, args.client_to),
                 preferences=tuple(args.preference),
                 with_practices=args.with_practices,
-                practice_dates=sel.parse_date_range(args.practice_from, args.practice_to),
-                departure_dates=sel.parse_date_range(args.departure_from, args.departure_to),
+                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
+                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
             )
         if kind == "birthdays":
-            return sel.BirthdayFilters(sel.parse_date_range(args.birthday_from, args.birthday_to))
+            return sel.BirthdayFilters(check_dates(sel.parse_date_range(args.birthday_from, args.birthday_to)))
     except sel.SelectionError as exc:
         raise CliError(str(exc)) from None
     raise CliError(f"selezione sconosciuta: {kind}", status=2)

@@ -137,6 +137,12 @@ def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
         lines[0] += "; 1 destinatario non inviabile escluso"
     elif plan.not_sendable:
         lines[0] += f"; {plan.not_sendable} destinatari non inviabili esclusi"
+    if plan.count == 1:  # one recipient: show the number it goes to before it is queued
+        from pegaso_tui.sms.phone import display_number
+
+        message = plan.messages[0]
+        who = f" ({message.name})" if message.name else ""
+        lines.append(f"Destinatario: {display_number(message.phone)}{who}")
     if credits_left is not None:
         free = credits_left - committed
         note = f", {committed} già impegnati da messaggi in coda" if committed else ""

@@ -82,9 +82,6 @@ class SandboxConfig:
     aliases: tuple[str, ...] = ("AGENZIA", "FUTURA", "PEGASO", "SANDBOX")
     price: float = 0.045
     seed: int | None = None
-    #: the sender aliases registered on the account (``senderAlias`` of ``GET /user``);
-    #: None leaves the list out of the answer, so no alias is warned about
-    aliases: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -318,8 +315,6 @@ class SandboxState:
             "italysms": self.credits if self.credits is not None else 1_000_000,
             "senderAlias": list(self.config.aliases),
         }
-        if self.config.aliases is not None:
-            answer["senderAlias"] = list(self.config.aliases)
         return answer
 
     def _money(self) -> float:

@@ -369,8 +369,11 @@ class SendPreviewScreen(MaskScreen):
             if self.credits_left is not None
             else "non verificati"
         )
+        messages = job.plan.messages  # type: ignore[attr-defined]
+        # one recipient: the number itself, so that a typo is seen before it costs a message
+        to = f" a {display_number(messages[0].phone)}" if len(messages) == 1 else ""
         question = (
-            f"Inviare {thousands(job.sendable)} SMS ({job.title})?\n"
+            f"Inviare {thousands(job.sendable)} SMS{to} ({job.title})?\n"
             f"Crediti necessari: {thousands(job.credits)} · {credit}.\n"
             f"Mittente: {job.sender}"
         )
