@@ -1,7 +1,8 @@
 """The home screen: every mask with its number, grouped as in the original menus.
 
 Typing a mask's number opens it: a number no other number starts with opens at once; ``1``
-waits a moment for a second digit (10 to 17 follow it), or opens at once with Enter.
+waits a moment for a second digit (10 to 19 follow it, as 20 follows ``2``), or opens at
+once with Enter.
 """
 
 from __future__ import annotations
