@@ -3,7 +3,6 @@ agenda by the due date, closed with an outcome like any request."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date, timedelta
 
