@@ -215,3 +215,49 @@ def test_two_processes_running_the_same_minute_create_the_actions_once(agency, c
         assert ScheduleRun.select().count() == 2
     finally:
         close_database()
+
+
+# --- Mask 17 --------------------------------------------------------------------------------
+
+
+async def test_mask_17_saves_an_azioni_crm_schedule_and_shows_its_runs(db, db_url):
+    from textual.widgets import Input
+
+    from tests.apputil import make_app, wait_for_workers, wait_until
+
+    today = date(2026, 11, 23)
+    _agency()
+    app = make_app(db_url, today=today, sender="AGENZIA")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "7")
+        await wait_for_workers(pilot)
+        await pilot.press("f3")
+        assert await wait_until(pilot, lambda: app.screen.id == "schedule-dialog")
+        dialog = app.screen
+        assert not dialog.query_one("#row-crm-type").display  # SMS until Azioni CRM is chosen
+        await pilot.press(*"richiami")
+        dialog.query_one("#schedule-generates").value = "crm"
+        await pilot.pause()
+        assert dialog.query_one("#row-crm-type").display
+        assert not dialog.query_one("#field-sender").display
+        dialog.query_one("#schedule-at", Input).value = "10:30"
+        dialog.query_one("#schedule-search").value = "tutti"
+        dialog.query_one("#schedule-text").text = "Proporre la crociera"
+        dialog.query_one("#schedule-crm-type").value = "meeting"
+        dialog.query_one("#schedule-crm-operators", Input).value = "mario, lucia"
+        dialog.query_one("#schedule-due-days", Input).value = "5"
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: app.screen.id == "comms-schedules")
+        await wait_for_workers(pilot)
+        schedule = Schedule.get(Schedule.name == "richiami")
+        assert (schedule.kind, schedule.crm_type, schedule.crm_operators, schedule.crm_due_days) == (
+            "crm", "meeting", "mario,lucia", 5)
+        [result] = run_due(datetime(2026, 11, 23, 10, 30), default_sender="AGENZIA")
+        assert result.crm_actions == 2
+        await pilot.press("f6")
+        assert await wait_until(pilot, lambda: app.screen.id == "comms-history")
+        await wait_for_workers(pilot)
+        table = app.screen.query_one("#history-runs").table
+        assert await wait_until(pilot, lambda: table.row_count == 1)
+        assert str(table.get_row_at(0)[5]) == "2"  # the "Azioni CRM" column
+    assert {r.recontact_date for r in Request.select()} == {date(2026, 11, 28)}
