@@ -130,7 +130,7 @@ class ScheduleDialog(DialogScreen[Any]):
                     label_width=LABEL_WIDTH, id="field-crm-type")
                 yield FormField("Entro giorni:", Input(str(s.get("crm_due_days", 0)), max_length=4,
                                                        id="schedule-due-days"),
-                                label_width=13, id="field-due-days")
+                                label_width=14, id="field-due-days")
             with Horizontal(classes="form-row crm-fields", id="row-crm-operators"):
                 yield FormField("Operatori:", Input(", ".join(s.get("crm_operators") or []),
                                                     placeholder="nomi separati da virgola, a turno",
@@ -291,8 +291,8 @@ class SchedulesScreen(MaskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Gli SMS inviati ogni giorno (o una volta) a una ricerca salvata, all'ora "
-                     "indicata. Li esegue l'applicazione aperta o `pegaso-tui worker`.",
+        yield Static("Gli SMS (o le azioni CRM) di ogni giorno (o di una volta) per una ricerca "
+                     "salvata, all'ora indicata. Li esegue l'applicazione aperta o `pegaso-tui worker`.",
                      classes="comms-heading")
         yield PagedTable(SCHEDULE_COLUMNS, id="schedules", classes="comms-list",
                          empty_text="Nessuna comunicazione programmata: F3 per crearne una")
