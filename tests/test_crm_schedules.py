@@ -260,4 +260,8 @@ async def test_mask_17_saves_an_azioni_crm_schedule_and_shows_its_runs(db, db_ur
         table = app.screen.query_one("#history-runs").table
         assert await wait_until(pilot, lambda: table.row_count == 1)
         assert str(table.get_row_at(0)[5]) == "2"  # the "Azioni CRM" column
+        actions = app.screen.query_one("#history-actions")
+        assert await wait_until(pilot, lambda: actions.table.row_count == 2)
+        assert not app.screen.query_one("#history-recipients").display
+        assert sorted(str(actions.table.get_row_at(i)[2]) for i in range(2)) == ["lucia", "mario"]
     assert {r.recontact_date for r in Request.select()} == {date(2026, 11, 28)}

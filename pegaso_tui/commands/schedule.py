@@ -165,7 +165,8 @@ def run_list(args: argparse.Namespace, ctx) -> int:
         sys.stdout.write(
             f"{row['name'][:28]:<28}  {row['state']:<9}  {'singola' if row['once'] else 'ogni giorno':<11}  "
             f"{row['at']}  {format_date(date.fromisoformat(row['from']))} → {until}  "
-            f"{row['search']}  {row['purpose']}  {last}\n")
+            f"{row['search']}  {row['purpose']}  {last}"
+            f"{'  azioni CRM' if row.get('kind') == 'crm' else ''}\n")
     sys.stdout.write(f"{len(rows)} comunicazioni programmate\n")
     return 0
 

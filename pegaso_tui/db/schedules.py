@@ -393,8 +393,9 @@ class RunRow:
     queued: int
     delivered: int
     error: str | None
-    #: the CRM actions an Azioni CRM run created (None for an SMS run)
+    #: the CRM actions an Azioni CRM run created (None for an SMS run), and their batch
     crm_actions: int | None = None
+    assignment: int | None = None
 
 
 def runs_pager(schedule_id: int):
@@ -408,7 +409,7 @@ def runs_pager(schedule_id: int):
                 (Message.campaign == run.campaign_id) & (Message.status == DELIVERED)).count()
         if run.assignment_id is not None:  # an Azioni CRM run: how many actions it created
             return RunRow(run.id, run.day, run.status, run.ran_at, None, 0, 0, run.error,
-                          crm_actions=run.assignment.created_count)
+                          crm_actions=run.assignment.created_count, assignment=run.assignment_id)
         return RunRow(run.id, run.day, run.status, run.ran_at, run.campaign_id, run.queued,
                       delivered, run.error)
 
@@ -426,6 +427,35 @@ def recipients_pager(campaign_id: int):
     query = Message.select(Message.id, Message.client_code, Message.recipient_name, Message.phone,
                            Message.status, Message.last_error).where(Message.campaign == campaign_id)
     return KeysetPager(query, [Message.id])
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One CRM action an Azioni CRM run created, as Storico Invii lists it."""
+
+    id: int
+    subject: str
+    mobile: str
+    operator: str
+    due: date | None
+    is_open: bool
+
+
+def actions_pager(assignment_id: int):
+    """The CRM actions of one Azioni CRM run: whom, which operator, due when, still open."""
+    from pegaso_tui.db.models import Request
+    from pegaso_tui.db.paging import KeysetPager
+
+    query = (Request.select(Request.id, Request.subject_name, Request.mobile, Request.recontact_date,
+                            Request.is_open, Operator.username)
+             .join(Operator, JOIN.LEFT_OUTER, on=(Request.operator == Operator.id))
+             .where(Request.assignment == assignment_id).dicts())
+
+    def convert(row: dict[str, Any]) -> ActionRow:
+        return ActionRow(row["id"], row["subject_name"], row["mobile"], row["username"] or "",
+                         row["recontact_date"], bool(row["is_open"]))
+
+    return KeysetPager(query, [Request.id], convert=convert, key_of=lambda row: (row.id,))
 
 
 def schedule_form_data(schedule_id: int | None) -> dict[str, Any]:

@@ -68,6 +68,15 @@ RECIPIENT_COLUMNS: list[Column[Any]] = [
 ]
 
 
+ACTION_COLUMNS: list[Column[Any]] = [
+    Column("Soggetto", lambda a: a.subject, width=30),
+    Column("Cellulare", lambda a: a.mobile, width=15),
+    Column("Operatore", lambda a: a.operator, width=12),
+    Column("Entro", lambda a: format_date(a.due), width=10),
+    Column("Stato", lambda a: "aperta" if a.is_open else "chiusa", width=7),
+]
+
+
 def _status_label(status: str) -> str:
     from pegaso_tui.db.messages import STATUS_LABELS
 
@@ -246,9 +255,10 @@ class ScheduleHistoryScreen(MaskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Ogni esecuzione con i destinatari e il loro esito (per le Azioni CRM, "
-                     "quante ne ha create: sono in Richieste Aperte).", classes="comms-heading")
+                     "quante ne ha create e a chi: sono in Richieste Aperte).", classes="comms-heading")
         yield PagedTable(RUN_COLUMNS, id="history-runs", empty_text="Nessun invio ancora")
         yield PagedTable(RECIPIENT_COLUMNS, id="history-recipients", empty_text="Nessun destinatario")
+        yield PagedTable(ACTION_COLUMNS, id="history-actions", empty_text="Nessuna azione CRM")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -258,15 +268,23 @@ class ScheduleHistoryScreen(MaskScreen):
         runs = self.query_one("#history-runs", PagedTable)
         runs.show(runs_pager(self.schedule_id))
         runs.table.focus()
+        self.query_one("#history-actions").display = False
 
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
         if event.control.id != "history-runs":
             return
-        from pegaso_tui.db.schedules import recipients_pager
+        from pegaso_tui.db.schedules import actions_pager, recipients_pager
 
         run = event.row
         recipients = self.query_one("#history-recipients", PagedTable)
-        recipients.show(recipients_pager(run.campaign if run and run.campaign else 0))
+        actions = self.query_one("#history-actions", PagedTable)
+        crm = bool(run and run.assignment)
+        # an Azioni CRM run lists the actions it created where an SMS run lists its recipients
+        recipients.display, actions.display = not crm, crm
+        if crm:
+            actions.show(actions_pager(run.assignment))
+        else:
+            recipients.show(recipients_pager(run.campaign if run and run.campaign else 0))
 
     def action_confirm(self) -> None:
         self.dismiss()
