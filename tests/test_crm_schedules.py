@@ -178,6 +178,8 @@ def test_schedule_add_with_crm_fields_and_its_one_line_errors(agency, capsys):
     added = json.loads(capsys.readouterr().out)
     assert added["kind"] == "crm"
     assert added["crm"] == {"type": "call", "operators": ["mario", "lucia"], "due_days": 2}
+    assert cli(db, "schedule", "list") == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("azioni CRM")
 
 
 def _race(db: str, now: str, processes: int) -> list[dict]:

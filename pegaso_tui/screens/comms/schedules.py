@@ -69,7 +69,7 @@ RECIPIENT_COLUMNS: list[Column[Any]] = [
 
 
 ACTION_COLUMNS: list[Column[Any]] = [
-    Column("Soggetto", lambda a: a.subject, width=30),
+    Column("Soggetto", lambda a: a.subject, width=24),
     Column("Cellulare", lambda a: a.mobile, width=15),
     Column("Operatore", lambda a: a.operator, width=12),
     Column("Entro", lambda a: format_date(a.due), width=10),
