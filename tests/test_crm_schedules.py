@@ -254,6 +254,16 @@ async def test_mask_17_saves_an_azioni_crm_schedule_and_shows_its_runs(db, db_ur
         schedule = Schedule.get(Schedule.name == "richiami")
         assert (schedule.kind, schedule.crm_type, schedule.crm_operators, schedule.crm_due_days) == (
             "crm", "meeting", "mario,lucia", 5)
+        await pilot.press("f4")  # changing it shows the CRM fields as saved
+        assert await wait_until(pilot, lambda: app.screen.id == "schedule-dialog")
+        await wait_for_workers(pilot)
+        dialog = app.screen
+        assert dialog.query_one("#row-crm-type").display
+        assert (dialog.query_one("#schedule-crm-type").value,
+                dialog.query_one("#schedule-crm-operators", Input).value,
+                dialog.query_one("#schedule-due-days", Input).value) == ("meeting", "mario, lucia", "5")
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: app.screen.id == "comms-schedules")
         [result] = run_due(datetime(2026, 11, 23, 10, 30), default_sender="AGENZIA")
         assert result.crm_actions == 2
         await pilot.press("f6")
