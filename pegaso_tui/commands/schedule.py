@@ -38,6 +38,15 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                      "auguri for birthdays)")
     add.add_argument("--sender", metavar="ALIAS", help="mittente (default: the sender setting)")
     add.add_argument("--operator", metavar="NAME", help="referente (default: who runs the command)")
+    crm = add.add_argument_group(
+        "Azioni CRM", "with --crm-type the schedule creates, at each run, one CRM action per "
+        "client of the search instead of an SMS (its text is the action's text)")
+    crm.add_argument("--crm-type", metavar="TYPE",
+                     help="call, meeting, email or other (Telefonata, Incontro, e-mail, Altro)")
+    crm.add_argument("--crm-operator", dest="crm_operators", action="append", default=[],
+                     metavar="NAME", help="operator in charge of the actions (repeat: in turn)")
+    crm.add_argument("--due-days", type=_days_arg, default=None, metavar="N",
+                     help="Completare entro: the run day plus N days (default 0)")
     add.add_argument("--json", action="store_true", help="print the schedule as JSON")
     add.set_defaults(handler=run_add)
 
@@ -60,6 +69,17 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                      help="the Europe/Rome time to run at (default: now)")
     due.add_argument("--json", action="store_true", help="print JSON")
     due.set_defaults(handler=run_due)
+
+
+def _days_arg(text: str) -> int:
+    """``--due-days``: a whole number of days, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"numero di giorni non valido: '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"numero di giorni non valido: '{text}'")
+    return value
 
 
 def _date(text: str | None):
@@ -101,6 +121,11 @@ def run_add(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.db.schedules import ScheduleError, ScheduleFields, save_schedule, schedule_json
 
     start, until = _date(args.start), _date(args.until)
+    crm = args.crm_type is not None
+    if not crm and (args.crm_operators or args.due_days is not None):
+        raise CliError("--crm-operator e --due-days valgono solo con --crm-type")
+    if crm and args.sender:
+        raise CliError("--sender non vale con --crm-type: le azioni CRM non si inviano")
     ctx.open_db()
     operator = current_operator(args.operator) if args.operator else ctx.operator()
     try:
@@ -108,6 +133,8 @@ def run_add(args: argparse.Namespace, ctx) -> int:
             name=args.name, search=args.search, at=args.at, start=start, end=until,
             text=args.text or "", template=args.template, once=args.once, purpose=args.purpose,
             sender=args.sender or "", operator=operator,
+            kind="crm" if crm else "sms", crm_type=args.crm_type or "",
+            crm_operators=tuple(args.crm_operators), crm_due_days=args.due_days or 0,
         ))
     except ScheduleError as exc:
         raise CliError(str(exc)) from None
@@ -115,7 +142,8 @@ def run_add(args: argparse.Namespace, ctx) -> int:
         ctx.print_json(schedule_json(schedule, _today()))
     else:
         kind = "singola" if schedule.once else "ogni giorno"
-        print(f"Comunicazione '{schedule.name}' programmata: {kind} alle {schedule.at_time}.")
+        what = " (azioni CRM)" if schedule.kind == "crm" else ""
+        print(f"Comunicazione '{schedule.name}' programmata{what}: {kind} alle {schedule.at_time}.")
     return 0
 
 
@@ -137,7 +165,8 @@ def run_list(args: argparse.Namespace, ctx) -> int:
         sys.stdout.write(
             f"{row['name'][:28]:<28}  {row['state']:<9}  {'singola' if row['once'] else 'ogni giorno':<11}  "
             f"{row['at']}  {format_date(date.fromisoformat(row['from']))} → {until}  "
-            f"{row['search']}  {row['purpose']}  {last}\n")
+            f"{row['search']}  {row['purpose']}  {last}"
+            f"{'  azioni CRM' if row.get('kind') == 'crm' else ''}\n")
     sys.stdout.write(f"{len(rows)} comunicazioni programmate\n")
     return 0
 
@@ -183,6 +212,9 @@ def run_history(args: argparse.Namespace, ctx) -> int:
     for run in runs:
         line = (f"{run['day']}  {RUN_LABELS.get(run['status'], run['status']):<12}  "
                 f"accodati {run['queued']}, consegnati {run['delivered']}")
+        if "crm_actions" in run:
+            line = (f"{run['day']}  {RUN_LABELS.get(run['status'], run['status']):<12}  "
+                    f"azioni CRM create {run['crm_actions']}")
         if run["error"]:
             line += f"  ({run['error']})"
         sys.stdout.write(line + "\n")
@@ -203,6 +235,8 @@ def run_due(args: argparse.Namespace, ctx) -> int:
         return 0
     for r in results:
         line = f"{r.schedule}  {r.day.isoformat()}  {r.status}  accodati {r.queued}"
+        if r.crm_actions is not None:
+            line = f"{r.schedule}  {r.day.isoformat()}  {r.status}  azioni CRM {r.crm_actions}"
         if r.error:
             line += f"  ({r.error})"
         print(line)

@@ -522,6 +522,12 @@ class SmsTemplate(BaseModel):
     updated_at = DateTimeField(default=now)
 
 
+#: What a scheduled communication makes at each run.
+SCHEDULE_SMS = "sms"
+SCHEDULE_CRM = "crm"
+SCHEDULE_KINDS = (SCHEDULE_SMS, SCHEDULE_CRM)
+
+
 class Schedule(BaseModel):
     """A scheduled communication ("Comunicazione programmata"): a saved search, a text, a time."""
 
@@ -544,6 +550,13 @@ class Schedule(BaseModel):
     obsolete = BooleanField(default=False)  # kept for its history, never runs again
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    #: what a run makes: SMS (``sms``) or one CRM action per client (``crm``, issue 15 item 7)
+    kind = CharField(max_length=4, default=SCHEDULE_SMS)
+    #: for ``crm``: the action type, its operators in turn (comma separated usernames) and
+    #: "Completare entro" as days after the run day
+    crm_type = CharField(max_length=10, default="")
+    crm_operators = TextField(default="")
+    crm_due_days = IntegerField(default=0)
 
 
 #: What became of one occurrence of a schedule.
@@ -566,6 +579,8 @@ class ScheduleRun(BaseModel):
     queued = IntegerField(default=0)
     error = TextField(null=True)
     ran_at = DateTimeField(default=now)
+    #: the CRM actions a ``crm`` schedule created on this run (``queued`` counts them)
+    assignment = ForeignKeyField(CrmAssignment, null=True, on_delete="SET NULL")
 
     class Meta:
         indexes = ((("schedule", "day"), True),)

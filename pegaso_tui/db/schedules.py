@@ -18,6 +18,10 @@ from peewee import JOIN, IntegrityError, fn
 from pegaso_tui.db.models import (
     DELIVERED,
     PURPOSES,
+    SCHEDULE_CRM,
+    SCHEDULE_KINDS,
+    SCHEDULE_SMS,
+    CrmAssignment,
     Message,
     Operator,
     Schedule,
@@ -65,6 +69,12 @@ class ScheduleFields:
     sender: str = ""
     operator: Operator | None = None
     active: bool = True
+    #: ``sms`` or ``crm`` (Azioni CRM: one CRM action per client instead of an SMS)
+    kind: str = SCHEDULE_SMS
+    #: for ``crm``: the action type, its operators (in turn), "Completare entro" in days
+    crm_type: str = ""
+    crm_operators: tuple[str, ...] = ()
+    crm_due_days: int = 0
 
 
 def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> Schedule:
@@ -72,7 +82,9 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
 
     The search must have "Abilita comunicazioni programmate"; exactly one of a text and a
     model; ``end`` not before ``start``; a purpose among servizio, marketing, auguri (by
-    default the search kind's); a valid sender alias when one is given.
+    default the search kind's); a valid sender alias when one is given. An ``Azioni CRM``
+    schedule (``kind="crm"``) needs an action type, at least one operator and a number of
+    days (0 or more) for "Completare entro"; it has no sender.
     """
     from pegaso_tui.sms.sender import SenderError, check_sender
 
@@ -104,7 +116,8 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
     purpose = fields.purpose or DEFAULT_PURPOSE.get(search.kind, "servizio")
     if purpose not in PURPOSES:
         raise ScheduleError(f"finalità sconosciuta: {purpose} (valori: {', '.join(PURPOSES)})")
-    sender = (fields.sender or "").strip()
+    crm = _crm_values(fields)
+    sender = (fields.sender or "").strip() if fields.kind == SCHEDULE_SMS else ""
     if sender:
         try:
             sender = check_sender(sender).value
@@ -114,6 +127,7 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
         name=name, search=search, text="" if template else text, template=template,
         sender=sender, purpose=purpose, operator=fields.operator, once=fields.once, at_time=at,
         start_date=fields.start, end_date=fields.end, active=fields.active, updated_at=now(),
+        **crm,
     )
     try:
         with database_proxy.atomic():
@@ -127,6 +141,36 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
             return Schedule.get_by_id(schedule_id)
     except IntegrityError:
         raise ScheduleError(f"esiste già una comunicazione programmata di nome '{name}'") from None
+
+
+def _crm_values(fields: ScheduleFields) -> dict[str, Any]:
+    """The kind and CRM columns of a schedule; ScheduleError for a bad CRM field."""
+    from pegaso_tui.db.crm.assignments import parse_request_type
+    from pegaso_tui.db.crm.errors import CrmError
+
+    if fields.kind not in SCHEDULE_KINDS:
+        raise ScheduleError(f"tipo di comunicazione sconosciuto: {fields.kind} (valori: sms, crm)")
+    if fields.kind == SCHEDULE_SMS:
+        return {"kind": SCHEDULE_SMS, "crm_type": "", "crm_operators": "", "crm_due_days": 0}
+    try:
+        request_type = parse_request_type(fields.crm_type)
+    except CrmError as exc:
+        raise ScheduleError(str(exc)) from None
+    names = [" ".join(n.split()) for n in fields.crm_operators]
+    names = [n for n in names if n]
+    if not names:
+        raise ScheduleError("indicare almeno un operatore per le azioni CRM")
+    if any("," in n for n in names):
+        raise ScheduleError("il nome di un operatore non può contenere la virgola")
+    if fields.crm_due_days is None or fields.crm_due_days < 0 or fields.crm_due_days > 3650:
+        raise ScheduleError("\"Completare entro\": indicare un numero di giorni da 0 a 3650")
+    return {"kind": SCHEDULE_CRM, "crm_type": request_type, "crm_operators": ",".join(names),
+            "crm_due_days": int(fields.crm_due_days)}
+
+
+def crm_operators(schedule: Schedule) -> list[str]:
+    """The operators an Azioni CRM schedule shares its actions out to, in turn."""
+    return [n for n in (schedule.crm_operators or "").split(",") if n]
 
 
 def _rome_today() -> date:
@@ -210,7 +254,7 @@ def schedule_text(schedule: Schedule) -> str:
 def schedule_json(schedule: Schedule, today: date) -> dict[str, Any]:
     """A schedule as ``schedule list --json`` prints it."""
     last = schedule.runs.order_by(ScheduleRun.day.desc()).first()
-    return {
+    data = {
         "name": schedule.name,
         "search": schedule.search.name,
         "at": schedule.at_time,
@@ -227,11 +271,17 @@ def schedule_json(schedule: Schedule, today: date) -> dict[str, Any]:
         "text": schedule_text(schedule),
         "last_run": {"day": last.day.isoformat(), "status": last.status} if last else None,
     }
+    if schedule.kind == SCHEDULE_CRM:  # the SMS schedules keep the contract's fields only
+        data["kind"] = SCHEDULE_CRM
+        data["crm"] = {"type": schedule.crm_type, "operators": crm_operators(schedule),
+                       "due_days": schedule.crm_due_days}
+    return data
 
 
 def history(schedule: Schedule, *, recipients: bool = True) -> list[dict[str, Any]]:
     """Storico Invii: every run, newest first, with its counts and (optionally) recipients."""
-    runs = list(schedule.runs.order_by(ScheduleRun.day.desc()))
+    runs = list(ScheduleRun.select(ScheduleRun, CrmAssignment).join(CrmAssignment, JOIN.LEFT_OUTER)
+                .where(ScheduleRun.schedule == schedule.id).order_by(ScheduleRun.day.desc()))
     campaign_ids = [r.campaign_id for r in runs if r.campaign_id]
     delivered: dict[int, int] = {}
     by_campaign: dict[int, list[dict[str, Any]]] = {}
@@ -259,6 +309,8 @@ def history(schedule: Schedule, *, recipients: bool = True) -> list[dict[str, An
             "delivered": delivered.get(run.campaign_id, 0) if run.campaign_id else 0,
             "error": run.error,
         }
+        if run.assignment_id is not None or schedule.kind == SCHEDULE_CRM:
+            entry["crm_actions"] = run.assignment.created_count if run.assignment_id else 0
         if recipients:
             entry["recipients"] = by_campaign.get(run.campaign_id, []) if run.campaign_id else []
         result.append(entry)
@@ -280,6 +332,8 @@ class ScheduleRow:
     purpose: str
     operator: str
     last_run: str
+    #: ``sms`` or ``crm`` (Azioni CRM)
+    kind: str = SCHEDULE_SMS
 
 
 def schedules_pager(today: date):
@@ -295,6 +349,7 @@ def schedules_pager(today: date):
             operator=schedule.operator.username if schedule.operator_id else "",
             last_run=(f"{last.day:%d-%m-%Y} {RUN_LABELS.get(last.status, last.status)}"
                       if last else ""),
+            kind=schedule.kind,
         )
 
     return KeysetPager(Schedule.select(), [Schedule.name], convert=convert,
@@ -338,6 +393,9 @@ class RunRow:
     queued: int
     delivered: int
     error: str | None
+    #: the CRM actions an Azioni CRM run created (None for an SMS run), and their batch
+    crm_actions: int | None = None
+    assignment: int | None = None
 
 
 def runs_pager(schedule_id: int):
@@ -349,10 +407,15 @@ def runs_pager(schedule_id: int):
         if run.campaign_id:
             delivered = Message.select().where(
                 (Message.campaign == run.campaign_id) & (Message.status == DELIVERED)).count()
+        if run.assignment_id is not None:  # an Azioni CRM run: how many actions it created
+            return RunRow(run.id, run.day, run.status, run.ran_at, None, 0, 0, run.error,
+                          crm_actions=run.assignment.created_count, assignment=run.assignment_id)
         return RunRow(run.id, run.day, run.status, run.ran_at, run.campaign_id, run.queued,
                       delivered, run.error)
 
-    query = ScheduleRun.select().where(ScheduleRun.schedule == schedule_id)
+    query = (ScheduleRun.select(ScheduleRun, CrmAssignment)
+             .join(CrmAssignment, JOIN.LEFT_OUTER)
+             .where(ScheduleRun.schedule == schedule_id))
     return KeysetPager(query, [ScheduleRun.day], descending=True, convert=convert,
                        key_of=lambda row: (row.day,))
 
@@ -364,6 +427,35 @@ def recipients_pager(campaign_id: int):
     query = Message.select(Message.id, Message.client_code, Message.recipient_name, Message.phone,
                            Message.status, Message.last_error).where(Message.campaign == campaign_id)
     return KeysetPager(query, [Message.id])
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One CRM action an Azioni CRM run created, as Storico Invii lists it."""
+
+    id: int
+    subject: str
+    mobile: str
+    operator: str
+    due: date | None
+    is_open: bool
+
+
+def actions_pager(assignment_id: int):
+    """The CRM actions of one Azioni CRM run: whom, which operator, due when, still open."""
+    from pegaso_tui.db.models import Request
+    from pegaso_tui.db.paging import KeysetPager
+
+    query = (Request.select(Request.id, Request.subject_name, Request.mobile, Request.recontact_date,
+                            Request.is_open, Operator.username)
+             .join(Operator, JOIN.LEFT_OUTER, on=(Request.operator == Operator.id))
+             .where(Request.assignment == assignment_id).dicts())
+
+    def convert(row: dict[str, Any]) -> ActionRow:
+        return ActionRow(row["id"], row["subject_name"], row["mobile"], row["username"] or "",
+                         row["recontact_date"], bool(row["is_open"]))
+
+    return KeysetPager(query, [Request.id], convert=convert, key_of=lambda row: (row.id,))
 
 
 def schedule_form_data(schedule_id: int | None) -> dict[str, Any]:
@@ -384,5 +476,7 @@ def schedule_form_data(schedule_id: int | None) -> dict[str, Any]:
             "operator": schedule.operator.username if schedule.operator_id else "",
             "once": schedule.once, "at": schedule.at_time, "start": schedule.start_date,
             "end": schedule.end_date, "active": schedule.active, "obsolete": schedule.obsolete,
+            "kind": schedule.kind, "crm_type": schedule.crm_type,
+            "crm_operators": crm_operators(schedule), "crm_due_days": schedule.crm_due_days,
         }
     return data

@@ -20,7 +20,7 @@ from peewee import Database, PostgresqlDatabase, fn
 from pegaso_tui.db.models import ALL_MODELS, Client, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: The practice flags each "SMS Pratiche" status selects on.
 _PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
@@ -47,9 +47,19 @@ def _searches_models_schedules(db: Database) -> None:
     """Version 4 (seed 004): saved searches, SMS models, scheduled communications and their
     runs, and the birthday greetings that keep "once per client per year". The GDPR purpose
     of the campaigns already written takes its Italian value (``servizio``, ``auguri``)."""
-    from pegaso_tui.db.models import Greeting, SavedSearch, Schedule, ScheduleRun, SmsTemplate
+    from pegaso_tui.db.models import (
+        CrmAssignment,
+        Greeting,
+        SavedSearch,
+        Schedule,
+        ScheduleRun,
+        SmsTemplate,
+    )
 
-    db.create_tables([Greeting, SavedSearch, SmsTemplate, Schedule, ScheduleRun], safe=True)
+    # the tables are made from today's models: a run refers to a CRM batch (version 7), so
+    # that table (otherwise version 5's) must exist first
+    db.create_tables([CrmAssignment, Greeting, SavedSearch, SmsTemplate, Schedule, ScheduleRun],
+                     safe=True)
     db.execute_sql("UPDATE campaign SET purpose = 'auguri' WHERE kind = 'birthday'")
     db.execute_sql("UPDATE campaign SET purpose = 'servizio' WHERE purpose = 'service'")
 
@@ -98,6 +108,31 @@ def _speed_tables(db: Database) -> None:
     ensure_client_fulltext(db, fill=True)
 
 
+def _crm_schedules(db: Database) -> None:
+    """Version 7 (issue 15, item 7): a scheduled communication may create CRM actions instead
+    of SMS. Schedules gain their kind and the CRM fields; a run records its batch of actions.
+    The schedules there are stay SMS ones."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    from pegaso_tui.db.models import Schedule, ScheduleRun
+
+    migrator = PostgresqlMigrator(db) if isinstance(db, PostgresqlDatabase) else SqliteMigrator(db)
+    wanted = {
+        Schedule: ("kind", "crm_type", "crm_operators", "crm_due_days"),
+        ScheduleRun: ("assignment",),
+    }
+    steps = []
+    for model, names in wanted.items():
+        table = model._meta.table_name
+        columns = {c.name for c in db.get_columns(table)}
+        for name in names:
+            field = model._meta.fields[name]
+            if field.column_name not in columns:
+                steps.append(migrator.add_column(table, field.column_name, field))
+    if steps:
+        migrate(*steps)
+
+
 def _new_database_speed_tables(db: Database) -> None:
     """The triggers and indexes of version 6 on a database just created (nothing to fill)."""
     from pegaso_tui.db.message_stats import install_message_counts
@@ -114,6 +149,7 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
     4: _searches_models_schedules,
     5: _privacy_and_crm_actions,
     6: _speed_tables,
+    7: _crm_schedules,
 }
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.

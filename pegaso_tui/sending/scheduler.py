@@ -17,13 +17,17 @@ number of them may run at once on one database. The rules:
   practice and status (``PracticeNotice``), a birthday greeting per client and year
   (``Greeting``), both against the masks too; a promo goes once per client per day per
   schedule because the day's run is one campaign.
+- **Azioni CRM.** A schedule of kind ``crm`` creates, instead of a campaign, one CRM action
+  per client of its search (``assign_crm_actions``, as ``crm assign`` does), due the run day
+  plus its days, in the same transaction as its run row: once per occurrence, so never twice
+  for a client on the same day for that schedule.
 - A Singolo schedule deactivates itself after its occurrence (run or missed); a paused one
   has no occurrences, and resuming it does not make the paused days missed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +38,7 @@ from pegaso_tui.db.models import (
     RUN_DONE,
     RUN_FAILED,
     RUN_MISSED,
+    SCHEDULE_CRM,
     Schedule,
     ScheduleRun,
     database_proxy,
@@ -58,6 +63,8 @@ class RunResult:
     queued: int = 0
     campaign: int | None = None
     error: str | None = None
+    #: the CRM actions an Azioni CRM occurrence created (None for an SMS one)
+    crm_actions: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """As ``schedule run-due --json`` prints it."""
@@ -67,6 +74,8 @@ class RunResult:
             data["campaign"] = self.campaign
         if self.error:
             data["error"] = self.error
+        if self.crm_actions is not None:
+            data["crm_actions"] = self.crm_actions
         return data
 
 
@@ -190,6 +199,8 @@ def _record(schedule: Schedule, day: date, status: str, error: str | None = None
 def _run(schedule: Schedule, day: date, *, default_sender: str, max_parts: int,
          agency: str | None) -> RunResult | None:
     """Queue the campaign of one occurrence, with its run row, in one transaction."""
+    if schedule.kind == SCHEDULE_CRM:
+        return _run_crm(schedule, day)
     from pegaso_tui.db.campaigns import CampaignError, SelectionChanged, plan_selection, queue_campaign
     from pegaso_tui.db.schedules import schedule_text
     from pegaso_tui.db.searches import SearchError, select_saved
@@ -233,6 +244,47 @@ def _run(schedule: Schedule, day: date, *, default_sender: str, max_parts: int,
         except (CampaignError, SelectionError, SearchError) as exc:
             return _record(schedule, day, RUN_FAILED, first_line(exc))
     return _record(schedule, day, RUN_FAILED, problem)
+
+
+def _run_crm(schedule: Schedule, day: date) -> RunResult | None:
+    """Create the CRM actions of one occurrence, with its run row, in one transaction.
+
+    The actions are due ``crm_due_days`` after the run day; a day whose search selects no
+    client is a run that created nothing (not a failure).
+    """
+    from pegaso_tui.db.crm.assignments import assign_crm_actions
+    from pegaso_tui.db.crm.errors import CrmError
+    from pegaso_tui.db.schedules import crm_operators, schedule_text
+    from pegaso_tui.db.searches import SearchError, select_saved
+    from pegaso_tui.db.selections import SelectionError
+    from pegaso_tui.errors import first_line
+
+    creator = schedule.operator.username if schedule.operator_id else ""
+    try:
+        with database_proxy.atomic():
+            # The run key first: a second sender stops here, before creating anything.
+            run = ScheduleRun.create(schedule=schedule.id, day=day, status=RUN_DONE, ran_at=now())
+            selection = select_saved(schedule.search, day)
+            if not selection.rows:
+                return RunResult(schedule.name, day, RUN_DONE, crm_actions=0)
+            result = assign_crm_actions(
+                selection, request_type=schedule.crm_type, text=schedule_text(schedule),
+                operators=crm_operators(schedule), due=day + timedelta(days=schedule.crm_due_days),
+                purpose=schedule.purpose, created_by=creator, search_name=schedule.search.name,
+                today=day,
+            )
+            run.assignment = result.assignment_id
+            run.save()
+        return RunResult(schedule.name, day, RUN_DONE, crm_actions=result.created)
+    except IntegrityError:  # the run key: another sender has this occurrence
+        return None
+    except CrmError as exc:
+        if exc.field == "selection":  # everyone selected objected to marketing: nothing to do
+            recorded = _record(schedule, day, RUN_DONE)
+            return replace(recorded, crm_actions=0) if recorded else None
+        return _record(schedule, day, RUN_FAILED, first_line(exc))
+    except (SelectionError, SearchError) as exc:
+        return _record(schedule, day, RUN_FAILED, first_line(exc))
 
 
 def _with_consent(selection, purpose: str):

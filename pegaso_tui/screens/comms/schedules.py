@@ -1,6 +1,7 @@
 """Comunicazioni programmate (mask 17, seed 004 "Comunicazioni automatiche" and "Modifica
 Comunicazioni automatiche"): SMS sent by the senders to what a saved search selects, every
-day (Ricorrente) or once (Singolo), at a time of day (Europe/Rome).
+day (Ricorrente) or once (Singolo), at a time of day (Europe/Rome) — or, with "Genera: Azioni
+CRM", one CRM action per client instead of an SMS (issue 15, item 7).
 
 F3 new, Enter/F4 change, F5 pause or resume, F6 Storico Invii, F8 delete (one that already
 ran is made obsolete instead: it never runs again and keeps its history).
@@ -29,9 +30,14 @@ from pegaso_tui.widgets.sms_editor import SmsEditor
 LABEL_WIDTH = 16
 PURPOSE_LABELS = {"servizio": "Servizio", "marketing": "Marketing", "auguri": "Auguri"}
 NO_TEMPLATE = "(testo)"
+#: What a schedule makes at each run, as the mask names it.
+KIND_LABELS = {"sms": "SMS", "crm": "Azioni CRM"}
+#: The CRM action types (seed 002), as the requests mask names them.
+CRM_TYPE_LABELS = {"call": "Telefonata", "meeting": "Incontro", "email": "e-mail", "other": "Altro"}
 
 SCHEDULE_COLUMNS: list[Column[ScheduleRow]] = [
     Column("Nome", lambda r: r.name, width=24),
+    Column("Genera", lambda r: KIND_LABELS.get(r.kind, r.kind), width=10),
     Column("Stato", lambda r: r.state, width=9),
     Column("Tipo", lambda r: "Singolo" if r.once else "Ricorrente", width=10),
     Column("Ora", lambda r: r.at, width=5),
@@ -49,6 +55,7 @@ RUN_COLUMNS: list[Column[RunRow]] = [
     Column("Eseguito", lambda r: r.ran_at.strftime("%d-%m-%Y %H:%M") if r.ran_at and r.status != "missed" else "", width=16),
     Column("Accodati", lambda r: str(r.queued), width=8),
     Column("Consegnati", lambda r: str(r.delivered), width=10),
+    Column("Azioni CRM", lambda r: "" if r.crm_actions is None else str(r.crm_actions), width=10),
     Column("Note", lambda r: r.error or "", width=50),
 ]
 
@@ -58,6 +65,15 @@ RECIPIENT_COLUMNS: list[Column[Any]] = [
     Column("Cellulare", lambda m: m.phone, width=15),
     Column("Stato", lambda m: _status_label(m.status), width=14),
     Column("Errore", lambda m: m.last_error or "", width=40),
+]
+
+
+ACTION_COLUMNS: list[Column[Any]] = [
+    Column("Soggetto", lambda a: a.subject, width=24),
+    Column("Cellulare", lambda a: a.mobile, width=15),
+    Column("Operatore", lambda a: a.operator, width=12),
+    Column("Entro", lambda a: format_date(a.due), width=10),
+    Column("Stato", lambda a: "aperta" if a.is_open else "chiusa", width=7),
 ]
 
 
@@ -92,6 +108,10 @@ class ScheduleDialog(DialogScreen[Any]):
                 yield Checkbox("Attivo", s.get("active", True), id="schedule-active")
                 yield FormField("Referente:", Input(s.get("operator") or self.operator, id="schedule-operator"),
                                 label_width=11, id="field-operator")
+            yield FormField("Genera:", Select([(label, key) for key, label in KIND_LABELS.items()],
+                                              value=s.get("kind", "sms"), allow_blank=False,
+                                              id="schedule-generates"),
+                            label_width=LABEL_WIDTH, id="field-generates")
             yield FormField("Programmazione:", RadioSet(
                 RadioButton("Singolo", s.get("once", False), id="schedule-once"),
                 RadioButton("Ricorrente", not s.get("once", False), id="schedule-daily"),
@@ -112,6 +132,19 @@ class ScheduleDialog(DialogScreen[Any]):
                             label_width=LABEL_WIDTH, id="field-template")
             yield FormField("Testo:", SmsEditor(s.get("text", ""), id="schedule-text"),
                             label_width=LABEL_WIDTH, id="field-text")
+            with Horizontal(classes="form-row crm-fields", id="row-crm-type"):
+                yield FormField("Tipo azione:", Select(
+                    [(label, key) for key, label in CRM_TYPE_LABELS.items()],
+                    value=s.get("crm_type") or "call", allow_blank=False, id="schedule-crm-type"),
+                    label_width=LABEL_WIDTH, id="field-crm-type")
+                yield FormField("Entro giorni:", Input(str(s.get("crm_due_days", 0)), max_length=4,
+                                                       id="schedule-due-days"),
+                                label_width=14, id="field-due-days")
+            with Horizontal(classes="form-row crm-fields", id="row-crm-operators"):
+                yield FormField("Operatori:", Input(", ".join(s.get("crm_operators") or []),
+                                                    placeholder="nomi separati da virgola, a turno",
+                                                    id="schedule-crm-operators"),
+                                label_width=LABEL_WIDTH, id="field-crm-operators")
             with Horizontal(classes="form-row"):
                 yield FormField("Mittente:", Input(s.get("sender", ""), placeholder="dalle impostazioni",
                                                    max_length=20, id="schedule-sender"),
@@ -129,10 +162,23 @@ class ScheduleDialog(DialogScreen[Any]):
             widget.compact = True
         self.query_one("#schedule-name", Input).focus()
         self._template_changed()
+        self._kind_changed()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "schedule-template":
             self._template_changed()
+        elif event.select.id == "schedule-generates":
+            self._kind_changed()
+
+    def _crm(self) -> bool:
+        return self.query_one("#schedule-generates", Select).value == "crm"
+
+    def _kind_changed(self) -> None:
+        """Azioni CRM shows the action's fields and hides the sender (actions are not sent)."""
+        crm = self._crm()
+        for widget in self.query(".crm-fields"):
+            widget.display = crm
+        self.query_one("#field-sender").display = not crm
 
     def _template_changed(self) -> None:
         uses_model = self.query_one("#schedule-template", Select).value != NO_TEMPLATE
@@ -154,6 +200,12 @@ class ScheduleDialog(DialogScreen[Any]):
             error.update("Indicare la data da cui inviare")
             self.app.bell()
             return
+        crm = self._crm()
+        due_text = self.query_one("#schedule-due-days", Input).value.strip() or "0"
+        if crm and not due_text.isdigit():
+            error.update("Entro giorni: indicare un numero di giorni (0 = il giorno dell'invio)")
+            self.app.bell()
+            return
         search = self.query_one("#schedule-search", Select).value
         template = self.query_one("#schedule-template", Select).value
         purpose = self.query_one("#schedule-purpose", Select).value
@@ -166,8 +218,14 @@ class ScheduleDialog(DialogScreen[Any]):
             template=None if template == NO_TEMPLATE else str(template),
             once=self.query_one("#schedule-once", RadioButton).value,
             purpose=None if purpose in (Select.NULL, Select.BLANK) else str(purpose),
-            sender=self.query_one("#schedule-sender", Input).value,
+            sender="" if crm else self.query_one("#schedule-sender", Input).value,
             active=self.query_one("#schedule-active", Checkbox).value,
+            kind="crm" if crm else "sms",
+            crm_type=str(self.query_one("#schedule-crm-type", Select).value) if crm else "",
+            crm_operators=tuple(n.strip() for n in
+                                self.query_one("#schedule-crm-operators", Input).value.split(","))
+            if crm else (),
+            crm_due_days=int(due_text) if crm else 0,
         )
         schedule_id = self.schedule["id"] if self.schedule else None
 
@@ -196,9 +254,11 @@ class ScheduleHistoryScreen(MaskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Ogni esecuzione con i destinatari e il loro esito.", classes="comms-heading")
+        yield Static("Ogni esecuzione con i destinatari e il loro esito (per le Azioni CRM, "
+                     "quante ne ha create e a chi: sono in Richieste Aperte).", classes="comms-heading")
         yield PagedTable(RUN_COLUMNS, id="history-runs", empty_text="Nessun invio ancora")
         yield PagedTable(RECIPIENT_COLUMNS, id="history-recipients", empty_text="Nessun destinatario")
+        yield PagedTable(ACTION_COLUMNS, id="history-actions", empty_text="Nessuna azione CRM")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -208,15 +268,23 @@ class ScheduleHistoryScreen(MaskScreen):
         runs = self.query_one("#history-runs", PagedTable)
         runs.show(runs_pager(self.schedule_id))
         runs.table.focus()
+        self.query_one("#history-actions").display = False
 
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
         if event.control.id != "history-runs":
             return
-        from pegaso_tui.db.schedules import recipients_pager
+        from pegaso_tui.db.schedules import actions_pager, recipients_pager
 
         run = event.row
         recipients = self.query_one("#history-recipients", PagedTable)
-        recipients.show(recipients_pager(run.campaign if run and run.campaign else 0))
+        actions = self.query_one("#history-actions", PagedTable)
+        crm = bool(run and run.assignment)
+        # an Azioni CRM run lists the actions it created where an SMS run lists its recipients
+        recipients.display, actions.display = not crm, crm
+        if crm:
+            actions.show(actions_pager(run.assignment))
+        else:
+            recipients.show(recipients_pager(run.campaign if run and run.campaign else 0))
 
     def action_confirm(self) -> None:
         self.dismiss()
@@ -241,8 +309,8 @@ class SchedulesScreen(MaskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Gli SMS inviati ogni giorno (o una volta) a una ricerca salvata, all'ora "
-                     "indicata. Li esegue l'applicazione aperta o `pegaso-tui worker`.",
+        yield Static("Gli SMS (o le azioni CRM) di ogni giorno (o di una volta) per una ricerca "
+                     "salvata, all'ora indicata. Li esegue l'applicazione aperta o `pegaso-tui worker`.",
                      classes="comms-heading")
         yield PagedTable(SCHEDULE_COLUMNS, id="schedules", classes="comms-list",
                          empty_text="Nessuna comunicazione programmata: F3 per crearne una")
