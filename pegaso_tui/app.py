@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
@@ -68,6 +69,9 @@ class PegasoApp(App[None]):
     TITLE = "Pegaso SMS & CRM"
     CSS_PATH = STYLES / "pegaso.tcss"
     COMMANDS = App.COMMANDS | {MasksProvider}
+    BINDINGS = [
+        Binding("f1", "help", "Aiuto", id="help", tooltip="Il manuale della maschera in uso"),
+    ]
 
     def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
         super().__init__()
@@ -192,6 +196,16 @@ class PegasoApp(App[None]):
             ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci (F10)", no="Continua (Esc)"),
             lambda quit_anyway: self.exit() if quit_anyway else None,
         )
+
+    def action_help(self) -> None:
+        """F1: the manual's page of the mask in use (of the mask under a form or dialog)."""
+        from pegaso_tui.manual import page_for_screens
+        from pegaso_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return  # the help screen's own F1 closes it
+        page = page_for_screens(type(screen) for screen in reversed(self.screen_stack))
+        self.push_screen(HelpScreen(page))
 
     def open_mask(self, number: int | Mask) -> None:
         """Open a mask by its number (or Mask) on top of the current screen."""

@@ -24,7 +24,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     OptionList,
@@ -55,6 +54,7 @@ from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, di
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.message_list import MessageList
 from pegaso_tui.widgets.plain import esc, plain
 
@@ -190,7 +190,7 @@ class ClientFormScreen(RecordFormScreen):
                         yield Button("Crea (Invio)", id="create-preference")
                 yield Static("Sms Inviati a Cliente", classes="section-title")
                 yield MessageList(id="client-sms")
-        yield Footer()
+        yield KeyFooter()
 
     # -- loading --------------------------------------------------------------------------------
 
