@@ -86,3 +86,32 @@ def test_every_mask_fits_the_screen(office, db_url, sandbox, snap_compare, mask,
     gateway = sandbox() if mask == 5 else None
     app = make_app(db_url, sandbox=gateway, today=TODAY, sender="FUTURA")
     assert snap_compare(app, run_before=_open(app, mask), terminal_size=SIZES[size])
+
+
+# Forms and dialogs opened from the masks: (mask, keys pressed once it is open)
+FORMS = {
+    "scheda_cliente": (6, ["f4"]),
+    "scheda_cliente_sms": (6, ["f4", "f5", "f5"]),  # a person: Anagrafici, Note, SMS
+    "scheda_pratica": (7, ["f4"]),
+    "gestisci_richiesta": (11, ["f4"]),
+    "anteprima_invio": (1, ["f10"]),
+}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("form", list(FORMS))
+def test_every_form_and_dialog_fits_the_screen(office, db_url, snap_compare, form, size):
+    mask, keys = FORMS[form]
+    app = make_app(db_url, today=TODAY, sender="FUTURA")
+    open_mask = _open(app, mask)
+
+    async def run_before(pilot) -> None:
+        await open_mask(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await wait_for_workers(pilot)
+            await pilot.pause(0.2)
+        await wait_for_workers(pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZES[size])
