@@ -95,6 +95,7 @@ FORMS = {
     "scheda_pratica": (7, ["f4"]),
     "gestisci_richiesta": (11, ["f4"]),
     "anteprima_invio": (1, ["f10"]),
+    "aiuto": (1, ["f1"]),
 }
 
 
