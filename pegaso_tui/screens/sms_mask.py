@@ -36,7 +36,7 @@ from pegaso_tui.widgets.sms_editor import SmsEditor
 STYLES = Path(__file__).parent.parent / "styles"
 RECOUNT_AFTER_S = 0.35
 #: the AGCOM note under "Mittente", in one line (sms.sender.ALIAS_NOTICE is the whole of it)
-ALIAS_NOTICE_SHORT = "L'alias va registrato presso il fornitore SMS (AGCOM 306/20/CIR)"
+ALIAS_NOTICE_SHORT = "Alias da registrare presso il fornitore (AGCOM 306/20/CIR)"
 
 
 class FieldErrors(Exception):
