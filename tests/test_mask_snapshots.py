@@ -88,6 +88,18 @@ def test_every_mask_fits_the_screen(office, db_url, sandbox, snap_compare, mask,
     assert snap_compare(app, run_before=_open(app, mask), terminal_size=SIZES[size])
 
 
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_home_screen_fits_the_screen(office, db_url, snap_compare, size):
+    app = make_app(db_url, today=TODAY)
+
+    async def run_before(pilot) -> None:
+        app.sub_title = "pegaso.db · operatore tester"
+        await wait_for_workers(pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZES[size])
+
+
 # Forms and dialogs opened from the masks: (mask, keys pressed once it is open)
 FORMS = {
     "scheda_cliente": (6, ["f4"]),
@@ -96,6 +108,11 @@ FORMS = {
     "gestisci_richiesta": (11, ["f4"]),
     "anteprima_invio": (1, ["f10"]),
     "aiuto": (1, ["f1"]),
+    "cerca_cliente": (1, ["f2"]),
+    "nuovo_esito": (14, ["f9"]),
+    "vedi_richiesta": (11, ["f3"]),
+    "storico_attivita": (11, ["f6"]),
+    "elimina_richiesta": (11, ["f8"]),
 }
 
 
@@ -116,3 +133,60 @@ def test_every_form_and_dialog_fits_the_screen(office, db_url, snap_compare, for
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZES[size])
+
+
+# -- 80×24 in numbers: what the pictures above show, asserted --------------------------------
+
+
+def _cut_off(screen, width: int, height: int) -> list[str]:
+    """The visible fields and footer keys that do not fit the terminal."""
+    from textual.widgets import Input, Select
+    from textual.widgets._footer import FooterKey
+
+    cut = []
+    for widget in screen.query("Input, Select, TextArea, Checkbox, RadioSet, FooterKey"):
+        if not widget.display or widget.region.area == 0 and not isinstance(widget, (Input, Select, FooterKey)):
+            continue
+        if not widget.visible or widget.region.area == 0:
+            continue
+        region = widget.region
+        if region.right > width or region.bottom > height:
+            cut.append(f"{type(widget).__name__}#{widget.id} {region}")
+    return cut
+
+
+@pytest.mark.parametrize("mask", [m.number for m in MASKS if m.number <= 14])
+async def test_at_80x24_no_field_nor_key_is_cut_off_and_nothing_scrolls(office, db_url, mask):
+    from textual.containers import ScrollableContainer
+
+    app = make_app(db_url, today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, mask)(pilot)
+        screen = app.screen
+        assert _cut_off(screen, 80, 24) == []
+        # the masks' forms (not their lists) need no scrolling to reach a field
+        for body in screen.query(ScrollableContainer):
+            if body.id in ("sms-body", "request-form"):
+                assert body.max_scroll_y == 0, f"{body.id} scorre di {body.max_scroll_y} righe"
+
+
+@pytest.mark.parametrize("mask", [1, 2, 3, 4])
+async def test_at_80x24_the_sms_counter_is_on_screen(office, db_url, mask):
+    app = make_app(db_url, today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, mask)(pilot)
+        counter = app.screen.query_one("#sms-counter")
+        assert counter.region.area > 0 and counter.region.right <= 80 and counter.region.bottom <= 23
+        assert "/ 160" in str(counter.render())
+
+
+async def test_at_80x24_the_control_panel_lists_its_messages(office, db_url, sandbox):
+    from pegaso_tui.widgets.paged_table import PagedTable
+
+    app = make_app(db_url, sandbox=sandbox(), today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, 5)(pilot)
+        table = app.screen.query_one(PagedTable).table
+        # a header and at least three rows of messages: both messages of the office are seen
+        assert table.region.height >= 4
+        assert table.row_count == 2
