@@ -185,3 +185,20 @@ async def test_at_80x24_the_control_panel_lists_its_messages(office, db_url, san
         # a header and at least three rows of messages: both messages of the office are seen
         assert table.region.height >= 4
         assert table.row_count == 2
+
+
+@pytest.mark.parametrize("form", ["scheda_cliente", "scheda_pratica", "gestisci_richiesta", "scheda_cliente_sms"])
+async def test_at_80x24_the_forms_fit_without_scrolling(office, db_url, form):
+    mask, keys = FORMS[form]
+    app = make_app(db_url, today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, mask)(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await wait_for_workers(pilot)
+        await pilot.pause()
+        screen = app.screen
+        assert _cut_off(screen, 80, 24) == []
+        for body in screen.query(".form-body, .crm-dialog VerticalScroll"):
+            if body.display and body.region.area:
+                assert body.max_scroll_y == 0, f"{form}: scorre di {body.max_scroll_y} righe"
