@@ -104,6 +104,7 @@ def test_the_home_screen_fits_the_screen(office, db_url, snap_compare, size):
 FORMS = {
     "scheda_cliente": (6, ["f4"]),
     "scheda_cliente_sms": (6, ["f4", "f5", "f5"]),  # a person: Anagrafici, Note, SMS
+    "scheda_azienda": (6, ["down", "down", "down", "f4", "f5"]),  # FUTURA VIAGGI SRL, tab Azienda
     "scheda_pratica": (7, ["f4"]),
     "gestisci_richiesta": (11, ["f4"]),
     "anteprima_invio": (1, ["f10"]),
@@ -187,7 +188,7 @@ async def test_at_80x24_the_control_panel_lists_its_messages(office, db_url, san
         assert table.row_count == 2
 
 
-@pytest.mark.parametrize("form", ["scheda_cliente", "scheda_pratica", "gestisci_richiesta", "scheda_cliente_sms"])
+@pytest.mark.parametrize("form", ["scheda_cliente", "scheda_azienda", "scheda_pratica", "gestisci_richiesta", "scheda_cliente_sms"])
 async def test_at_80x24_the_forms_fit_without_scrolling(office, db_url, form):
     mask, keys = FORMS[form]
     app = make_app(db_url, today=TODAY, sender="FUTURA")
