@@ -70,7 +70,9 @@ class PegasoApp(App[None]):
     CSS_PATH = STYLES / "pegaso.tcss"
     COMMANDS = App.COMMANDS | {MasksProvider}
     BINDINGS = [
-        Binding("f1", "help", "Aiuto", id="help", tooltip="Il manuale della maschera in uso"),
+        # priority: a dialog (a modal screen) hides the app's other bindings, and F1 must work
+        # there too
+        Binding("f1", "help", "Aiuto", id="help", tooltip="Il manuale della maschera in uso", priority=True),
     ]
 
     def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
@@ -203,7 +205,8 @@ class PegasoApp(App[None]):
         from pegaso_tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
-            return  # the help screen's own F1 closes it
+            self.screen.dismiss(None)  # F1 again closes it
+            return
         page = page_for_screens(type(screen) for screen in reversed(self.screen_stack))
         self.push_screen(HelpScreen(page))
 

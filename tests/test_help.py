@@ -64,3 +64,27 @@ async def test_a_form_gets_the_page_of_its_mask_and_the_home_the_index(db_url):
         await pilot.press("f1")
         await pilot.pause()
         assert "# 6 · Clienti" in shown_text(app)
+
+
+async def test_f1_in_a_dialog_shows_the_page_of_the_mask_under_it(db_url):
+    from datetime import date
+
+    from pegaso_tui.db.crm.requests import RequestInput, create_request
+    from pegaso_tui.screens.crm_activity import ActivityDialog
+
+    app = make_app(db_url)
+    create_request(RequestInput("ROSSI", "Preventivo"), "tester", date(2026, 3, 1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_mask(11)
+        await wait_for_workers(pilot)
+        await pilot.press("f4")  # Gestisci, with the cursor in its description
+        await wait_for_workers(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ActivityDialog)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "# 11 · Richieste Aperte" in shown_text(app)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is dialog

@@ -43,7 +43,8 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding(f"{LEAVE_KEYS},{CONFIRM_KEYS},f1", "close", "Chiudi", id="leave"),
+        # (F1, the app's key, closes it too: PegasoApp.action_help)
+        Binding(f"{LEAVE_KEYS},{CONFIRM_KEYS}", "close", "Chiudi", id="leave"),
     ]
 
     def __init__(self, page: Path) -> None:
