@@ -92,7 +92,7 @@ def run_sender(url: str, folder: Path, bench) -> tuple[float, dict[int, tuple[fl
     (RSS in MB, Python's allocated blocks) after 1,000, 5,000 and 10,000 messages."""
     from pegaso_tui.config import GatewaySettings
     from pegaso_tui.db.connection import close_database, open_database
-    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.gateways import make_gateway
     from pegaso_tui.sms.outbox import MessagesChanged, OutboxHub, Sender, SenderConfig
 
     open_database(str(folder / "sender.db"))

@@ -12,6 +12,7 @@ from textual.message import Message
 
 from pegaso_tui.masks import BY_NUMBER, MASKS, Mask
 from pegaso_tui.services import AppServices
+from pegaso_tui.terminal_keys import DIGITS, read_esc_digit_as_alt
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -73,9 +74,13 @@ class PegasoApp(App[None]):
         # priority: a dialog (a modal screen) hides the app's other bindings, and F1 must work
         # there too
         Binding("f1", "help", "Aiuto", id="help", tooltip="Il manuale della maschera in uso", priority=True),
+        # priority: an Alt+digit never reaches the focused field, in any mask or dialog
+        *[Binding(f"alt+{digit}", f"tab({DIGITS.index(digit) + 1})", show=False, priority=True)
+          for digit in DIGITS],
     ]
 
     def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
+        read_esc_digit_as_alt()
         super().__init__()
         self.services = services
         #: False keeps text cursors steady (tests and snapshots: a blink caught mid-way would
@@ -122,6 +127,33 @@ class PegasoApp(App[None]):
         # As before the app starts: the reason on one line in the terminal, exit status 1.
         self.exit(return_code=1, message=f"pegaso-tui: {self.services.database_problem}")
 
+    def install_hangup_handlers(self) -> None:
+        """SIGHUP (the SSH session dropped) and SIGTERM end the app as Ctrl+Q does, without
+        asking: the sender finishes the requests on the wire, hands back what it claimed and
+        records it all before the process ends (``launch``). Called by ``launch`` only: an app
+        run by the tests leaves the test process's signals alone."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, self._terminate, False)
+        loop.add_signal_handler(signal.SIGHUP, self._terminate, True)
+
+    def _terminate(self, hung_up: bool) -> None:
+        if hung_up:
+            # The terminal is gone: what the app would still write to it (restoring the
+            # screen) goes nowhere instead of failing on a dead descriptor.
+            import os
+
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                try:
+                    os.dup2(null, fd)
+                except OSError:
+                    pass
+            os.close(null)
+        self.exit(return_code=129 if hung_up else 143)
+
     def on_descendant_focus(self, event) -> None:
         if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
@@ -132,6 +164,8 @@ class PegasoApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self.services.handle_hangups:
+            self.install_hangup_handlers()
         demo = " · DEMO" if self.services.demo else ""
         self.sub_title = (
             f"{self.services.database_label} · operatore {self.services.operator_username}{demo}"
@@ -195,7 +229,7 @@ class PegasoApp(App[None]):
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
         self.push_screen(
-            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci (F10)", no="Continua (Esc)"),
+            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci senza salvare (F10)", no="Resta (Esc)"),
             lambda quit_anyway: self.exit() if quit_anyway else None,
         )
 
@@ -209,6 +243,53 @@ class PegasoApp(App[None]):
             return
         page = page_for_screens(type(screen) for screen in reversed(self.screen_stack))
         self.push_screen(HelpScreen(page))
+    # --- the command palette, in Italian -----------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, with every mask and the app's commands, in Italian."""
+        from textual.command import CommandPalette
+
+        from pegaso_tui.widgets.palette import ItalianCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(ItalianCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Tema": the themes, searched in Italian."""
+        from textual.theme import ThemeProvider
+
+        from pegaso_tui.widgets.palette import ItalianCommandPalette
+
+        self.push_screen(ItalianCommandPalette(providers=[ThemeProvider], placeholder="Cerca temi…"))
+
+    def get_system_commands(self, screen):
+        """Textual's commands, named in Italian (Quit asks first, as Ctrl+Q does)."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Tema", "Cambia i colori dell'applicazione", self.action_change_theme)
+        yield SystemCommand("Esci", "Chiude l'applicazione (chiede prima se ci sono modifiche non salvate)",
+                            self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand("Tasti", "Nasconde il pannello dei tasti", self.action_hide_help_panel)
+        else:
+            yield SystemCommand("Tasti", "Mostra i tasti della maschera e del campo", self.action_show_help_panel)
+        yield SystemCommand("Screenshot", "Salva un'immagine SVG dello schermo",
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+
+    def action_tab(self, number: int) -> None:
+        """Alt+digit: the screen's tab of that number, if it has tabs; else nothing."""
+        switch = getattr(self.screen, "action_tab", None)
+        if switch is not None:
+            switch(number)
+            return
+        from textual.widgets import TabbedContent, TabPane
+
+        tabs = next(iter(self.screen.query(TabbedContent)), None)
+        if tabs is None:
+            return
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id and not pane.disabled]
+        if 1 <= number <= len(panes):
+            tabs.active = panes[number - 1]
 
     def open_mask(self, number: int | Mask) -> None:
         """Open a mask by its number (or Mask) on top of the current screen."""

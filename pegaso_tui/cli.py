@@ -30,8 +30,12 @@ COMMAND_MODULES = (
     "send",
     "messages",
     "credit",
+    "cancel",
     "worker",
     "sandbox",
+    "optout",
+    "audit",
+    "crm",
 )
 
 PROG = "pegaso-tui"

@@ -24,10 +24,14 @@ ENV_CONFIG = "PEGASO_CONFIG"
 ENV_GATEWAY_URL = "PEGASO_GATEWAY_URL"
 ENV_GATEWAY_KEY = "PEGASO_GATEWAY_KEY"
 ENV_GATEWAY_SECRET = "PEGASO_GATEWAY_SECRET"
+ENV_GATEWAY_KIND = "PEGASO_GATEWAY_KIND"
 ENV_SENDER = "PEGASO_SENDER"
 ENV_OPERATOR = "PEGASO_OPERATOR"
 
 DEFAULT_GATEWAY_URL = "https://api.smshosting.it/rest/api"
+
+#: ``[gateway] kind``: which adapter speaks to the gateway (``pegaso_tui.gateways.ADAPTERS``)
+GATEWAY_KINDS = ("smshosting", "kannel", "sandbox")
 
 
 class SettingsError(Exception):
@@ -61,12 +65,22 @@ def default_operator() -> str:
 
 @dataclass(frozen=True)
 class GatewaySettings:
-    """How to reach the SMS provider (seed 004, "Account SMS": AUTH_KEY and AUTH_SECRET)."""
+    """How to reach the SMS provider (seed 004, "Account SMS": AUTH_KEY and AUTH_SECRET).
 
+    For Kannel, ``url`` is smsbox's ``sendsms`` URL and ``key``/``secret`` the
+    ``sendsms-user``'s username and password."""
+
+    #: smshosting, kannel or sandbox (GATEWAY_KINDS)
+    kind: str = "smshosting"
     url: str = DEFAULT_GATEWAY_URL
     key: str = ""
-    secret: str = ""
+    secret: str = field(default="", repr=False)
     timeout_s: float = 15.0
+    #: Kannel: the loopback port where its delivery reports come back (0: any free port)
+    dlr_port: int = 0
+    #: Kannel: the sendsms-user's ``max-messages`` (Kannel's own default is 1); a longer
+    #: text would be cut silently by Kannel, so it is refused before sending
+    max_messages: int = 3
 
     def redacted(self) -> dict[str, Any]:
         """The settings with the secret hidden, for printing."""
@@ -74,6 +88,25 @@ class GatewaySettings:
         if data["secret"]:
             data["secret"] = "********"
         return data
+
+
+@dataclass(frozen=True)
+class SendingSettings:
+    """When promotional SMS may go (issue 15, "Fasce orarie"): ``[sending]`` in the file.
+
+    ``quiet_hours`` is the window in which marketing and auguri SMS are submitted
+    (Europe/Rome), ``quiet_days`` its week days; an empty ``quiet_hours`` lifts the limit.
+    Service SMS are never held.
+    """
+
+    quiet_hours: str = "09:00-20:00"
+    quiet_days: str = "mon-sat"
+
+    def window(self):
+        """The parsed window (``sending.rules.SendingWindow``), or None for no limit."""
+        from pegaso_tui.sending.rules import SendingWindow
+
+        return SendingWindow.parse(self.quiet_hours, self.quiet_days)
 
 
 @dataclass(frozen=True)
@@ -89,6 +122,7 @@ class Settings:
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     #: binding id -> comma separated keys (Textual keymap), e.g. {"confirm": "f10,ctrl+s"}
     keys: dict[str, str] = field(default_factory=dict)
+    sending: SendingSettings = field(default_factory=SendingSettings)
 
     def database_url(self) -> str:
         """The database to open: the setting, or the default file in the data folder."""
@@ -114,12 +148,39 @@ def _from_mapping(data: Mapping[str, Any]) -> Settings:
     keys = data.get("keys", {})
     if not isinstance(keys, Mapping):
         raise SettingsError("la sezione [keys] deve essere una tabella")
+    kind = _check(gw.get("kind", "smshosting"), str, "gateway.kind")
+    if kind not in GATEWAY_KINDS:
+        raise SettingsError(
+            f"impostazione 'gateway.kind': '{kind}' non è tra {', '.join(GATEWAY_KINDS)}"
+        )
+    dlr_port = _check(gw.get("dlr_port", 0), int, "gateway.dlr_port")
+    if not 0 <= dlr_port <= 65535:
+        raise SettingsError("impostazione 'gateway.dlr_port': deve essere tra 0 e 65535")
+    max_messages = _check(gw.get("max_messages", 3), int, "gateway.max_messages")
+    if not 1 <= max_messages <= 255:
+        raise SettingsError("impostazione 'gateway.max_messages': deve essere tra 1 e 255")
     gateway = GatewaySettings(
+        kind=kind,
+        dlr_port=dlr_port,
+        max_messages=max_messages,
         url=_check(gw.get("url", DEFAULT_GATEWAY_URL), str, "gateway.url"),
         key=_check(gw.get("key", ""), str, "gateway.key"),
         secret=_check(gw.get("secret", ""), str, "gateway.secret"),
         timeout_s=_check(gw.get("timeout_s", 15.0), float, "gateway.timeout_s"),
     )
+    sending_data = data.get("sending", {})
+    if not isinstance(sending_data, Mapping):
+        raise SettingsError("la sezione [sending] deve essere una tabella")
+    sending = SendingSettings(
+        quiet_hours=_check(sending_data.get("quiet_hours", "09:00-20:00"), str, "sending.quiet_hours"),
+        quiet_days=_check(sending_data.get("quiet_days", "mon-sat"), str, "sending.quiet_days"),
+    )
+    from pegaso_tui.sending.rules import RuleSettingsError
+
+    try:
+        sending.window()
+    except RuleSettingsError as exc:
+        raise SettingsError(f"impostazioni [sending]: {exc}") from None
     max_parts = _check(data.get("max_parts", 3), int, "max_parts")
     if not 1 <= max_parts <= 10:
         raise SettingsError("impostazione 'max_parts': deve essere tra 1 e 10")
@@ -131,6 +192,7 @@ def _from_mapping(data: Mapping[str, Any]) -> Settings:
         max_parts=max_parts,
         gateway=gateway,
         keys={str(k): _check(v, str, f"keys.{k}") for k, v in keys.items()},
+        sending=sending,
     )
 
 
@@ -159,6 +221,12 @@ def apply_env(settings: Settings, env: Mapping[str, str]) -> Settings:
         gateway = replace(gateway, key=env[ENV_GATEWAY_KEY])
     if env.get(ENV_GATEWAY_SECRET):
         gateway = replace(gateway, secret=env[ENV_GATEWAY_SECRET])
+    if env.get(ENV_GATEWAY_KIND):
+        if env[ENV_GATEWAY_KIND] not in GATEWAY_KINDS:
+            raise SettingsError(
+                f"{ENV_GATEWAY_KIND}: '{env[ENV_GATEWAY_KIND]}' non è tra {', '.join(GATEWAY_KINDS)}"
+            )
+        gateway = replace(gateway, kind=env[ENV_GATEWAY_KIND])
     settings = replace(settings, gateway=gateway)
     if env.get(ENV_DB):
         settings = replace(settings, database=env[ENV_DB])

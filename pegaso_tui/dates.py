@@ -12,6 +12,24 @@ from datetime import date, datetime
 
 _DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
+#: digits only, as the original masks took them: ``31122026`` or ``311226``
+_DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{2}|\d{4})\s*$")
+
+
+def expand_typed_digits(text: str) -> str:
+    """A date typed in a mask as digits only, as the original masks took it, written the
+    usual way: ``31122026`` and ``311226`` are ``31-12-2026``; anything else is returned as
+    it is. A two-digit year 00–49 is 2000–2049, 50–99 is 1950–1999 (a trip in 26 and a birth
+    in 83 both read right). Only the masks do this: an imported file must write the year in
+    full (``01/02/30`` could be 1930 or 2030, and nobody is there to see the guess).
+    """
+    match = _DIGITS.match(text or "")
+    if not match:
+        return text
+    day, month, year = match.groups()
+    if len(year) == 2:
+        year = str(2000 + int(year) if int(year) < 50 else 1900 + int(year))
+    return f"{day}-{month}-{year}"
 
 
 class DateError(ValueError):

@@ -21,7 +21,7 @@ def start_demo_sandbox():
     SMS are delivered after three seconds; numbers ending in 13 are never delivered (to show
     what a failure looks like); the account has 5,000 SMS.
     """
-    from pegaso_tui.sms.sandbox import SandboxConfig, SandboxServer
+    from pegaso_tui.gateways.sandbox import SandboxConfig, SandboxServer
 
     server = SandboxServer(
         SandboxConfig(deliver_after_ms=3000, undeliverable_suffix="13", credits=5000)

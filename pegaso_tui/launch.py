@@ -48,6 +48,7 @@ def _without_postgres_driver() -> None:
 def _run(services: AppServices) -> int:
     from pegaso_tui.app import PegasoApp
 
+    services.handle_hangups = True
     app = PegasoApp(services)
     try:
         app.run()

@@ -31,6 +31,7 @@ class Mask:
 SMS = "SMS"
 REGISTRY = "Anagrafiche"
 CRM = "CRM"
+COMMS = "Comunicazioni"
 
 MASKS: tuple[Mask, ...] = (
     Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica",
@@ -57,6 +58,10 @@ MASKS: tuple[Mask, ...] = (
          screen="pegaso_tui.screens.crm_history:RequestHistoryScreen"),
     Mask(14, "Esiti CRM", CRM, "Gli esiti delle attività: nome, colore, gruppo, predefinito",
          screen="pegaso_tui.screens.crm_outcomes:OutcomesScreen"),
+    Mask(18, "Non disturbare", COMMS, "Chi si è opposto al marketing: numeri e clienti",
+         screen="pegaso_tui.screens.comms.do_not_disturb:DoNotDisturbScreen"),
+    Mask(19, "Registro invii", COMMS, "Chi ha inviato cosa, quando, con quale finalità",
+         screen="pegaso_tui.screens.comms.audit_log:AuditLogScreen"),
 )
 
 BY_NUMBER = {mask.number: mask for mask in MASKS}

@@ -43,6 +43,9 @@ class AppServices:
     #: Whether the app creates and runs the sender itself once the database is open
     #: (``pegaso-tui``); tests give their own ``outbox`` instead.
     run_sender: bool = False
+    #: Whether SIGHUP and SIGTERM end the app cleanly (``pegaso-tui``; tests leave the test
+    #: process's signals alone)
+    handle_hangups: bool = False
     #: What "today" is for the masks' defaults (tests fix it, so screens stay the same).
     clock: Callable[[], date] = date.today
     #: Set once the database is open. ``pegaso-tui`` opens it just after the first frame

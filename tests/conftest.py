@@ -29,12 +29,16 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("PEGASO_CONFIG", str(tmp_path / "config.toml"))
+    # No allowed-hours window by default: a test's outcome must not depend on the hour it runs
+    # at. The tests of the window (test_quiet_hours.py) set one explicitly.
+    (tmp_path / "config.toml").write_text('[sending]\nquiet_hours = ""\n', encoding="utf-8")
     monkeypatch.setenv("PEGASO_OPERATOR", "tester")
     for var in (
         "PEGASO_DB",
         "PEGASO_GATEWAY_URL",
         "PEGASO_GATEWAY_KEY",
         "PEGASO_GATEWAY_SECRET",
+        "PEGASO_GATEWAY_KIND",
         "PEGASO_SENDER",
     ):
         monkeypatch.delenv(var, raising=False)
@@ -126,7 +130,7 @@ def sandbox():
 
     Takes the fields of ``SandboxConfig``; every server is stopped after the test.
     """
-    from pegaso_tui.sms.sandbox import SandboxConfig, SandboxServer
+    from pegaso_tui.gateways.sandbox import SandboxConfig, SandboxServer
 
     servers = []
 

@@ -10,7 +10,7 @@ from peewee import fn
 
 from pegaso_tui.db.campaigns import CampaignPlan, PlannedMessage, queue_campaign
 from pegaso_tui.db.models import Message
-from pegaso_tui.sms.gateway import make_gateway
+from pegaso_tui.gateways import make_gateway
 from pegaso_tui.sms.outbox import OutboxHub, Sender, SenderConfig
 
 #: A sender paced for tests: short polls, backoffs and pauses.
@@ -51,7 +51,7 @@ def queue_numbers(count: int, text: str = "Messaggio di prova", undeliverable_ev
         bad = undeliverable_every and i % undeliverable_every == 0
         messages.append(PlannedMessage(phone=number(i, suffix if bad else ""), text=text,
                                        encoding=info.encoding, segments=info.segments))
-    plan = CampaignPlan(kind="single", purpose="service", template=text, messages=messages)
+    plan = CampaignPlan(kind="single", purpose="servizio", template=text, messages=messages)
     return queue_campaign(plan, sender=sender)
 
 

@@ -67,7 +67,7 @@ async def test_wrong_settings_give_one_notification_and_keep_the_queue(db_url, s
 def test_the_demo_starts_the_sandbox_and_points_the_settings_at_it(tmp_path):
     from pegaso_tui.cli import CliContext, build_parser
     from pegaso_tui.demo import demo_environment
-    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.gateways import make_gateway
 
     ctx = CliContext(build_parser().parse_args(["--demo"]))
     with demo_environment(ctx) as services:

@@ -9,11 +9,12 @@ from pegaso_tui.masks import MASKS
 from pegaso_tui.screens.home import HomeScreen, MaskList
 from tests.apputil import make_app, wait_until
 
-TITLES = [
-    "SMS Pratiche", "SMS Promozionali", "Buon Compleanno", "Invio SMS Singolo",
-    "Pannello di Controllo SMS", "Clienti", "Pratiche", "Fornitori", "Preferenze",
-    "Nuova Richiesta", "Richieste Aperte", "Cerca Soggetto", "Storico Richieste", "Esiti CRM",
-]
+TITLES = {
+    1: "SMS Pratiche", 2: "SMS Promozionali", 3: "Buon Compleanno", 4: "Invio SMS Singolo",
+    5: "Pannello di Controllo SMS", 6: "Clienti", 7: "Pratiche", 8: "Fornitori", 9: "Preferenze",
+    10: "Nuova Richiesta", 11: "Richieste Aperte", 12: "Cerca Soggetto", 13: "Storico Richieste",
+    14: "Esiti CRM", 18: "Non disturbare", 19: "Registro invii",
+}
 
 
 def menu_lines(app) -> list[str]:
@@ -26,9 +27,9 @@ async def test_the_home_screen_lists_every_mask_with_its_number(db_url):
     async with app.run_test():
         assert isinstance(app.screen, HomeScreen)
         lines = " | ".join(menu_lines(app))
-        for number, title in enumerate(TITLES, start=1):
+        for number, title in TITLES.items():
             assert f"{number:>3}  {title}" in lines
-        assert [m.title for m in MASKS] == TITLES
+        assert {m.number: m.title for m in MASKS} == TITLES
 
 
 async def test_the_header_shows_the_database_and_the_operator(db_url):

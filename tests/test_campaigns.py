@@ -150,7 +150,7 @@ def test_a_single_sms_is_a_campaign_of_one(any_db):
     plan = plan_single("Il suo documento è pronto", number="349/4445555")
     campaign = queue_campaign(plan, sender="AGENZIA")
     [message] = campaign.messages
-    assert (campaign.kind, campaign.purpose, message.phone) == ("single", "service", "+393494445555")
+    assert (campaign.kind, campaign.purpose, message.phone) == ("single", "servizio", "+393494445555")
     with pytest.raises(CampaignError, match="numero 0458001234: numero fisso"):
         plan_single("Ciao", number="0458001234")
     with pytest.raises(CampaignError, match=r"\{nome\} manca per 1 destinatario: 349 444 5555"):

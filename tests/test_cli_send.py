@@ -149,7 +149,7 @@ def test_worker_sends_and_messages_shows_what_became_of_each(agency, gateway, ca
     assert data["count"] == 2
     anna, bruno = data["rows"]
     assert set(anna) == {"id", "client", "name", "mobile", "text", "status", "queued_at", "sent_at",
-                         "delivered_at", "error"}
+                         "delivered_at", "error", "campaign", "purpose"}
     assert (anna["client"], anna["mobile"], anna["status"], anna["error"]) == ("0000002", "+393491111111", "delivered", None)
     assert anna["text"] == "Gentile Anna, il saldo della pratica 2026/0001 è di € 500,00"
     assert anna["delivered_at"] >= anna["sent_at"] >= anna["queued_at"]

@@ -11,7 +11,7 @@ import pytest
 
 from pegaso_tui.config import GatewaySettings
 from pegaso_tui.db.models import DELIVERED, FAILED, SENT, UNDELIVERED
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     AccountGatewayError,
     PermanentGatewayError,
     SearchQuery,
@@ -140,7 +140,7 @@ def test_a_500_is_uncertain_and_nothing_was_accepted(sandbox):
         with pytest.raises(UncertainSubmitError) as error:
             submit(gateway, "tx-500")
         assert gateway.find_transaction("tx-500") == []
-    assert error.value.settled and error.value.http_status == 500
+    assert error.value.http_status == 500
     assert server.state.accepted == 0
 
 
@@ -150,7 +150,7 @@ def test_a_dropped_answer_is_uncertain_but_the_sms_was_accepted(sandbox):
         with pytest.raises(UncertainSubmitError) as error:
             submit(gateway, "tx-drop")
         found = gateway.find_transaction("tx-drop")
-    assert error.value.settled and error.value.code == "DROPPED"
+    assert error.value.code == "DROPPED"
     assert [s.status for s in found] == [SENT]
     assert server.state.count_by_transaction() == {"tx-drop": 1}
 
@@ -160,9 +160,49 @@ def test_a_timeout_is_uncertain_and_the_sms_lands_afterwards(sandbox):
     with gateway_for(server, timeout_s=0.2) as gateway:
         with pytest.raises(UncertainSubmitError) as error:
             submit(gateway, "tx-slow")
-    assert not error.value.settled and error.value.code == "TIMEOUT"
+    assert error.value.code == "TIMEOUT"
     # the server finishes the request the client gave up on: hence the grace before searching
     assert wait_for(lambda: server.state.accepted == 1)
+
+
+def test_a_proxy_504_is_uncertain_and_the_sms_is_accepted_after_it(sandbox):
+    server = sandbox(accept_delay_ms=400, false_504_rate=1.0)
+    with gateway_for(server) as gateway:
+        with pytest.raises(UncertainSubmitError) as error:
+            submit(gateway, "tx-504")
+        # the proxy answered at half the delay: the gateway behind it has not recorded it yet
+        assert gateway.find_transaction("tx-504") == []
+    assert error.value.http_status == 504
+    assert wait_for(lambda: server.state.count_by_transaction() == {"tx-504": 1})
+    assert server.state.false_504s == 1
+
+
+def test_a_4xx_without_the_gateways_code_is_uncertain_not_a_refusal(sandbox):
+    import httpx
+
+    def proxy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(413, text="<html>Request Entity Too Large</html>")
+
+    from pegaso_tui.gateways.smshosting import SmsHostingGateway
+
+    # a proxy's own page, not the gateway's {"errorMsg": ...}: it proves no refusal
+    settings = sandbox().gateway_settings(timeout_s=2.0)
+    gateway = SmsHostingGateway(settings, transport=httpx.MockTransport(proxy))
+    try:
+        with pytest.raises(UncertainSubmitError) as error:
+            submit(gateway, "tx-413")
+    finally:
+        gateway.close()
+    assert error.value.code == "HTTP_413"
+
+
+def test_a_slow_gateway_records_a_send_after_the_client_gave_up(sandbox):
+    server = sandbox(accept_delay_ms=500)
+    with gateway_for(server, timeout_s=0.2) as gateway:
+        with pytest.raises(UncertainSubmitError):
+            submit(gateway, "tx-late")
+        assert gateway.find_transaction("tx-late") == []
+    assert wait_for(lambda: server.state.count_by_transaction() == {"tx-late": 1})
 
 
 def test_429_says_when_to_retry(sandbox):
@@ -282,3 +322,72 @@ def test_estimate_cancel_and_credit(sandbox):
     assert estimate.sms_count == 6 and estimate.cost > 0
     assert credit.sms_left == 100 and credit.amount == pytest.approx(4.5)
     assert status.status == "cancelled"
+
+
+def test_cancel_reads_the_array_of_the_cancelled_sms(sandbox):
+    """The provider answers ``POST /sms/cancel`` with the SMS it cancelled, as an array."""
+    server = sandbox()
+    later = (datetime.now() + timedelta(hours=2)).astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
+    with gateway_for(server) as gateway:
+        for to in ("393491234567", "393331112222"):
+            gateway._request("POST", "/sms/send", submit=True, form={
+                "to": to, "text": "Domani", "transactionId": "tx-two", "date": later})
+        raw = gateway._request("POST", "/sms/cancel", form={"transactionId": "tx-two"})
+        assert isinstance(raw, list) and {sms["to"] for sms in raw} == {"393491234567", "393331112222"}
+        gateway._request("POST", "/sms/send", submit=True, form={
+            "to": "393491234567", "text": "Domani", "transactionId": "tx-three", "date": later})
+        assert gateway.cancel(transaction_id="tx-three") == 1
+
+
+def test_the_duplicate_error_is_spelled_as_the_provider_spells_it():
+    from pegaso_tui.gateways.smshosting import reason
+
+    assert reason("DUPLICATE_SMS") == "SMS duplicato rifiutato dal gateway"
+
+
+def test_an_unregistered_alias_is_replaced_by_a_number_not_refused(sandbox):
+    server = sandbox(aliases=("FUTURA",))
+    with gateway_for(server) as gateway:
+        registered = gateway.aliases()
+        kept = submit(gateway, "tx-ok", sender="FUTURA")
+        replaced = submit(gateway, "tx-other", sender="ALTRO")
+    assert registered == ["FUTURA"]
+    assert kept.accepted and replaced.accepted
+    first, second = server.state.records()
+    assert first["from"] == "FUTURA"
+    assert second["from"].isdigit() and second["from"] != "ALTRO"
+
+
+def test_kind_picks_the_adapter(sandbox):
+    from pegaso_tui.gateways.kannel import KannelGateway
+    from pegaso_tui.gateways.smshosting import SandboxGateway, SmsHostingGateway
+
+    server = sandbox()
+    settings = server.gateway_settings()
+    assert type(make_gateway(settings)) is SandboxGateway
+    assert type(make_gateway(replace(settings, kind="smshosting"))) is SmsHostingGateway
+    assert type(make_gateway(replace(settings, kind="kannel"))) is KannelGateway
+    with pytest.raises(AccountGatewayError):
+        make_gateway(replace(settings, kind="twilio"))
+    # a sandbox setting never reaches the real provider
+    with pytest.raises(AccountGatewayError):
+        make_gateway(GatewaySettings(kind="sandbox", key="k", secret="s"))
+
+
+def test_the_sandbox_command_registers_the_aliases_given():
+    import subprocess
+    import sys
+
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pegaso_tui", "sandbox", "--alias", "FUTURA", "--alias", "VIAGGI"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = process.stdout.readline().split()[-1]
+        user = httpx.get(f"{url}/user", auth=("sandbox", "sandbox"), timeout=5).json()
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert user["senderAlias"] == ["FUTURA", "VIAGGI"]

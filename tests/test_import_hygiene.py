@@ -1,4 +1,5 @@
-"""The layers stay visible: db/ and sms/ never pull in Textual, nor do headless commands."""
+"""The layers stay visible: db/, sms/ and gateways/ never pull in Textual, nor do headless
+commands; the gateways never reach for the database (only the outbox records)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import subprocess
 import sys
 
 import pegaso_tui.db
+import pegaso_tui.gateways
+import pegaso_tui.sending
 import pegaso_tui.sms
 
 
@@ -21,11 +24,27 @@ def textual_loaded_after(code: str) -> bool:
     return done.stdout.strip() == "True"
 
 
-def test_db_and_sms_never_import_textual():
-    modules = modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms)
+def test_db_sms_sending_and_gateways_never_import_textual():
+    modules = (modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms) + modules_of(pegaso_tui.gateways)
+               + modules_of(pegaso_tui.sending))
     code = "\n".join(f"import {name}" for name in modules)
     assert not textual_loaded_after(code)
 
 
 def test_headless_commands_never_import_textual():
     assert not textual_loaded_after("from pegaso_tui.cli import build_parser; build_parser()")
+
+
+def test_the_gateways_never_open_the_database():
+    code = "\n".join(f"import {name}" for name in modules_of(pegaso_tui.gateways))
+    probe = f"import sys\n{code}\nprint(sorted(m for m in sys.modules if m.startswith('pegaso_tui.db.') and m != 'pegaso_tui.db.models'))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_crm_domain_never_imports_textual():
+    import pegaso_tui.db.crm
+
+    code = "\n".join(f"import {name}" for name in modules_of(pegaso_tui.db.crm))
+    assert not textual_loaded_after(code)

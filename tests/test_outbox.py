@@ -21,7 +21,7 @@ from pegaso_tui.db.models import (
     Message,
     PracticeNotice,
 )
-from pegaso_tui.sms.gateway import Submission, make_gateway
+from pegaso_tui.gateways import Submission, make_gateway
 from pegaso_tui.sms.outbox import MessagesChanged, OutboxHub, ProblemChanged, Sender
 from tests.factories import make_client, make_practice
 from tests.outboxutil import FAST, Running, queue_numbers, sender_for, sent_once, statuses, wait_until

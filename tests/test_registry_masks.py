@@ -318,7 +318,7 @@ async def test_a_practice_is_created_and_its_sms_detail_lists_the_notices_sent(d
         first = [str(cell) for cell in notices.get_row_at(0)]
         assert first[0] == "Non Avvisati per Saldo" and first[3] == "02-03-2026 10:00:05"
         assert first[4] == "consegnato"
-        assert [str(c) for c in notices.get_row_at(1)][1] == "·"
+        assert [str(c) for c in notices.get_row_at(1)][1] == "○"
         assert [m.text for m in form.query_one("#practice-sms").table.rows] == ["Saldo da versare"]
         await pilot.press("escape", "f3")
         await settle(pilot)

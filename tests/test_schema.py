@@ -53,7 +53,7 @@ def test_a_version_1_database_gets_the_practice_indexes_that_keep_selections_in_
     close_database()
 
     db = open_database(any_url)
-    assert schema_version(db) == 2
+    assert schema_version(db) == SCHEMA_VERSION
     names = {index.name for index in db.get_indexes("practice")}
     assert "practice_paid_practice_date_number" in names
     assert "practice_paid_practice_date" not in names
@@ -146,3 +146,34 @@ def test_a_terminal_opens_the_database_while_another_process_is_writing(db_url):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_version_2_database_gets_the_italian_purposes_and_the_privacy_tables(any_url):
+    from pegaso_tui.db.models import Campaign, CrmAssignment, OptOut, Request
+
+    db = open_database(any_url)
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    if "sqlite" in type(db).__name__.lower():
+        migrator = SqliteMigrator(db)
+        # the table is rebuilt: SQLite cannot drop a column with a foreign key in place
+        migrate(migrator.drop_column("request", "assignment_id", legacy=True),
+                migrator.drop_column("request", "purpose", legacy=True))
+    else:
+        migrator = PostgresqlMigrator(db)
+        migrate(migrator.drop_column("request", "assignment_id"), migrator.drop_column("request", "purpose"))
+    db.drop_tables([OptOut, CrmAssignment])
+    for kind, purpose in (("practice", "service"), ("single", "service"), ("promo", "marketing"),
+                          ("birthday", "marketing")):
+        Campaign.create(kind=kind, template="t", purpose=purpose)
+    SchemaInfo.delete().execute()
+    SchemaInfo.create(version=2)
+    close_database()
+
+    db = open_database(any_url)
+    assert schema_version(db) == SCHEMA_VERSION
+    purposes = dict(Campaign.select(Campaign.kind, Campaign.purpose).tuples())
+    assert purposes == {"practice": "servizio", "single": "servizio", "promo": "marketing",
+                        "birthday": "auguri"}
+    assert {"opt_out", "crm_assignment"} <= set(db.get_tables())
+    assert {"assignment_id", "purpose"} <= {c.name for c in db.get_columns(Request._meta.table_name)}

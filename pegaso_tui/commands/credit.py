@@ -20,11 +20,18 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.gateway import GatewayError, make_gateway
+    from pegaso_tui.gateways import CreditUnknownError, GatewayError, make_gateway
 
     try:
         with make_gateway(ctx.settings.gateway) as gateway:
             credit = gateway.credit()
+    except CreditUnknownError as exc:
+        # not a failure: this gateway (Kannel) keeps no credit
+        if args.json:
+            ctx.print_json({"sms_left": None, "amount": None, "currency": None})
+        else:
+            print(f"Credito residuo: non disponibile ({exc})")
+        return 0
     except GatewayError as exc:
         raise CliError(str(exc)) from None
     if args.json:

@@ -51,15 +51,25 @@ def _print_json(count: int, rows) -> None:
     out.write("\n]}\n" if not first else "]}\n")
 
 
+def _italian_time(stamp: str | None) -> str:
+    """``23-11-2026 10:15`` from the row's ISO stamp, as the masks write a date (the JSON
+    keeps ISO: it is for programs)."""
+    text = (stamp or "").replace("T", " ")
+    if len(text) < 16:
+        return text
+    return f"{text[8:10]}-{text[5:7]}-{text[0:4]} {text[11:16]}"
+
+
 def _print_table(rows) -> None:
     from pegaso_tui.db.messages import STATUS_LABELS
+    from pegaso_tui.numbers import plural
     from pegaso_tui.sms.phone import display_number
 
     out = sys.stdout
     count = 0
     for row in rows:
         count += 1
-        when = (row["queued_at"] or "").replace("T", " ")[:16]
+        when = _italian_time(row["queued_at"])
         note = row["error"] or row["text"]
         cells = [
             str(row["id"]).rjust(7), when, (row["client"] or "").ljust(7),
@@ -67,4 +77,4 @@ def _print_table(rows) -> None:
             STATUS_LABELS.get(row["status"], row["status"]).ljust(14), note.replace("\n", " ")[:60],
         ]
         out.write("  ".join(cells).rstrip() + "\n")
-    out.write(f"{count} messaggi\n")
+    out.write(f"{plural(count, 'messaggio', 'messaggi')}\n")

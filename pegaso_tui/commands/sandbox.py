@@ -22,12 +22,21 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                         help="share of sends accepted and then left without an answer (0-1)")
     parser.add_argument("--latency-ms", type=_non_negative, default=0, metavar="N",
                         help="delay before every answer")
+    parser.add_argument("--accept-delay-ms", type=_non_negative, default=0, metavar="N",
+                        help="a slow gateway: each send is processed N ms after it arrives, "
+                        "even when the client has gone meanwhile")
+    parser.add_argument("--false-504-rate", type=_rate, default=0.0, metavar="F",
+                        help="share of sends answered 504 Gateway Timeout after half the accept "
+                        "delay, as a proxy would, while the SMS is still accepted (0-1)")
     parser.add_argument("--deliver-after-ms", type=_non_negative, default=1000, metavar="N",
                         help="delay before an SMS is reported delivered (default 1000)")
     parser.add_argument("--undeliverable-suffix", default="", metavar="DIGITS",
                         help="numbers ending with these digits are reported NOTDELIVERED")
     parser.add_argument("--credits", type=_non_negative, default=None, metavar="N",
                         help="SMS credit of the account (default: unlimited); then BAD_CREDIT")
+    parser.add_argument("--alias", action="append", default=None, metavar="NAME",
+                        help="a sender alias registered on the account (repeatable; default "
+                        "AGENZIA, FUTURA, PEGASO, SANDBOX); any other is replaced by a number")
     parser.set_defaults(handler=run)
 
 
@@ -56,20 +65,24 @@ def run(args: argparse.Namespace, ctx) -> int:
     import signal
 
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.sandbox import API_PREFIX, SandboxConfig, serve
+    from pegaso_tui.gateways.sandbox import API_PREFIX, SandboxConfig, serve
 
     if args.undeliverable_suffix and not args.undeliverable_suffix.isdigit():
         raise CliError("--undeliverable-suffix vuole solo cifre", status=2)
     config = SandboxConfig(
         key=args.key, secret=args.secret, fail_rate=args.fail_rate, drop_rate=args.drop_rate,
-        latency_ms=args.latency_ms, deliver_after_ms=args.deliver_after_ms,
+        latency_ms=args.latency_ms, accept_delay_ms=args.accept_delay_ms,
+        false_504_rate=args.false_504_rate, deliver_after_ms=args.deliver_after_ms,
         undeliverable_suffix=args.undeliverable_suffix, credits=args.credits,
     )
+    if args.alias:
+        config.aliases = tuple(args.alias)
 
     def ready(port: int) -> None:
         url = f"http://127.0.0.1:{port}{API_PREFIX}"
         print(f"Sandbox SMS in ascolto su {url}")
-        print("Impostazioni per usarla (o [gateway] url, key, secret nel file di configurazione):")
+        print("Impostazioni per usarla (o [gateway] kind, url, key, secret nel file di configurazione):")
+        print("  export PEGASO_GATEWAY_KIND=sandbox")
         print(f"  export PEGASO_GATEWAY_URL={url}")
         print(f"  export PEGASO_GATEWAY_KEY={config.key}")
         print(f"  export PEGASO_GATEWAY_SECRET={config.secret}")

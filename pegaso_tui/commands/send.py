@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from pegaso_tui.commands import _filters
+from pegaso_tui.numbers import plural
 
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         raise CliError(str(exc)) from None
     out = sys.stderr if args.json else sys.stdout
     _print_preview(plan, credits_left, committed_segments(), out)
+    _print_purpose(plan.purpose, settings, out)
     if not args.yes and not _confirm(out):
         raise CliError("invio annullato: nessun messaggio accodato")
     try:
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         ctx.print_json(campaign_summary(campaign))
     else:
         print(
-            f"Campagna {campaign.id}: {campaign.message_count} messaggi in coda "
+            f"Campagna {campaign.id}: {plural(campaign.message_count, 'messaggio', 'messaggi')} in coda "
             f"({campaign.segment_count} SMS). Partono con l'applicazione aperta o con "
             f"`pegaso-tui worker`."
         )
@@ -102,10 +104,12 @@ def run(args: argparse.Namespace, ctx) -> int:
 
 def _credit_left(ctx) -> int | None:
     """The SMS left on the account, or None (with a warning) when the gateway cannot say."""
-    from pegaso_tui.sms.gateway import GatewayError, credit_left
+    from pegaso_tui.gateways import CreditUnknownError, GatewayError, credit_left
 
     try:
         return credit_left(ctx.settings.gateway)
+    except CreditUnknownError:
+        return None  # a gateway with no credit (Kannel): nothing to warn about
     except GatewayError as exc:
         print(
             f"pegaso-tui: attenzione: credito non verificabile ({exc}); i messaggi restano in "
@@ -117,7 +121,7 @@ def _credit_left(ctx) -> int | None:
 
 def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
     longest = plan.longest
-    lines = [f"{plan.count} messaggi da accodare ({plan.segments} SMS)"]
+    lines = [f"{plural(plan.count, 'messaggio', 'messaggi')} da accodare ({plan.segments} SMS)"]
     if plan.not_sendable == 1:
         lines[0] += "; 1 destinatario non inviabile escluso"
     elif plan.not_sendable:
@@ -129,6 +133,19 @@ def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
     if longest is not None:
         lines.append(f"Testo più lungo ({longest.segments} SMS, {longest.encoding}): {longest.text}")
     out.write("\n".join(lines) + "\n")
+    out.flush()
+
+
+def _print_purpose(purpose: str, settings, out) -> None:
+    """The campaign's Finalità, and when marketing will wait for the allowed hours."""
+    from datetime import datetime
+
+    from pegaso_tui.sending.rules import window_note
+
+    out.write(f"Finalità: {purpose}\n")
+    note = window_note(purpose, datetime.now(), settings.sending.window())
+    if note:
+        out.write(f"Attenzione: {note}\n")
     out.flush()
 
 

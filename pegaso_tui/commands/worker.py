@@ -1,8 +1,9 @@
 """``pegaso-tui worker``: the outbox sender without the application (cron, a server, tests).
 
 It runs the same code as the app; several workers and app instances may run at once on one
-database. SIGINT and SIGTERM stop it cleanly: requests on the wire are finished and recorded,
-claimed messages not yet sent go back to the queue.
+database. SIGINT, SIGTERM and SIGHUP (the SSH session that started it dropped) stop it cleanly:
+requests on the wire are finished and recorded, claimed messages not yet sent go back to the
+queue. A database that goes away is waited for: the worker says so once and goes on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="send the queued SMS and follow their delivery, without the application",
         description="Send the queued SMS and poll their delivery status until stopped "
-        "(Ctrl+C or SIGTERM), or with --until-idle until nothing is left to send or to wait for.",
+        "(Ctrl+C, SIGTERM or SIGHUP), or with --until-idle until nothing is left to send or to wait for.",
     )
     parser.add_argument(
         "--until-idle",
@@ -48,6 +49,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _say_waiting() -> None:
+    """How many marketing or auguri SMS stay queued for the allowed hours (Fasce orarie)."""
+    from pegaso_tui.db.connection import database_errors
+    from pegaso_tui.sending.privacy import waiting_for_window
+
+    try:
+        waiting = waiting_for_window()
+    except database_errors():  # the database went away at the very end: the summary is said
+        return
+    if waiting:
+        _say(f"{waiting} SMS in attesa della fascia oraria (restano in coda)")
+
+
 class _Progress:
     """One line on stderr for each problem, and the counts at most every few seconds."""
 
@@ -61,7 +75,9 @@ class _Progress:
         from pegaso_tui.sms.outbox import MessagesChanged, ProblemChanged
 
         if isinstance(event, ProblemChanged):
-            if event.problem is None:
+            if event.problem is not None and event.problem.code == "DATABASE":
+                _say(event.problem.text)
+            elif event.problem is None:
                 _say("invio ripreso")
             else:
                 _say(f"{event.problem.text} (i messaggi restano in coda)")
@@ -81,13 +97,27 @@ class _Progress:
         return ", ".join(parts) or "nessun messaggio"
 
 
+def _say_uncertain() -> None:
+    """Messages nobody can settle but a human (Kannel, no answer and no report): say so."""
+    from pegaso_tui.db.models import UNCERTAIN, Message
+
+    held = Message.select().where(Message.status == UNCERTAIN).count()
+    if held:
+        _say(f"{held} SMS con esito incerto: decidere dal Pannello di Controllo SMS "
+             "(F6 reinvia, F9 segna fallito)")
+
+
 def _say(text: str) -> None:
-    print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
+    try:
+        print(f"pegaso-tui worker: {text}", file=sys.stderr, flush=True)
+    except OSError:  # the terminal hung up (SIGHUP): the work goes on without it
+        pass
 
 
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
-    from pegaso_tui.sms.gateway import make_gateway
+    from pegaso_tui.gateways import GatewayError, make_gateway
+    from pegaso_tui.gateways.dlr import receiver_for
     from pegaso_tui.sms.outbox import OutboxHub, Sender, config_for
 
     ctx.open_db()
@@ -103,17 +133,31 @@ def run(args: argparse.Namespace, ctx) -> int:
         received.append(signum)
         stop.set()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1), config, hub)
+        # a gateway that pushes delivery reports (Kannel) sends them to this process
+        receiver = receiver_for(settings.gateway)
+    except GatewayError as exc:
+        raise CliError(str(exc)) from None
+    report_url = receiver.url if receiver else None
+    if receiver is not None and receiver.note:
+        _say(receiver.note)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1, report_url=report_url),
+                        config, hub, reports=receiver)
         report = sender.run(stop, until_idle=args.until_idle)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    _say(
-        f"inviati {report.sent}, consegnati {report.delivered}, non consegnati {report.undelivered}, "
-        f"falliti {report.failed}"
-    )
+        if receiver is not None:
+            receiver.stop()
+    summary = (f"inviati {report.sent}, consegnati {report.delivered}, "
+               f"non consegnati {report.undelivered}, falliti {report.failed}")
+    if report.cancelled:
+        summary += f", annullati {report.cancelled}"
+    _say(summary)
+    _say_uncertain()
+    _say_waiting()
     if report.ended == "problem" and report.problem is not None:
         raise CliError(f"{report.problem.text}: i messaggi restano in coda")
     if signal.SIGINT in received:

@@ -26,8 +26,10 @@ from peewee import IntegrityError, SqliteDatabase, fn
 
 from pegaso_tui.db.bulk import insert_rows
 from pegaso_tui.db.models import (
+    PURPOSE_GREETINGS,
     PURPOSE_MARKETING,
     PURPOSE_SERVICE,
+    PROMOTIONAL_PURPOSES,
     QUEUED,
     SENDING,
     Campaign,
@@ -39,6 +41,7 @@ from pegaso_tui.db.models import (
     database_proxy,
     now,
 )
+from pegaso_tui.db.optouts import opted_out_messages
 from pegaso_tui.db.selections import Selection, SelectionRow
 from pegaso_tui.sms.phone import check_mobile
 from pegaso_tui.sms.placeholders import (
@@ -51,6 +54,9 @@ from pegaso_tui.sms.placeholders import (
 
 #: Campaign kinds whose SMS are marketing (GDPR): only to clients with "Invio Sms Promo".
 MARKETING_KINDS = ("promo", "birthday")
+#: The GDPR purpose of each kind of campaign, unless one is chosen (a scheduled one).
+PURPOSE_OF_KIND = {"practice": PURPOSE_SERVICE, "promo": PURPOSE_MARKETING,
+                   "birthday": PURPOSE_GREETINGS, "single": PURPOSE_SERVICE}
 
 
 class CampaignError(ValueError):
@@ -147,7 +153,7 @@ def plan_selection(
     some recipients (all of them listed by placeholder), a text longer than ``max_parts``.
     """
     kind = selection.kind
-    purpose = PURPOSE_MARKETING if kind in MARKETING_KINDS else PURPOSE_SERVICE
+    purpose = PURPOSE_OF_KIND.get(kind, PURPOSE_SERVICE)
     sendable = selection.sendable_rows()
     rendered = _render(template, sendable, max_parts=max_parts, agency=agency)
     messages = [
@@ -312,7 +318,14 @@ def queue_campaign(
 
 
 def _check_consent(campaign: Campaign) -> None:
-    """Refuse (roll back) if any recipient lacks the consent the campaign's purpose needs."""
+    """Refuse (roll back) if any recipient lacks the consent the campaign's purpose needs,
+    or objected to marketing since the preview (the opt-out list)."""
+    if campaign.purpose in PROMOTIONAL_PURPOSES:
+        objected = opted_out_messages(campaign.id)
+        if objected:
+            raise SelectionChanged(
+                f"{_recipients(objected)} nella lista Non disturbare: ripetere l'anteprima"
+            )
     if campaign.kind in MARKETING_KINDS:
         refused = (Client.sms_promo == False) | (Client.walk_in == True)  # noqa: E712
     elif campaign.kind == "practice":

@@ -112,7 +112,7 @@ class ClientData:
     walk_in: bool = False
     sms_practices: bool = False
     sms_promo: bool = False
-    email_consent: bool = True
+    email_consent: bool = False  # given, never presumed (GDPR)
     travel_agency: bool = False
     private: bool = False
     notes: str = ""

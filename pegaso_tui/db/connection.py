@@ -12,11 +12,12 @@ threads, and each of them borrows a connection for the duration of ``session()``
 
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from typing import Iterator
 from urllib.parse import urlparse
 
-from peewee import Database, DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, InterfaceError, OperationalError, SqliteDatabase
 
 from pegaso_tui.db.models import database_proxy
 from pegaso_tui.db.urls import describe_database, is_postgres_url, sqlite_path
@@ -116,12 +117,67 @@ def close_database() -> None:
         close_all()
 
 
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean the database could not be used just now: a server that went
+    away or restarted, a dropped connection, a SQLite file locked or busy for too long.
+
+    The sender's hot path runs statements on the driver's cursor, so the driver's own classes
+    count too, not only peewee's wrappers.
+    """
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError]
+    psycopg2 = sys.modules.get("psycopg2")
+    if psycopg2 is not None:
+        errors += [psycopg2.OperationalError, psycopg2.InterfaceError]
+    return tuple(errors)
+
+
+def connection_is_broken(db: Database) -> bool:
+    """True when this thread's connection can no longer be used (PostgreSQL: the server closed
+    it). A SQLite connection never breaks: a locked file is waited for, not reconnected."""
+    conn = getattr(db._state, "conn", None)  # peewee keeps the connection per thread
+    return conn is not None and bool(getattr(conn, "closed", 0))
+
+
+def discard_connection() -> None:
+    """Forget this thread's connection, whatever state it is in, so the next ``session()``
+    opens a fresh one.
+
+    After the server dropped it, peewee would keep handing out the dead connection (its
+    transaction stack is left open by the failed rollback, so ``close()`` refuses): every
+    query would answer "connection already closed" until the program restarts.
+    """
+    db = database_proxy.obj
+    if db is None:
+        return
+    state = db._state
+    conn = state.conn
+    state.reset()
+    if conn is None:
+        return
+    in_use = getattr(db, "_in_use", None)  # a pool counts the connections it lent
+    if in_use is not None:
+        with db._lock:
+            in_use.pop(db.conn_key(conn), None)
+    try:
+        conn.close()
+    except Exception:  # it is already gone: that is why we are here
+        pass
+    # the pool's idle connections went with the same server: close them too
+    close_idle = getattr(db, "close_idle", None)
+    if close_idle is not None:
+        try:
+            close_idle()
+        except Exception:
+            pass
+
+
 @contextmanager
 def session() -> Iterator[Database]:
     """A connection for the current thread for the duration of the block.
 
     Use it in every worker thread: it reuses a connection the thread already holds (and then
-    leaves it open), otherwise it opens one and gives it back at the end.
+    leaves it open), otherwise it opens one and gives it back at the end. A connection the
+    server dropped is thrown away, never kept for the next block.
     """
     db = database_proxy.obj
     if db is None:
@@ -131,9 +187,16 @@ def session() -> Iterator[Database]:
         db.connect()
     try:
         yield db
+    except database_errors():
+        if connection_is_broken(db):
+            discard_connection()
+        raise
     finally:
         if opened and not db.is_closed():
-            db.close()
+            try:
+                db.close()
+            except database_errors():
+                discard_connection()
 
 
 def is_sqlite() -> bool:

@@ -150,6 +150,16 @@ def fiscal_code(last: str, first: str, born: date, female: bool, town_code: str)
     return body + chr(65 + total % 26)
 
 
+def with_birth_date(code: str, born: date) -> str:
+    """The fiscal code ``code`` with its birth date changed to ``born`` (and its check
+    character recomputed): a demo client whose birthday is moved keeps an editable record."""
+    female = int(code[9:11]) > 40
+    day = born.day + (40 if female else 0)
+    body = code[:6] + f"{born.year % 100:02d}" + _MONTHS[born.month - 1] + f"{day:02d}" + code[11:15]
+    total = sum(_ODD[c] if i % 2 == 0 else _EVEN[c] for i, c in enumerate(body))
+    return body + chr(65 + total % 26)
+
+
 def vat_number(rng: random.Random) -> str:
     """A partita IVA: 7 digits, a provincial office code, and the Luhn-style check digit."""
     digits = [rng.randrange(10) for _ in range(7)] + [int(c) for c in f"{rng.randint(1, 100):03d}"]
@@ -316,6 +326,10 @@ class _Generator:
                     leap_day_done = True
                 born = values["birth_date"]
                 values["birth_monthday"] = born.month * 100 + born.day
+                if len(values["fiscal_code"]) == 16:
+                    # the birthday moved above: the code must say the same date, or any edit
+                    # of the client is refused
+                    values["fiscal_code"] = with_birth_date(values["fiscal_code"], born)
                 persons.append(client_id)
             rows.append(tuple(values[f] for f in fields))
             self.clients.append(_ClientFacts(
@@ -702,7 +716,7 @@ class _Generator:
                 if notice_kind and status != "failed":  # a failed SMS releases its practice
                     notices.append((practice[0], notice_kind, message_id, operator, queued, sent))
                 message_id += 1
-            purpose = "marketing" if kind in ("promo", "birthday") else "service"
+            purpose = {"promo": "marketing", "birthday": "auguri"}.get(kind, "servizio")
             campaigns.append((campaign_id, kind, template, SENDER, purpose, json.dumps(filters),
                               operator, created, len(recipients), segments_total))
             if len(messages) >= CHUNK or offset == len(plans) - 1:

@@ -131,6 +131,8 @@ SPECS: dict[str, KindSpec] = {
         _f("notes", "Note", "text", "note", "annotazioni", "notes"),
         _f("preferences", "Preferenze", "prefs", "preferenze", "interessi", "interests",
            "preferenze_cliente"),
+        _f("opt_out", "Opposizione Marketing", "bool", "opposizione", "opposizione_marketing",
+           "non_disturbare", "optout", "opt_out"),
     )),
     "practices": KindSpec("practices", Practice, "number", (
         _f("number", "Numero Pratica", "number", "numero", "numero_pratica", "num_pratica",

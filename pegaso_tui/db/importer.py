@@ -664,6 +664,7 @@ class _ClientWriter(_Writer):
 
     def prepare(self, row: ParsedRow, values: dict[str, Any], current: dict | None) -> dict:
         values.pop("preferences", None)  # links, written by after_write
+        values.pop("opt_out", None)  # an objection to marketing, written by after_write
         if values.get("kind", "") is None:  # an empty cell
             if current is None:
                 values["kind"] = _default_kind(values)
@@ -685,6 +686,10 @@ class _ClientWriter(_Writer):
         return data
 
     def after_write(self, rows: list[ParsedRow]) -> list[ImportWarning]:
+        from pegaso_tui.db.optouts import record_imported_opt_outs
+
+        # a true cell records an objection; an empty or false one never lifts one
+        record_imported_opt_outs([row.key for row in rows if row.values.get("opt_out")])
         with_prefs = [row for row in rows if "preferences" in row.values]
         if not with_prefs:
             return []

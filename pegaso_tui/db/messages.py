@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from pegaso_tui.dates import DateRange
 from pegaso_tui.db.models import (
+    UNCERTAIN,
     CANCELLED,
     DELIVERED,
     FAILED,
@@ -21,6 +22,7 @@ from pegaso_tui.db.models import (
     SENDING,
     SENT,
     UNDELIVERED,
+    Campaign,
     Message,
     normalize_code,
 )
@@ -35,6 +37,7 @@ STATUS_LABELS = {
     UNDELIVERED: "non consegnato",
     FAILED: "fallito",
     CANCELLED: "annullato",
+    UNCERTAIN: "esito incerto",
 }
 
 #: Statuses in which the gateway has accepted the message ("Inviato").
@@ -43,6 +46,7 @@ ACCEPTED = (SENT, DELIVERED, UNDELIVERED)
 _COLUMNS = (
     Message.id, Message.client_code, Message.recipient_name, Message.phone, Message.text,
     Message.status, Message.queued_at, Message.sent_at, Message.delivered_at, Message.last_error,
+    Message.campaign, Campaign.purpose,
 )
 
 
@@ -57,7 +61,11 @@ def message_history(
         conditions.append(Message.queued_at < datetime.combine(date_to + timedelta(days=1), time.min))
     if client_code:
         conditions.append(Message.client_code == normalize_code(client_code))
-    query = Message.select(*_COLUMNS).order_by(Message.queued_at, Message.id)
+    query = (
+        Message.select(*_COLUMNS)
+        .join(Campaign, on=(Message.campaign == Campaign.id))
+        .order_by(Message.queued_at, Message.id)
+    )
     if conditions:
         query = query.where(*conditions)
     return query
@@ -74,7 +82,7 @@ def _iso(value: Any) -> str | None:
 def history_rows(query) -> Iterator[dict[str, Any]]:
     """The rows of ``message_history`` as CLI.md's ``messages --json`` shows them, streamed."""
     for (message_id, client, name, phone, text, status, queued, sent, delivered,
-         error) in query.tuples().iterator():
+         error, campaign, purpose) in query.tuples().iterator():
         yield {
             "id": message_id,
             "client": client or None,
@@ -87,6 +95,8 @@ def history_rows(query) -> Iterator[dict[str, Any]]:
             "delivered_at": _iso(delivered),
             # the reason of a failure, or why a queued message waits; none once it went out
             "error": None if status in (SENT, DELIVERED) else error,
+            "campaign": campaign,
+            "purpose": purpose,  # servizio, marketing or auguri (GDPR)
         }
 
 
@@ -100,7 +110,10 @@ def messages_pager(
 ) -> KeysetPager[Message]:
     """Messages by the time they were queued; only a client's, a practice's or a supplier's
     (by id), and only those queued within ``dates`` (inclusive days) when given."""
-    query = Message.select()
+    # the campaign's purpose comes with each row: the panel shows it without a query per row
+    query = Message.select(Message, Campaign.id, Campaign.purpose).join(
+        Campaign, on=(Message.campaign == Campaign.id)
+    )
     if client is not None:
         query = query.where(Message.client == client)
     if practice is not None:

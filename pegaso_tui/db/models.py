@@ -109,7 +109,9 @@ class Client(BaseModel):
     walk_in = BooleanField(default=False)  # "cliente libero": never selected for SMS
     sms_practices = BooleanField(default=False)  # Invio Sms Pratiche
     sms_promo = BooleanField(default=False)  # Invio Sms Promo
-    email_consent = BooleanField(default=True)
+    # consent is given, never presumed (GDPR): a new client, typed or imported without the
+    # column, has none until the operator ticks it
+    email_consent = BooleanField(default=False)
     travel_agency = BooleanField(default=False)  # Agenzia Viaggi
     private = BooleanField(default=False)  # Cliente Privato
     notes = TextField(default="")
@@ -234,9 +236,15 @@ class Practice(BaseModel):
 
 #: Campaign kinds.
 CAMPAIGN_KINDS = ("practice", "promo", "birthday", "single", "scheduled")
-#: GDPR purpose of a communication.
-PURPOSE_SERVICE = "service"
+#: GDPR purpose of a communication ("Finalità di invio", seed 004): the values stored in
+#: Campaign.purpose, shown and printed as they are.
+PURPOSE_SERVICE = "servizio"
 PURPOSE_MARKETING = "marketing"
+PURPOSE_GREETINGS = "auguri"
+PURPOSES = (PURPOSE_SERVICE, PURPOSE_MARKETING, PURPOSE_GREETINGS)
+#: The purposes that are promotion in the privacy law's sense: they need "Invio Sms Promo",
+#: respect the opt-out and wait for the allowed hours; a service SMS does none of that.
+PROMOTIONAL_PURPOSES = (PURPOSE_MARKETING, PURPOSE_GREETINGS)
 
 #: Message statuses (CLI.md, ``messages --json``).
 QUEUED = "queued"
@@ -246,7 +254,10 @@ DELIVERED = "delivered"
 UNDELIVERED = "undelivered"
 FAILED = "failed"
 CANCELLED = "cancelled"
-MESSAGE_STATUSES = (QUEUED, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED)
+#: submitted, but whether the gateway took it is unknown and cannot be asked (Kannel):
+#: held for a human ("esito incerto"), who resends it or marks it failed
+UNCERTAIN = "uncertain"
+MESSAGE_STATUSES = (QUEUED, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED, UNCERTAIN)
 #: Statuses after which nothing more happens to a message.
 FINAL_STATUSES = (DELIVERED, UNDELIVERED, FAILED, CANCELLED)
 
@@ -386,6 +397,21 @@ class Outcome(BaseModel):
     description = TextField(default="")
 
 
+class CrmAssignment(BaseModel):
+    """A batch of CRM actions created for a target: one request per client, shared out among
+    operators in turn (seed 004, "comunicazioni CRM"). Kept for the Registro."""
+
+    request_type = CharField(max_length=10, default="call")
+    text = TextField()
+    purpose = CharField(max_length=12, default=PURPOSE_SERVICE)
+    due_date = DateField(null=True)  # Completare entro
+    search_name = CharField(max_length=120, default="")
+    filters = TextField(default="{}")
+    operator = ForeignKeyField(Operator, null=True, on_delete="SET NULL")  # who created it
+    created_at = DateTimeField(default=now, index=True)
+    created_count = IntegerField(default=0)
+
+
 class Request(BaseModel):
     """A request that reached the agency, from a client, a contact or someone unregistered."""
 
@@ -406,6 +432,10 @@ class Request(BaseModel):
     created_at = DateTimeField(default=now, index=True)
     closed_at = DateTimeField(null=True)
     search_text = TextField(default="")
+    #: a CRM action given to an operator for a target (seed 004, "Comunicazione CRM a un
+    #: target"): its batch and its GDPR purpose; None for a request written down in a call
+    assignment = ForeignKeyField(CrmAssignment, null=True, backref="requests", on_delete="SET NULL")
+    purpose = CharField(max_length=12, null=True)
 
     class Meta:
         indexes = (
@@ -437,6 +467,27 @@ class Activity(BaseModel):
     created_at = DateTimeField(default=now)
 
 
+# --- Privacy and CRM actions to a target (seed 004) ------------------------------------------
+
+#: How an objection reached the agency: an alphanumeric sender is one-way, so never by SMS.
+OPT_OUT_VIA = ("phone", "email", "desk", "other")
+
+
+class OptOut(BaseModel):
+    """A number or a client that objected to marketing ("Non disturbare").
+
+    Neither is ever selected for, nor sent, a marketing or auguri SMS; service SMS still go.
+    A row names a number, a client, or both (a client's objection covers its mobile).
+    """
+
+    mobile = CharField(max_length=40, null=True, index=True)  # E.164; None for a client only
+    client = ForeignKeyField(Client, null=True, backref="opt_outs", on_delete="SET NULL")
+    reason = TextField(default="")
+    via = CharField(max_length=10, default="other")
+    operator = ForeignKeyField(Operator, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
 class SchemaInfo(BaseModel):
     """The schema version of this database (one row)."""
 
@@ -459,7 +510,9 @@ ALL_MODELS = (
     AppSetting,
     Contact,
     Outcome,
+    CrmAssignment,
     Request,
     Activity,
+    OptOut,
     SchemaInfo,
 )

@@ -78,6 +78,23 @@ class KeysetPager(Generic[T]):
         page.reverse()
         return Page(page, at_start=len(rows) <= size, at_end=False)
 
+    def around_id(self, record_id: int, size: int) -> tuple[Page[T], int] | None:
+        """A page of about ``size`` rows with the record ``record_id`` in the middle, and its
+        index in the page; None when the record is not in the result (another search).
+
+        For a query over one model whose rows are its records (the registry lists).
+        """
+        model = self.query.model
+        found = self.query.clone().where(model._meta.primary_key == record_id).limit(1)
+        rows = [self.convert(row) for row in found]
+        if not rows:
+            return None
+        key = self.key_of(rows[0])
+        before = self.before(key, size // 2)
+        after = self.after(key, size - len(before.rows), inclusive=True)
+        page = Page(before.rows + after.rows, at_start=before.at_start, at_end=after.at_end)
+        return page, len(before.rows)
+
     def count(self) -> int:
         """How many rows the whole query has (one COUNT; may scan on a broad filter)."""
         return self.query.order_by().count()

@@ -102,8 +102,9 @@ _FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered
 
 
 def _money(value) -> str:
-    amount = Decimal(str(value or 0)).quantize(Decimal("0.01"))
-    return f"{amount:.2f}".replace(".", ",")
+    from pegaso_tui.numbers import money
+
+    return money(value)
 
 
 def practice_card(practice_id: int) -> PracticeCard:
@@ -148,8 +149,12 @@ def parse_amount(text: str | None) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def save_practice(data: PracticeData, practice_id: int | None = None) -> Practice:
-    """Create or update a practice; InvalidRecord (by field) when something is wrong."""
+def check_practice(data: PracticeData) -> dict[str, str]:
+    """Every reason ``data`` cannot be saved, by field (empty when it can); reads the client."""
+    return _checked_practice(data)[0]
+
+
+def _checked_practice(data: PracticeData):
     errors: dict[str, str] = {}
     number = clean(data.number).upper()
     if not number:
@@ -172,6 +177,12 @@ def save_practice(data: PracticeData, practice_id: int | None = None) -> Practic
         errors["client"] = "cliente obbligatorio"
     elif client is None:
         errors["client"] = "cliente inesistente"
+    return errors, number, amounts, client
+
+
+def save_practice(data: PracticeData, practice_id: int | None = None) -> Practice:
+    """Create or update a practice; InvalidRecord (by field) when something is wrong."""
+    errors, number, amounts, client = _checked_practice(data)
     if errors:
         raise InvalidRecord(errors)
     with database_proxy.obj.atomic():

@@ -20,7 +20,7 @@ from peewee import Database, PostgresqlDatabase, fn
 from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 
 #: The practice flags each "SMS Pratiche" status selects on.
 _PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
@@ -38,8 +38,49 @@ def _practice_flag_indexes_with_number(db: Database) -> None:
         )
 
 
+def _reserved_v3(db: Database) -> None:
+    """Nothing here. # reserved: merged from another branch (the outbox, issue 12)."""
+
+
+def _reserved_v4(db: Database) -> None:
+    """Nothing here. # reserved: merged from another branch (saved searches, issue 15)."""
+
+
+def _privacy_and_crm_actions(db: Database) -> None:
+    """Version 5 (seed 004): the GDPR purpose in Italian, the opt-out list, CRM actions to a
+    target.
+
+    The purposes were stored as ``service``/``marketing``; they become the words the Registro
+    shows (``servizio``, ``marketing``, ``auguri``), and a birthday campaign, which version 4
+    filed as marketing, is ``auguri``. Requests gain the batch and purpose of a CRM action.
+    """
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    from pegaso_tui.db.models import Campaign, CrmAssignment, OptOut, Request
+
+    db.create_tables([OptOut, CrmAssignment], safe=True)
+    columns = {c.name for c in db.get_columns(Request._meta.table_name)}
+    migrator = PostgresqlMigrator(db) if isinstance(db, PostgresqlDatabase) else SqliteMigrator(db)
+    steps = []
+    if "assignment_id" not in columns:
+        steps.append(migrator.add_column(Request._meta.table_name, "assignment_id", Request.assignment))
+    if "purpose" not in columns:
+        steps.append(migrator.add_column(Request._meta.table_name, "purpose", Request.purpose))
+    if steps:
+        migrate(*steps)
+    Campaign.update(purpose="servizio").where(Campaign.purpose == "service").execute()
+    Campaign.update(purpose="auguri").where(
+        (Campaign.kind == "birthday") & (Campaign.purpose == "marketing")
+    ).execute()
+
+
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.
-UPGRADES: dict[int, Callable[[Database], None]] = {2: _practice_flag_indexes_with_number}
+UPGRADES: dict[int, Callable[[Database], None]] = {
+    2: _practice_flag_indexes_with_number,
+    3: _reserved_v3,
+    4: _reserved_v4,
+    5: _privacy_and_crm_actions,
+}
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.
 _PG_SCHEMA_LOCK = 0x5E6A50

@@ -7,7 +7,8 @@ The rules come from the manuals (seeds 000 and 001):
   status is left out; client, practice-date and departure-date ranges, all inclusive (a
   practice without a departure date is left out when a departure range is given). One row
   per practice.
-- promo: only clients with "Invio Sms Promo", never the walk-in client; client range; with
+- promo: only clients with "Invio Sms Promo", never the walk-in client, never a client who
+  objected to marketing or whose mobile did (the opt-out list, birthdays too); client range; with
   preferences, clients having at least one of them; with "Considera solo Clienti con
   Pratiche", only clients with a practice in the date ranges. One row per client.
 - birthdays: clients with "Invio Sms Promo" (a greeting is marketing), never the walk-in
@@ -42,6 +43,7 @@ from pegaso_tui.db.models import (
     database_proxy,
     normalize_code,
 )
+from pegaso_tui.db.optouts import not_opted_out
 from pegaso_tui.sms.phone import OK, reason_for
 
 
@@ -424,7 +426,7 @@ def preference_ids(codes: Iterable[str]) -> list[int]:
 
 def _promo_query(filters: PromoFilters):
     """The query of "SMS Promozionali": its rows, or (with other columns) their count."""
-    conditions = [Client.sms_promo == True, Client.walk_in == False]  # noqa: E712
+    conditions = [Client.sms_promo == True, Client.walk_in == False, not_opted_out()]  # noqa: E712
     client_range = filters.clients.condition()
     if client_range is not None:
         conditions.append(client_range)
@@ -484,6 +486,7 @@ def birthday_days(dates: DateRange) -> dict[int, date]:
 def _birthday_query(filters: BirthdayFilters, days: dict[int, date]):
     """The query of "Buon Compleanno": its rows, or (with other columns) their count."""
     return Client.select(*_CLIENT_COLUMNS, Client.birth_date, Client.birth_monthday).where(
+        not_opted_out(),  # a greeting is marketing: never to who objected (Non disturbare)
         Client.sms_promo == True,  # noqa: E712
         Client.walk_in == False,  # noqa: E712
         Client.birth_monthday.in_(list(days)),

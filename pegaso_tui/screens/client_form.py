@@ -23,13 +23,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Checkbox,
     Header,
     Input,
     OptionList,
-    RadioButton,
     RadioSet,
-    SelectionList,
     Static,
     TabbedContent,
     TabPane,
@@ -49,6 +46,7 @@ from pegaso_tui.db.models import COMPANY, PERSON
 from pegaso_tui.db.preferences import all_preferences, save_preference
 from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number
+from pegaso_tui.screens.comms.client_optout import ClientOptOutBar
 from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker
@@ -57,6 +55,7 @@ from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.message_list import MessageList
 from pegaso_tui.widgets.plain import esc, plain
+from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 #: The check boxes of the "Anagrafici" tab: (field, label).
 FLAGS = (
@@ -105,6 +104,12 @@ class PersonPicker(ClientPicker):
 def _load(client_id: int | None):
     card = client_card(client_id) if client_id is not None else new_client_card()
     return card, all_preferences()
+
+
+def _client_errors(data) -> dict[str, str]:
+    from pegaso_tui.db.clients import check_client
+
+    return check_client(data)[1]
 
 
 class ClientFormScreen(RecordFormScreen):
@@ -188,6 +193,7 @@ class ClientFormScreen(RecordFormScreen):
                             id="f-new_pref_description", label_width=12,
                         )
                         yield Button("Crea (Invio)", id="create-preference")
+                yield ClientOptOutBar(id="client-optout")
                 yield Static("Sms Inviati a Cliente", classes="section-title")
                 yield MessageList(id="client-sms")
         yield KeyFooter()
@@ -228,6 +234,7 @@ class ClientFormScreen(RecordFormScreen):
         self._heading(data.code, data.name)
         if self.record_id is not None:
             self.query_one(MessageList).show(messages_pager(client=self.record_id))
+        self.query_one(ClientOptOutBar).show(self.record_id, data.name)
         self._flag_mobile()
 
     def after_load(self) -> None:
@@ -401,6 +408,9 @@ class ClientFormScreen(RecordFormScreen):
 
     def save_function(self):
         return save_client
+
+    def check_function(self):
+        return _client_errors
 
     def save_args(self) -> tuple:
         return (self.version,)

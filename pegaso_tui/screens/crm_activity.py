@@ -31,12 +31,12 @@ def request_heading(row: RequestRow) -> str:
     return f"{row.subject_name}{code} · {row.type_label} del {format_date(row.created_at)}"
 
 
-def _outcomes_and_default():
-    from pegaso_tui.db.crm.outcomes import default_outcome, group_label, list_outcomes
+def _outcomes_and_proposed(request_id: int):
+    from pegaso_tui.db.crm.outcomes import group_label, list_outcomes
+    from pegaso_tui.db.crm.requests import proposed_outcome_id
 
-    default = default_outcome()
     options = [(f"{o.name} ({group_label(o.group).lower()})", o.id) for o in list_outcomes()]
-    return options, default.id if default is not None else None
+    return options, proposed_outcome_id(request_id)
 
 
 class ActivityDialog(GuardUnsaved, DialogScreen[ActivityResult]):
@@ -63,12 +63,14 @@ class ActivityDialog(GuardUnsaved, DialogScreen[ActivityResult]):
         make_compact(self)
         self.query_one("#activity-description", TextArea).focus()
         self.mark_saved()
-        self.run_db(_outcomes_and_default, done=self._outcomes_loaded, group="crm-outcomes")
+        self.run_db(_outcomes_and_proposed, self.request.id, done=self._outcomes_loaded, group="crm-outcomes")
 
     def _outcomes_loaded(self, loaded) -> None:
         options, default_id = loaded
         select = self.query_one("#activity-outcome", Select)
         was_saved = not self.has_unsaved_changes()
+        # the blank line of the list is "no outcome" (a note only), not "loading" any more
+        select.prompt = "nessun esito (solo una nota)"
         select.set_options([(plain_text(label), value) for label, value in options])
         if default_id is not None and any(v == default_id for _, v in options):
             select.value = default_id
@@ -106,7 +108,8 @@ class ActivityDialog(GuardUnsaved, DialogScreen[ActivityResult]):
             request_id=self.request.id,
             activity_date=self.query_one("#activity-date", DateInput).date,
             description=self.query_one("#activity-description", TextArea).text,
-            outcome_id=None if outcome is Select.BLANK else int(outcome),  # type: ignore[arg-type]
+            # Select.NULL is "no outcome" (the Select may be cleared): the activity is only a note
+            outcome_id=None if outcome is Select.NULL else int(outcome),  # type: ignore[arg-type]
             next_recontact=self.query_one("#activity-next", DateInput).date,
         )
         from pegaso_tui.db.crm.requests import add_activity

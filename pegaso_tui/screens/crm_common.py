@@ -227,13 +227,16 @@ def make_compact(root: Any) -> None:
 
 
 def show_field_error(fields: dict[str, Any], exc: BaseException) -> bool:
-    """Show a CrmError next to its field (a FormField) and focus the field; False when the
-    error is about no field of this form (the caller notifies it)."""
-    from pegaso_tui.db.crm import CrmError
+    """Show each CrmError of ``exc`` next to its field (a FormField) and focus the first;
+    False when none is about a field of this form (the caller notifies it)."""
+    from pegaso_tui.db.crm.errors import all_errors
 
-    if not isinstance(exc, CrmError) or exc.field not in fields:
+    order = list(fields)  # the form's order: the cursor goes to the topmost bad field
+    shown = sorted((error for error in all_errors(exc) if error.field in fields), key=lambda e: order.index(e.field))
+    if not shown:
         return False
-    field = fields[exc.field]
-    field.set_error(str(exc))
-    getattr(field.widget, "input", field.widget).focus()
+    for error in shown:
+        fields[error.field].set_error(str(error))
+    first = fields[shown[0].field]
+    getattr(first.widget, "input", first.widget).focus()
     return True

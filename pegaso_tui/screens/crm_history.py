@@ -111,7 +111,7 @@ class RequestHistoryScreen(RequestActions, MaskScreen):
             request_type=str(self.query_one("#history-type", Select).value or ""),
             status=str(self.query_one("#history-status", Select).value or ""),
             operator=str(self.query_one("#history-operator", Select).value or ""),
-            outcome_id=int(outcome) if outcome not in (ANY, Select.BLANK) else None,  # type: ignore[arg-type]
+            outcome_id=int(outcome) if outcome not in (ANY, Select.NULL) else None,  # type: ignore[arg-type]
             destination=self.query_one("#history-destination", Input).value,
             search=self.query_one("#history-search", Input).value,
             **values,

@@ -6,6 +6,7 @@ highlighted one (keys in ``crm_common``).
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -26,6 +27,7 @@ from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import PagedTable
 from pegaso_tui.widgets.plain import plain_text
+from pegaso_tui.widgets.search_field import SearchField, route_search_keys
 
 ALL_OPERATORS = ""
 
@@ -57,7 +59,7 @@ class OpenRequestsScreen(RequestActions, MaskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="crm-filters"):
-            yield FormField("Cerca:", Input(placeholder="nome, cellulare…", id="open-search"), label_width=8)
+            yield FormField("Cerca:", SearchField(placeholder="nome, cellulare…", id="open-search"), label_width=8)
             yield FormField("Operatore:", Select([("Tutti", ALL_OPERATORS)], value=ALL_OPERATORS, allow_blank=False, id="open-operator"),
                             label_width=12)
         yield PagedTable(request_columns(lambda: crm_today(self.app)), id="open-requests",
@@ -94,6 +96,11 @@ class OpenRequestsScreen(RequestActions, MaskScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "open-search":
             self._show()
+
+    def on_key(self, event: events.Key) -> None:
+        # as in the registry lists: typing in the list filters it
+        if route_search_keys(event, self.focused, self.query_one("#open-search", Input), self.table.table):
+            event.stop()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "open-operator":

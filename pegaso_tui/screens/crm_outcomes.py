@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.db.crm.outcomes import COLOURS, GROUP_LABELS, OutcomeInput, group_label
 from pegaso_tui.db.models import Outcome
@@ -24,6 +24,7 @@ from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.toggles import Checkbox
 
 LABEL_WIDTH = 14
 COLOUR_NAMES = {hex_: name for name, hex_ in COLOURS.items()}
@@ -169,7 +170,7 @@ class OutcomesScreen(MaskScreen):
         if outcome is None:
             self.app.bell()
             return
-        from pegaso_tui.db.crm.outcomes import delete_outcome
+        from pegaso_tui.db.crm.outcomes import delete_outcome, why_outcome_cannot_be_deleted
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
         def deleted(_: Any) -> None:
@@ -180,5 +181,11 @@ class OutcomesScreen(MaskScreen):
             if yes:
                 self.run_db(delete_outcome, outcome.id, done=deleted, group="crm-outcome-delete")
 
-        self.app.push_screen(ConfirmDialog(f"Eliminare l'esito '{outcome.name}'?", title="Elimina esito",
-                                           yes="Elimina (F10)"), answered)
+        def checked(problem: str | None) -> None:
+            if problem:  # said at once, instead of after a question whose answer is no use
+                self.notify(problem, title="Elimina esito", severity="error", markup=False)
+                return
+            self.app.push_screen(ConfirmDialog(f"Eliminare l'esito '{outcome.name}'?", title="Elimina esito",
+                                               yes="Elimina (F10)"), answered)
+
+        self.run_db(why_outcome_cannot_be_deleted, outcome.id, done=checked, group="crm-outcome-delete")

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Select, TextArea
 
+from pegaso_tui.db.crm.errors import CrmError, CrmErrors
 from pegaso_tui.db.crm.requests import REQUEST_TYPE_LABELS, RequestDetail, RequestInput, RequestRow
 from pegaso_tui.db.crm.subjects import Subject
 from pegaso_tui.screens.base import MaskScreen
@@ -219,9 +220,7 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
         if not self._loaded:
             return
         self._clear_errors()
-        if not self._check_recontact():
-            self.query_one("#recontact", DateInput).focus()
-            return
+        recontact = self.query_one("#recontact", DateInput)
         picker = self.query_one(SubjectPicker)
         data = RequestInput(
             subject_text=picker.text,
@@ -232,12 +231,21 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
             email=self.query_one("#email", Input).value,
             request_type=str(self.query_one("#request-type", Select).value),
             destinations=self.query_one("#destinations", Input).value,
-            recontact_date=self.query_one("#recontact", DateInput).date,
+            recontact_date=None if recontact.error else recontact.date,
             operator=str(self.query_one("#operator", Select).value),
         )
-        from pegaso_tui.db.crm.requests import create_request, update_request
+        from pegaso_tui.db.crm.requests import create_request, request_problems, update_request
 
         today = crm_today(self.app)
+        if recontact.error:
+            # a date that cannot be read: said with every other problem of the form at once
+            unreadable = CrmError(recontact.error, "recontact_date")
+
+            def explain(problems) -> None:
+                self._save_failed(CrmErrors([unreadable, *problems]))
+
+            self.run_db(request_problems, data, today, done=explain, group="crm-save")
+            return
         if self.request_id is None:
             self.run_db(create_request, data, self._username, today, done=self._saved, failed=self._save_failed, group="crm-save")
         else:

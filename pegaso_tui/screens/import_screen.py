@@ -31,7 +31,6 @@ from textual.widgets import (
     Input,
     Label,
     ProgressBar,
-    RadioButton,
     RadioSet,
     Static,
 )
@@ -40,6 +39,7 @@ from pegaso_tui.db import importer
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.plain import plain_text
+from pegaso_tui.widgets.toggles import RadioButton
 
 STYLES = Path(__file__).parent.parent / "styles"
 SAVE_REJECTED_KEYS = "f7,ctrl+y"

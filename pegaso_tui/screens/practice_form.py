@@ -13,7 +13,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from pegaso_tui.dates import format_date, format_time
 from pegaso_tui.db.messages import messages_pager, status_label
@@ -29,8 +29,9 @@ from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
-from pegaso_tui.widgets.message_list import DOT, MessageList
+from pegaso_tui.widgets.message_list import DOT, NOT_YET, MessageList
 from pegaso_tui.widgets.plain import esc, plain_text
+from pegaso_tui.widgets.toggles import Checkbox
 
 FLAGS = (
     ("notified_balance", "Avvisato per Saldo"),
@@ -115,7 +116,7 @@ class PracticeFormScreen(RecordFormScreen):
 
             table.add_row(
                 notice.label,
-                Text(DOT, style="green") if notice.sent else Text("·", style="dim"),
+                Text(DOT, style="green") if notice.sent else Text(NOT_YET, style="dim"),
                 when(notice.created_at),
                 when(notice.sent_at),
                 plain_text(self._notice_status(notice)),
@@ -148,3 +149,8 @@ class PracticeFormScreen(RecordFormScreen):
 
     def save_function(self):
         return save_practice
+
+    def check_function(self):
+        from pegaso_tui.db.practices import check_practice
+
+        return check_practice

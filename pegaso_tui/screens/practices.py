@@ -9,17 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pegaso_tui.dates import format_date
+from pegaso_tui.numbers import money
 from pegaso_tui.db.models import Practice
 from pegaso_tui.db.practices import delete_practice, practice_message_count, practices_pager
 from pegaso_tui.screens.clients import flag
 from pegaso_tui.screens.registry_list import RegistryListScreen
 from pegaso_tui.widgets.paged_table import Column
-
-
-def money(value) -> str:
-    """An amount the Italian way: ``1.500,00``."""
-    amount = Decimal(str(value or 0)).quantize(Decimal("0.01"))
-    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _decimal(value) -> Decimal:
@@ -30,12 +25,13 @@ PRACTICE_LIST_COLUMNS: list[Column[Practice]] = [
     Column("Numero", lambda p: p.number, width=9),
     Column("Data Prat.", lambda p: format_date(p.practice_date), width=10, value=lambda p: p.practice_date),
     Column("Cliente", lambda p: p.client.code, width=7),
-    Column("Ragione Sociale", lambda p: p.client.name, width=16),
+    Column("Ragione Sociale", lambda p: p.client.name, width=15),
     Column("Partenza", lambda p: format_date(p.departure_date), width=10, value=lambda p: p.departure_date),
     Column("Destinazione", lambda p: p.destination, width=12),
     Column("Importo", lambda p: f"{money(p.amount):>9}", width=9, value=lambda p: _decimal(p.amount)),
-    Column("Aw.Sal", lambda p: flag(p.notified_balance), width=6, value=lambda p: p.notified_balance),
-    Column("Aw.Doc", lambda p: flag(p.notified_documents), width=6, value=lambda p: p.notified_documents),
+    # "Avv." as the mask's own labels say (the manual's "Aw." is an OCR slip)
+    Column("Avv.Sal", lambda p: flag(p.notified_balance), width=7, value=lambda p: p.notified_balance),
+    Column("Avv.Doc", lambda p: flag(p.notified_documents), width=7, value=lambda p: p.notified_documents),
     Column("Sald.", lambda p: flag(p.paid), width=5, value=lambda p: p.paid),
     Column("Cons.Doc", lambda p: flag(p.documents_delivered), width=8, value=lambda p: p.documents_delivered),
 ]
@@ -60,10 +56,6 @@ class PracticesScreen(RegistryListScreen[Practice]):
         from pegaso_tui.screens.practice_form import PracticeFormScreen
 
         self.app.push_screen(PracticeFormScreen(row.id if row else None), self.after_form)
-
-    def after_form(self, saved_id: int | None) -> None:
-        if saved_id is not None:
-            self.refresh_list()  # a new or re-dated practice may move in the list
 
     def delete_row(self, row: Practice) -> None:
         def asked(messages: int) -> None:

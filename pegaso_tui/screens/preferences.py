@@ -61,10 +61,6 @@ class PreferencesScreen(RegistryListScreen[PreferenceRow]):
     def open_form(self, row: PreferenceRow | None) -> None:
         self.app.push_screen(PreferenceFormScreen(row.id if row else None), self.after_form)
 
-    def after_form(self, saved_id: int | None) -> None:
-        if saved_id is not None:
-            self.refresh_list()  # a changed code moves the row
-
     def delete_row(self, row: PreferenceRow) -> None:
         def asked(clients: int) -> None:
             self.ask(delete_question(f"{row.code} {row.description}", clients), lambda: self.run_db(

@@ -5,7 +5,8 @@
   ``InvalidRecord`` errors are shown next to their fields (``FormField`` with id
   ``f-<field>``), the first one's tab is opened and its field focused.
 - ``Esc`` (``ctrl+g``) leaves; with unsaved changes it asks first.
-- ``F5`` goes to the next tab (``alt+1``… to a tab by number).
+- ``F5`` goes to the next tab (``alt+1``… to a tab by number: the app binds them, see
+  ``PegasoApp.action_tab``).
 
 A form dismisses with the saved record's id (None when left without saving), so the list
 that opened it knows to re-read its rows.
@@ -18,11 +19,12 @@ from typing import Any, Callable
 
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, SelectionList, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, RadioSet, TabbedContent, TabPane, TextArea
 
 from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 STYLES = Path(__file__).parent.parent / "styles"
 
@@ -34,7 +36,6 @@ class RecordFormScreen(MaskScreen):
 
     BINDINGS = [
         Binding("f5", "next_tab", "Scheda succ.", id="next_tab", tooltip="Passa alla scheda successiva"),
-        *[Binding(f"alt+{n}", f"tab({n})", show=False) for n in range(1, 7)],
     ]
 
     #: what the form is called in messages ("il cliente", "la pratica", ...)
@@ -45,6 +46,7 @@ class RecordFormScreen(MaskScreen):
         self.record_id = record_id
         self.loaded = False
         self._saving = False
+        self._dates_as_none = False
         self._initial: tuple = ()
 
     # -- what a form defines -----------------------------------------------------------------
@@ -73,9 +75,15 @@ class RecordFormScreen(MaskScreen):
                 dates[name] = self.query_one(f"#{name}", DateInput).date
             except DateError as exc:
                 errors[name] = str(exc)
-        if errors:
+                dates[name] = None
+        if errors and not self._dates_as_none:
             raise InvalidRecord(errors)
         return dates
+
+    def check_function(self) -> Callable[[Any], dict[str, str]] | None:
+        """The domain check of the gathered data (errors by field), run in a worker when a
+        date cannot be read, so that one F10 shows every error; None: dates only."""
+        return None
 
     def save_function(self) -> Callable[..., Any]:
         """The domain call that saves: ``fn(data, record_id, *save_args())``."""
@@ -170,13 +178,28 @@ class RecordFormScreen(MaskScreen):
         try:
             data = self.gather()
         except InvalidRecord as exc:  # a field the form itself cannot read (e.g. a date)
-            self.show_errors(exc.errors)
+            self._explain_all(exc.errors)
             return
         self._saving = True
         self.run_db(
             self.save_function(), data, self.record_id, *self.save_args(),
             done=self._saved, failed=self._save_failed, group="form-save",
         )
+
+    def _explain_all(self, unreadable: dict[str, str]) -> None:
+        """Show the fields the form cannot read together with every other error of the data
+        (else F10 revealed them one round at a time)."""
+        check = self.check_function()
+        if check is None:
+            self.show_errors(unreadable)
+            return
+        self._dates_as_none = True
+        try:
+            data = self.gather()
+        finally:
+            self._dates_as_none = False
+        self.run_db(check, data, done=lambda others: self.show_errors({**others, **unreadable}),
+                    group="form-save")
 
     def _saved(self, record: Any) -> None:
         self._saving = False
@@ -219,7 +242,8 @@ class RecordFormScreen(MaskScreen):
         for name, message in errors.items():
             if name not in shown:
                 self.notify(message, title="Errore", severity="error", markup=False)
-        first = next((name for name in errors if name in shown), None)
+        # the topmost bad field, in the order of the form
+        first = next((name for f in self.query(FormField) if (name := (f.id or "").removeprefix("f-")) in errors), None)
         if first is not None:
             self.focus_field(first)
 

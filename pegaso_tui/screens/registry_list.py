@@ -34,6 +34,7 @@ from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.widgets.export_dialog import export_binding, open_export
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.search_field import SearchField, route_search_keys
 
 T = TypeVar("T")
 
@@ -103,7 +104,7 @@ class RegistryListScreen(MaskScreen, Generic[T]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=self.SEARCH_HINT, id="search")
+        yield SearchField(placeholder=self.SEARCH_HINT, id="search")
         yield PagedTable(self.columns(), empty_text=self.EMPTY_TEXT, id="list")
         yield KeyFooter()
 
@@ -130,10 +131,10 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         self.table.show(self.make_pager(self.search_field.value), count_after=COUNT_PAUSE_S)
 
     def after_form(self, saved_id: int | None) -> None:
-        """A form closed: if it saved, re-read the rows on screen, keeping the cursor (a list
-        whose order a save can change searches again instead)."""
+        """A form closed: if it saved, the list shows the saved record under the cursor,
+        wherever its code or name put it (a new client is found at once, not at row 1)."""
         if saved_id is not None:
-            self.table.reload()
+            self.table.show_record(saved_id)
 
     # -- find as you type ---------------------------------------------------------------------
 
@@ -148,13 +149,7 @@ class RegistryListScreen(MaskScreen, Generic[T]):
             self.table.table.focus()
 
     def on_key(self, event: events.Key) -> None:
-        if self.focused is self.search_field and event.key == "down":
-            self.table.table.focus()
-            event.stop()
-        elif self.focused is self.table.table and event.is_printable and event.character:
-            # typing in the list goes on with the search
-            self.search_field.focus()
-            self.search_field.insert_text_at_cursor(event.character)
+        if route_search_keys(event, self.focused, self.search_field, self.table.table):
             event.stop()
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:

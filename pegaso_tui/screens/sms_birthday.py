@@ -9,14 +9,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from pegaso_tui.db.selections import BirthdayFilters, SelectionError
-from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
+from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
+from pegaso_tui.screens.sms_mask import FieldErrors
 from pegaso_tui.screens.sms_practices import date_range, range_words
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 
 
-class SmsBirthdayScreen(SmsMaskScreen):
+class SmsBirthdayScreen(CrmTargetMaskScreen):
     """Buon Compleanno! / Varia."""
+
+    #: the purpose the CRM actions of this mask propose (F4)
+    CRM_PURPOSE = "auguri"
 
     MASK_TITLE = "Buon Compleanno"
     INTRO = ("Guarda quali sono i tuoi clienti che compiono gli anni nei prossimi giorni e "

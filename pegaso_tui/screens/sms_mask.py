@@ -153,6 +153,17 @@ class SmsMaskScreen(MaskScreen):
             except Exception:  # an error for a field this mask does not have
                 self.query_one("#mask-error", Static).update(plain(message))
         self.app.bell()
+        self._focus_first_error()
+
+    def _focus_first_error(self) -> None:
+        """The cursor to the topmost field with an error, where the operator fixes it."""
+        field = next((f for f in self.query(FormField) if f.error), None)
+        if field is None:
+            return
+        widget = field.widget
+        target = widget if widget.focusable else next((w for w in widget.query("*") if w.focusable), None)
+        if target is not None:
+            target.focus()
 
     def read_sender(self, errors: dict[str, str]) -> str:
         from pegaso_tui.sms.sender import sender_problem
@@ -232,7 +243,9 @@ class SmsMaskScreen(MaskScreen):
             self.editor.set_preview(preview)
 
     def _count_failed(self, exc: BaseException) -> None:
-        self.query_one("#recipients-line", Static).update("")
+        # said, not blanked: a blank line read as "nobody" or "still counting"
+        self.query_one("#recipients-line", Static).update(
+            plain(f"Conteggio dei destinatari non riuscito: {first_line(exc)} (F10 riprova)"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "sender":
@@ -263,6 +276,7 @@ class SmsMaskScreen(MaskScreen):
         settings = self.app.services.settings
         select = self.select
         title_for, describe, detail = self.title_for, self.describe, self.DETAIL_LABEL
+        today = self.app.services.today()
 
         def build(filters, template: str, sender: str) -> SendJob | None:
             from pegaso_tui.db.campaigns import plan_selection
@@ -272,7 +286,7 @@ class SmsMaskScreen(MaskScreen):
                 return None
             plan = plan_selection(selection, template, max_parts=settings.max_parts,
                                   agency=settings.agency)
-            return SendJob(title_for(filters), plan, rows_of(selection, plan), sender, detail,
+            return SendJob(title_for(filters), plan, rows_of(selection, plan, today), sender, detail,
                            describe(filters))
 
         return build

@@ -12,14 +12,16 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import RadioButton, RadioSet
+from textual.widgets import RadioSet
 
 from pegaso_tui.dates import DateError, DateRange, format_date
 from pegaso_tui.db.selections import ClientRange, PracticeFilters, PracticeStatus, SelectionError
-from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
+from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
+from pegaso_tui.screens.sms_mask import FieldErrors
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.toggles import RadioButton
 
 #: The mask's short labels, as in the original (seed 000).
 STATUS_LABELS = {
@@ -66,8 +68,11 @@ def range_words(label: str, dates: DateRange) -> str:
     return f"{label} {format_date(dates.start) or '…'} → {format_date(dates.end) or '…'}"
 
 
-class SmsPracticesScreen(SmsMaskScreen):
+class SmsPracticesScreen(CrmTargetMaskScreen):
     """SMS Pratiche / Varia."""
+
+    #: the purpose the CRM actions of this mask propose (F4)
+    CRM_PURPOSE = "servizio"
 
     MASK_TITLE = "SMS Pratiche"
     INTRO = "Seleziona in base alla pratica e allo stato in cui si trova"

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -46,6 +47,9 @@ class PreviewRow:
     parts: int | None = None
     reason: str | None = None
     text: str | None = None
+    #: why sending to it is doubtful (a balance reminder for € 0,00, a trip already left)
+    doubt: str = ""
+    practice_id: int | None = None
 
 
 @dataclass
@@ -79,18 +83,22 @@ class SendJob:
         return longest.text if longest else ""
 
 
-def rows_of(selection, plan) -> list[PreviewRow]:
-    """The preview rows of a selection and its plan: each sendable row with its message."""
+def rows_of(selection, plan, today=None) -> list[PreviewRow]:
+    """The preview rows of a selection and its plan: each sendable row with its message, and
+    (given ``today``) what makes a balance reminder to it doubtful."""
     from pegaso_tui.dates import format_date
+    from pegaso_tui.db.reminder_checks import reminder_doubt
 
+    status = selection.filters.get("status") if selection.kind == "practice" else None
     messages = iter(plan.messages)
     rows = []
     for row in selection.rows:
         detail = row.practice or (format_date(row.birthday) if row.birthday else "")
         if row.sendable:
             message = next(messages)
+            doubt = reminder_doubt(row, status, today) if today is not None else ""
             rows.append(PreviewRow(row.client, row.name, display_number(row.mobile), detail,
-                                   message.segments, None, message.text))
+                                   message.segments, None, message.text, doubt, row.practice_id))
         else:
             rows.append(PreviewRow(row.client, row.name, row.mobile, detail, None, row.reason, None))
     return rows
@@ -106,6 +114,9 @@ def queue_job(plan, sender: str, operator_username: str, credits_left: int | Non
 
 
 def _status_cell(row: PreviewRow) -> Text:
+    if row.reason is None and row.doubt:
+        # "!" as the agenda marks what is overdue: the words fit the column, the colour is extra
+        return Text(f"! {row.doubt}", style="yellow")
     if row.reason is None:
         return Text("inviabile", style="green")
     return Text(f"non inviabile: {row.reason}", style="red")
@@ -118,6 +129,10 @@ class SendPreviewScreen(MaskScreen):
     BINDINGS = [
         Binding("escape,ctrl+g", "leave", "Indietro", id="leave"),
         Binding("f10,ctrl+s", "confirm", "Invia", id="confirm"),
+        Binding("f7,ctrl+y", "send_sample", "Invia prova", id="send_sample",
+                tooltip="Il testo della riga sotto il cursore, al proprio cellulare"),
+        Binding("f6,ctrl+e", "leave_out_doubtful", "Escludi dubbi", id="leave_out",
+                tooltip="Toglie dall'invio i saldi a € 0,00 e le pratiche già partite"),
     ]
 
     def __init__(self, job: SendJob) -> None:
@@ -166,6 +181,15 @@ class SendPreviewScreen(MaskScreen):
             f"Destinatari: {thousands(job.count)} · inviabili {thousands(job.sendable)}"
             + (f" · non inviabili {thousands(excluded)}" if excluded else ""),
         ]
+        doubtful = [r for r in job.rows if r.reason is None and r.doubt]
+        if doubtful:
+            from pegaso_tui.db.reminder_checks import DEPARTED, ZERO_BALANCE
+
+            zero = sum(1 for r in doubtful if ZERO_BALANCE in r.doubt)
+            gone = sum(1 for r in doubtful if DEPARTED in r.doubt)
+            said = [f"{thousands(zero)} con saldo € 0,00" if zero else "",
+                    f"{thousands(gone)} già partite" if gone else ""]
+            lines.append(f"Attenzione: {' · '.join(s for s in said if s)} — F6 le esclude dall'invio")
         if job.sendable:
             longest = self.job.plan.longest  # type: ignore[attr-defined]
             parts = longest.segments if longest else 0
@@ -177,13 +201,24 @@ class SendPreviewScreen(MaskScreen):
             lines.append(f"Messaggio più lungo: {job.longest}")
         else:
             lines.append("Nessun destinatario inviabile: nessun SMS può essere inviato.")
+        lines.append(self._purpose_line())
         return "\n".join(lines)
+
+    def _purpose_line(self) -> str:
+        """The campaign's Finalità, and when a promo queued now would wait for its hours."""
+        from datetime import datetime
+
+        from pegaso_tui.sending.rules import window_note
+
+        purpose = getattr(self.job.plan, "purpose", "")
+        note = window_note(purpose, datetime.now(), self.app.services.settings.sending.window())
+        return f"Finalità: {purpose}" + (f" · {note}" if note else "")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#preview-progress").display = False
         self.query_one(PagedTable).show(ListPager(self.job.rows))
-        from pegaso_tui.sms.gateway import credit_left
+        from pegaso_tui.gateways import credit_left
 
         self.run_db(
             credit_left,
@@ -199,12 +234,18 @@ class SendPreviewScreen(MaskScreen):
     def _credit_known(self, credits_left: int) -> None:
         self.credits_left = credits_left
         line = f"Crediti disponibili: {thousands(credits_left)}"
-        if self.job.sendable and credits_left < self.job.credits:
+        short = bool(self.job.sendable) and credits_left < self.job.credits
+        if short:
             line += f" — credito insufficiente: servono {thousands(self.job.credits)} SMS"
-            self.query_one("#preview-credit", Static).add_class("-error")
+        self.query_one("#preview-credit", Static).set_class(short, "-error")
         self.query_one("#preview-credit", Static).update(line)
 
     def _credit_unknown(self, exc: BaseException) -> None:
+        from pegaso_tui.gateways import CreditUnknownError
+
+        if isinstance(exc, CreditUnknownError):  # Kannel: no credit to check, nothing wrong
+            self.query_one("#preview-credit", Static).update(f"Crediti disponibili: non disponibile ({exc})")
+            return
         self.credit_problem = first_line(exc)
         self.query_one("#preview-credit", Static).update(
             f"Credito non verificabile: {self.credit_problem}. I messaggi accodati restano in "
@@ -221,16 +262,79 @@ class SendPreviewScreen(MaskScreen):
             text = row.text if row.text is not None else f"Non inviabile: {row.reason}"
         self.query_one("#preview-text", Static).update(Text(text))
 
+    # -- doubtful balance reminders ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # once queued (or while queuing) there is nothing left to send: F10 leaves the footer
+        if action in ("confirm", "leave_out_doubtful") and (self.campaign_id is not None or self._sending):
+            return False
+        if action == "leave_out_doubtful" and not any(r.doubt for r in self.job.rows if r.reason is None):
+            return False  # nothing to leave out: the key is not offered
+        return True
+
+    def action_leave_out_doubtful(self) -> None:
+        """F6: leave out the balance reminders for € 0,00 and for trips already left."""
+        from dataclasses import replace
+
+        job = self.job
+        out = {r.practice_id for r in job.rows if r.reason is None and r.doubt}
+        if not out or self.campaign_id is not None or self._sending:
+            return
+        plan = replace(job.plan, messages=[m for m in job.plan.messages if m.practice_id not in out])  # type: ignore[arg-type]
+        self.job = replace(job, plan=plan, rows=[r for r in job.rows if not (r.reason is None and r.doubt)])
+        self.query_one("#preview-summary", Static).update(plain(self._summary()))
+        self.query_one(PagedTable).show(ListPager(self.job.rows))
+        self.query_one("#progress-bar", ProgressBar).update(total=max(1, self.job.sendable))
+        if self.credits_left is not None:
+            self._credit_known(self.credits_left)
+        self.refresh_bindings()
+        self.notify(f"{thousands(len(out))} pratiche escluse dall'invio", title="Anteprima", markup=False)
+
+    # -- Invia prova ---------------------------------------------------------------------------
+
+    def action_send_sample(self) -> None:
+        """F7: the text of the row under the cursor, rendered, to the operator's own phone."""
+        from pegaso_tui.db.sample_sends import sample_number
+
+        row = self.query_one(PagedTable).current_row
+        if row is None or row.text is None:
+            self._error("Invia prova: portare il cursore su un destinatario inviabile.")
+            self.app.bell()
+            return
+        operator = self.app.services.operator_username
+        self.run_db(sample_number, operator, done=lambda number: self._ask_sample_number(row.text, number),
+                    group="sample")
+
+    def _ask_sample_number(self, text: str, number: str) -> None:
+        from pegaso_tui.widgets.sample_dialog import SampleSendDialog
+
+        def chosen(typed: str | None) -> None:
+            if typed:
+                self._send_sample(text, typed)
+
+        self.app.push_screen(SampleSendDialog(text, number), chosen)
+
+    def _send_sample(self, text: str, number: str) -> None:
+        from pegaso_tui.db.sample_sends import send_sample
+
+        def sent(_campaign) -> None:
+            self._error("")
+            self.notify(f"SMS di prova accodato per {display_number(number)}", title="Invia prova",
+                        markup=False)
+
+        def failed(exc: BaseException) -> None:
+            self._error(f"Invia prova: {first_line(exc)}")
+            self.app.bell()
+
+        send = partial(send_sample, sender=self.job.sender, of=self.job.title, credits_left=self.credits_left)
+        self.run_db(send, text, number, self.app.services.operator_username, done=sent, failed=failed,
+                    group="sample")
+
     # -- sending -----------------------------------------------------------------------------
 
     def _error(self, message: str) -> None:
         self.query_one("#preview-error", Static).update(Text(message, style="bold red"))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # once queued (or while queuing) there is nothing left to send: F10 leaves the footer
-        if action == "confirm" and (self.campaign_id is not None or self._sending):
-            return False
-        return True
 
     def action_confirm(self) -> None:
         job = self.job

@@ -8,23 +8,27 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, SelectionList
 
 from pegaso_tui.dates import DateRange
 from pegaso_tui.db.preferences import all_preferences
 from pegaso_tui.db.selections import PromoFilters
-from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
+from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
+from pegaso_tui.screens.sms_mask import FieldErrors
 from pegaso_tui.screens.sms_practices import client_range, date_range, range_words
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.plain import plain
+from pegaso_tui.widgets.toggles import Checkbox, SelectionList
 
 PRACTICE_FIELDS = ("practice-from", "practice-to", "departure-from", "departure-to")
 
 
-class SmsPromoScreen(SmsMaskScreen):
+class SmsPromoScreen(CrmTargetMaskScreen):
     """Invio Sms Promozionali / Varia."""
+
+    #: the purpose the CRM actions of this mask propose (F4)
+    CRM_PURPOSE = "marketing"
 
     MASK_TITLE = "SMS Promozionali"
     INTRO = "Puoi selezionare i tuoi clienti in base alle loro preferenze"

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
-from textual.widgets import Input, RadioButton, RadioSet
+from textual.widgets import Input, RadioSet
 
 from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
 from pegaso_tui.screens.sms_preview import PreviewRow, SendJob
@@ -21,6 +21,7 @@ from pegaso_tui.sms.phone import check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.supplier_picker import SupplierPicker
+from pegaso_tui.widgets.toggles import RadioButton
 
 KINDS = {CLIENT: "Cliente", SUPPLIER: "Fornitore", OTHER: "Altro"}
 

@@ -26,12 +26,26 @@ class GuardUnsaved:
         """The form as it is now counts as saved (call after loading and after saving)."""
         self._saved_state = self.form_state()
 
+    _check_problem: str | None = None
+
     def has_unsaved_changes(self) -> bool:
-        """True when the form differs from what was loaded or saved."""
+        """True when the form differs from what was loaded or saved.
+
+        A check that fails for another reason than a form not composed yet counts as
+        changes that could be lost: the operator is asked, and told why (it used to count
+        as nothing to lose, and the prompt was skipped)."""
+        from textual.css.query import NoMatches
+
+        self._check_problem = None
         try:
             return self.form_state() != self._saved_state
-        except Exception:  # a form not composed yet holds nothing
+        except NoMatches:  # a form not composed yet holds nothing
             return False
+        except Exception as exc:
+            from pegaso_tui.errors import first_line
+
+            self._check_problem = first_line(exc)
+            return True
 
     def leave_guarded(self, leave: Callable[[], None]) -> None:
         """Call ``leave`` at once, or after the user agreed to discard the changes."""
@@ -40,11 +54,16 @@ class GuardUnsaved:
             return
         from pegaso_tui.widgets.confirm import ConfirmDialog
 
+        question = DISCARD_QUESTION
+        if self._check_problem:
+            question = (f"Non è stato possibile verificare le modifiche ({self._check_problem}). "
+                        "Uscire e perderle?")
+
         def answered(discard: bool | None) -> None:
             if discard:
                 leave()
 
         self.app.push_screen(  # type: ignore[attr-defined]
-            ConfirmDialog(DISCARD_QUESTION, title="Modifiche non salvate", yes="Esci senza salvare (F10)", no="Continua (Esc)"),
+            ConfirmDialog(question, title="Modifiche non salvate", yes="Esci senza salvare (F10)", no="Resta (Esc)"),
             answered,
         )

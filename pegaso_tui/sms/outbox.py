@@ -41,6 +41,7 @@ delivery report, or when a problem (wrong settings, no credit, no gateway) stops
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import random
@@ -55,19 +56,21 @@ from typing import Any, Callable
 
 from peewee import SqliteDatabase
 
-from pegaso_tui.db.connection import session
+from pegaso_tui.db.connection import database_errors, discard_connection, session
 from pegaso_tui.db.models import (
     CANCELLED,
     DELIVERED,
     FAILED,
     SENT,
+    UNCERTAIN,
     UNDELIVERED,
     Message,
     PracticeNotice,
 )
 from pegaso_tui.errors import first_line
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     AccountGatewayError,
+    DeliveryReport,
     Gateway,
     GatewayError,
     MessageStatus,
@@ -78,6 +81,9 @@ from pegaso_tui.sms.gateway import (
     UnreachableGatewayError,
     make_gateway,
 )
+from pegaso_tui.sending import consent, privacy
+
+log = logging.getLogger("pegaso_tui.outbox")
 
 #: Final statuses that release a practice notice.
 RELEASING = (FAILED, UNDELIVERED, CANCELLED)
@@ -92,8 +98,10 @@ class SenderConfig:
 
     #: requests in flight at once
     window: int = 8
-    #: messages claimed per transaction
-    claim_batch: int = 200
+    #: messages a sender holds claimed at most (None: four windows' worth). Only what can be
+    #: submitted soon is claimed, so a sender that dies orphans few messages and several
+    #: terminals share a campaign
+    claim_batch: int | None = None
     #: how long a claim holds a message
     lease_s: float = 300.0
     #: the gateway's HTTP timeout (from the settings): a claim must outlive a request
@@ -125,6 +133,16 @@ class SenderConfig:
     reconcile_every_s: float = 1.0
     idle_wait_s: float = 0.5
 
+    #: after the database went away, the longest wait between two attempts to reach it
+    db_retry_max_s: float = 30.0
+    #: the allowed hours of marketing and auguri SMS (``sending.rules.SendingWindow``, from
+    #: the settings' ``[sending]``); None: no limit
+    sending_window: Any = None
+
+    @property
+    def batch(self) -> int:
+        return self.claim_batch if self.claim_batch is not None else 4 * self.window
+
     @property
     def grace(self) -> float:
         return self.grace_s if self.grace_s is not None else 2 * self.gateway_timeout_s + 1.0
@@ -132,7 +150,10 @@ class SenderConfig:
 
 def config_for(settings, **changes) -> SenderConfig:
     """The SenderConfig for the app's Settings (the gateway timeout decides the margins)."""
-    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s), **changes)
+    sending = getattr(settings, "sending", None)
+    window = sending.window() if sending is not None else None
+    return replace(SenderConfig(gateway_timeout_s=settings.gateway.timeout_s,
+                                sending_window=window), **changes)
 
 
 # --- What the sender announces ---------------------------------------------------------------
@@ -204,8 +225,8 @@ class OutboxHub:
         for callback in subscribers:
             try:
                 callback(event)
-            except Exception:  # a broken screen must not stop the sending
-                pass
+            except Exception:  # a broken screen must not stop the sending, but it is said
+                log.exception("un destinatario degli aggiornamenti dell'invio ha fallito")
 
 
 @dataclass
@@ -216,6 +237,8 @@ class SenderReport:
     delivered: int = 0
     undelivered: int = 0
     failed: int = 0
+    #: not sent: consent withdrawn, client deleted, campaign cancelled
+    cancelled: int = 0
     retried: int = 0
     reconciled: int = 0
     #: "idle", "stopped" or "problem"
@@ -229,8 +252,10 @@ class SenderReport:
             self.delivered += 1
         elif status == UNDELIVERED:
             self.undelivered += 1
-        elif status in (FAILED, CANCELLED):
+        elif status == FAILED:
             self.failed += 1
+        elif status == CANCELLED:
+            self.cancelled += 1
 
 
 # --- Leases ----------------------------------------------------------------------------------
@@ -318,6 +343,9 @@ class Outcome:
     duplicates: int = 0
     statuses: list[MessageStatus] = field(default_factory=list)
     polled: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
+    #: a delivery report the gateway pushed (kind "report"), and what to set once committed
+    report: DeliveryReport | None = None
+    recorded: threading.Event | None = None
 
 
 def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
@@ -341,7 +369,7 @@ def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
         return Outcome("rejected", message, error=exc)
     except Exception as exc:  # an adapter bug: we cannot know what happened
         return Outcome("uncertain", message, error=UncertainSubmitError(
-            f"errore imprevisto: {exc}", "UNEXPECTED", settled=True))
+            f"errore imprevisto: {exc}", "UNEXPECTED"))
     if result.accepted:
         return Outcome("accepted", message, provider_id=result.provider_id)
     return Outcome("rejected", message, error=result.error or PermanentGatewayError("SMS rifiutato dal gateway"))
@@ -349,6 +377,9 @@ def _submit(gateway: Gateway, message: Claimed, margin_s: float) -> Outcome:
 
 def _reconcile(gateway: Gateway, message: Claimed) -> Outcome:
     """Ask the gateway whether it holds this message's transaction id."""
+    if not gateway.can_search:
+        # no query API (Kannel): only a delivery report can settle it, or a human
+        return Outcome("unsearchable", message)
     try:
         found = gateway.find_transaction(message.transaction_id)
     except GatewayError as exc:
@@ -397,7 +428,13 @@ class _Sql:
             f"(next_attempt_at IS NULL OR next_attempt_at <= {p}) "
             f"ORDER BY next_attempt_at, id LIMIT {p}{skip}) "
             "RETURNING id, campaign_id, transaction_id, phone, text, sender, encoding, "
-            "practice_id, attempts"
+            "practice_id, attempts, client_id, client_code"
+        )
+        # a claimed message that may not be sent any more (consent withdrawn, client deleted)
+        self.cancel_claimed = (
+            f"UPDATE {m} SET status = 'cancelled', next_attempt_at = NULL, lease_owner = NULL, "
+            f"lease_expires_at = NULL, last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
         )
         self.sent = (
             f"UPDATE {m} SET status = 'sent', provider_id = {p}, sent_at = {p}, "
@@ -423,21 +460,20 @@ class _Sql:
             f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
         )
         # What the reconcile tick takes over, chosen by the database however many messages
-        # other live senders hold: leases that expired, then the owners of leases quiet for
-        # longer than the grace period (whether they are dead is asked of the OS, in Python),
-        # then those owners' messages. At most 1000 of each a tick; the next tick goes on.
+        # other live senders hold: leases that expired, then the owners holding live leases
+        # (whether they are dead is asked of the OS, in Python), then the messages of an
+        # owner seen dead for longer than the grace. At most 1000 of each a tick.
         self.expired = (
             f"SELECT id, lease_owner, lease_expires_at FROM {m} WHERE status = 'sending' AND "
             f"(lease_expires_at IS NULL OR lease_expires_at <= {p}) ORDER BY id LIMIT 1000"
         )
-        self.quiet_owners = (
+        self.live_owners = (
             f"SELECT DISTINCT lease_owner FROM {m} WHERE status = 'sending' AND "
-            f"lease_expires_at > {p} AND updated_at <= {p} AND lease_owner <> {p}"
+            f"lease_expires_at > {p} AND lease_owner <> {p}"
         )
-        self.quiet_of = (
+        self.held_by = (
             f"SELECT id, lease_owner, lease_expires_at FROM {m} WHERE status = 'sending' AND "
-            f"lease_owner = {p} AND lease_expires_at > {p} AND updated_at <= {p} "
-            f"ORDER BY id LIMIT 1000"
+            f"lease_owner = {p} AND lease_expires_at > {p} ORDER BY id LIMIT 1000"
         )
         self.take_over = (
             f"UPDATE {m} SET lease_owner = {p}, lease_expires_at = {p}, updated_at = {p} "
@@ -461,13 +497,38 @@ class _Sql:
             f"last_error = {p}, error_code = {p}, updated_at = {p} "
             f"WHERE id = {p} AND status = 'sent'"
         )
+        # Delivery reports pushed by the gateway (Kannel), by transaction id. A status never
+        # moves backwards: "sent" only from sending or uncertain, a final one from any of
+        # those and sent; a final status is never changed (reports may come out of order).
+        self.by_transaction = f"SELECT id, campaign_id, practice_id FROM {m} WHERE transaction_id = {p}"
+        self.sent_by_report = (
+            f"UPDATE {m} SET status = 'sent', sent_at = COALESCE(sent_at, {p}), "
+            f"next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, "
+            f"last_error = NULL, error_code = NULL, updated_at = {p} "
+            f"WHERE id = {p} AND status IN ('sending', 'uncertain')"
+        )
+        self.final_by_report = (
+            f"UPDATE {m} SET status = {p}, sent_at = COALESCE(sent_at, {p}), delivered_at = {p}, "
+            f"next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, "
+            f"last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status IN ('sending', 'sent', 'uncertain')"
+        )
+        # an uncertain submission a gateway cannot be asked about, with no report after the
+        # grace: held for a human ("esito incerto"), never resubmitted by itself
+        self.to_uncertain = (
+            f"UPDATE {m} SET status = 'uncertain', next_attempt_at = NULL, lease_owner = NULL, "
+            f"lease_expires_at = NULL, last_error = {p}, error_code = {p}, updated_at = {p} "
+            f"WHERE id = {p} AND status = 'sending' AND lease_owner = {p}"
+        )
         self.notice_sent = (
             f"UPDATE {n} SET sent_at = {p} WHERE message_id = {p} AND sent_at IS NULL"
         )
         self.notice_release = f"DELETE FROM {n} WHERE message_id = {p}"
+        # a message waiting for the allowed hours (QUIET_HOURS) is not work to wait for
         self.busy = (
-            f"SELECT 1 FROM {m} WHERE status IN ('queued', 'sending') "
-            f"OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
+            f"SELECT 1 FROM {m} WHERE (status = 'queued' AND NOT "
+            f"(COALESCE(error_code, '') = 'QUIET_HOURS' AND next_attempt_at > {p})) "
+            f"OR status = 'sending' OR (status = 'sent' AND sent_at >= {p}) LIMIT 1"
         )
 
     def many(self, sql: str, rows: list[tuple]) -> int:
@@ -499,9 +560,14 @@ class Sender:
         config: SenderConfig | None = None,
         hub: OutboxHub | None = None,
         owner: str | None = None,
+        reports=None,
     ) -> None:
         self.gateway_factory = gateway_factory
+        #: where a gateway's pushed delivery reports arrive (``gateways.dlr.ReportReceiver``)
+        self.reports = reports
         self.config = config or SenderConfig()
+        #: what a claimed message goes through: consent, opt-out, allowed hours
+        self.rules = privacy.claim_rules(self.config.sending_window)
         self.hub = hub or OutboxHub()
         self.owner = owner or new_owner()
         self.report = SenderReport()
@@ -521,6 +587,12 @@ class Sender:
         self._polling = False
         self._last_poll = 0.0  # monotonic time the last poll was handed to a lane
         self._random = random.Random()
+        #: owners seen dead (monotonic time first seen): their messages wait out the grace
+        self._gone_since: dict[str, float] = {}
+        self._db_failing = False
+        self._more_queued = False
+        #: whether the gateway can be asked for a transaction id (read once a run starts)
+        self._can_search = True
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -528,35 +600,100 @@ class Sender:
         """Send until ``stop`` is set (or, with ``until_idle``, until there is nothing to do)."""
         stop = stop or threading.Event()
         self.report = SenderReport()
+        self._can_search = _can_search(self.gateway_factory)
         self._last_poll = time.monotonic()  # a campaign queued before the start is sent first
-        with session() as db:
-            self.sql = _Sql(db)
-            self.db = db
-            margin = self.config.gateway_timeout_s + self.config.grace
-            self.lanes = _Lanes(self.config.window, self.gateway_factory, margin)
-            try:
-                while True:
-                    self._apply(force=False)
-                    if stop.is_set():
-                        self.report.ended = "stopped"
-                        break
-                    if until_idle and self._problem is not None and self._gives_up():
-                        self.report.ended = "problem"
-                        self.report.problem = self._problem
-                        break
-                    if until_idle and self._idle():
-                        self.report.ended = "idle"
-                        break
-                    self._reconcile_tick()
-                    self._poll_tick()
-                    self._fill()
-                    self._wait(stop)
-            finally:
+        margin = self.config.gateway_timeout_s + self.config.grace
+        self.lanes = _Lanes(self.config.window, self.gateway_factory, margin)
+        failures = 0
+        try:
+            while True:
                 try:
-                    self._shutdown()
-                finally:
-                    self.lanes.close()
-        return self.report
+                    with session() as db:
+                        self.sql = _Sql(db)
+                        self.db = db
+                        if failures:
+                            log.info("database di nuovo raggiungibile")
+                            failures = 0
+                            self._set_problem(None)
+                        try:
+                            self._loop(stop, until_idle)
+                        finally:
+                            # finish the wire, hand back what was claimed, record it all; not
+                            # while the database is away (run() waits for it, then does it)
+                            if not self._db_failing:
+                                self._shutdown()
+                    return self.report
+                except database_errors() as exc:
+                    failures += 1
+                    if not self._database_lost(exc, failures, stop):
+                        self._abandon()
+                        return self.report
+        finally:
+            self.lanes.close()
+
+    def _loop(self, stop: threading.Event, until_idle: bool) -> None:
+        """The sender's work until a stop, idleness or a problem only the user can fix."""
+        self._db_failing = False
+        self.report.ended = "stopped"
+        try:
+            while True:
+                self._apply(force=False)
+                if stop.is_set():
+                    self.report.ended = "stopped"
+                    return
+                if until_idle and self._problem is not None and self._gives_up():
+                    self.report.ended = "problem"
+                    self.report.problem = self._problem
+                    return
+                if until_idle and self._idle():
+                    self.report.ended = "idle"
+                    return
+                self._reconcile_tick()
+                self._poll_tick()
+                self._fill()
+                self._wait(stop)
+        except database_errors():
+            self._db_failing = True
+            raise
+
+    def _database_lost(self, exc: BaseException, failures: int, stop: threading.Event) -> bool:
+        """The database went away: say it once, wait, and say whether to try again.
+
+        Outcomes already known stay in memory and are recorded once it is back; claimed
+        messages keep their leases meanwhile (and are taken over by others if it is away for
+        longer than a lease). After a stop, only a few quick tries are made.
+        """
+        discard_connection()
+        if failures == 1:
+            log.warning("database non raggiungibile: %s", first_line(exc))
+        self._set_problem(SenderProblem(
+            "DATABASE", f"database non raggiungibile ({first_line(exc)}): nuovo tentativo in corso"))
+        if stop.is_set():
+            if failures > 3:
+                return False
+            time.sleep(0.5 * failures)
+            return True
+        wait = min(self.config.db_retry_max_s, 0.5 * 2 ** min(failures - 1, 8))
+        stop.wait(wait)
+        return True
+
+    def _abandon(self) -> None:
+        """Stopped while the database is away: finish what is on the wire, record nothing.
+
+        What came back cannot be written: those messages stay ``sending`` under this
+        sender's lease, and once it expires another sender searches the gateway for each
+        transaction id, so nothing is lost and nothing is sent twice.
+        """
+        for _ in self.lanes.take_unstarted():
+            self._inflight -= 1
+        while self._inflight:
+            self.lanes.outcomes.get()
+            self._inflight -= 1
+        if self._finished or self._ready:
+            log.error("invio fermato senza database: %d esiti non registrati, %d messaggi "
+                      "restano in invio fino alla scadenza della riserva",
+                      len(self._finished), len(self._ready))
+        self.report.ended = "stopped"
 
     def _gives_up(self) -> bool:
         """With until_idle: stop at a problem only the user can fix (or a gateway long gone)."""
@@ -598,6 +735,9 @@ class Sender:
 
     def _collect(self) -> None:
         """Take every outcome that is back, without waiting."""
+        if self.reports is not None:
+            self._finished += [Outcome("report", report=r.report, recorded=r.done)
+                               for r in self.reports.take()]
         while self._inflight:
             try:
                 outcome = self.lanes.outcomes.get_nowait()
@@ -615,13 +755,22 @@ class Sender:
         # A batch is handed over at once: the lanes keep sending while this thread commits (an
         # fsync) or claims, and it wakes up once per commit instead of once per message. A lane
         # checks that the lease is still long enough when it starts a message.
-        depth = 1 if self._probe else max(2 * self.config.window, self.config.claim_batch)
+        depth = 1 if self._probe else max(self.config.window, self.config.batch)
+        if not self._can_search and not self._probe:
+            # a gateway that cannot be asked (Kannel): after a crash every claimed message is
+            # "esito incerto" for a human, so claim no more than goes on the wire
+            depth = self.config.window
         free = depth - self._inflight
         if free <= 0 or self._paused():
             return
-        if len(self._ready) < free and time.monotonic() >= self._next_claim:
-            batch = 1 if self._probe else max(self.config.claim_batch, free)
+        room = free - len(self._ready)
+        # claim when half the depth is free: a claim is a commit (an fsync), so it is made
+        # for several messages at once, never for each one that comes back
+        if room > 0 and room * 2 >= depth and time.monotonic() >= self._next_claim:
+            batch = room
             claimed = self._claim(batch)
+            # a full claim: more of the campaign is waiting in the queue
+            self._more_queued = len(claimed) == batch
             if len(claimed) < batch:
                 # nothing more is due now: do not ask again at every turn of the loop
                 self._next_claim = time.monotonic() + min(self.config.idle_wait_s, 0.25)
@@ -630,17 +779,46 @@ class Sender:
             self._hand("submit", self._ready.popleft())
 
     def _claim(self, limit: int) -> list[Claimed]:
+        """Claim up to ``limit`` due messages; those the consent rules stop never leave."""
         stamp = _now()
         until = stamp + timedelta(seconds=self.config.lease_s)
         with self.db.atomic():
             rows = self.sql.rows(self.sql.claim, (self.owner, until, stamp, stamp, limit))
+            # asked in the claim's transaction: what the rules read is what the claim saw
+            verdicts = consent.verdicts(
+                [consent.ClaimedMessage(r[0], r[1], r[9], r[10] or "", r[3], r[7]) for r in rows],
+                stamp, self.rules,
+            )
+            updates = self._stop_claimed(rows, verdicts, stamp) if verdicts else []
+        self._announce(updates)
         rows.sort(key=lambda r: r[0])
         return [
             Claimed(id=r[0], campaign_id=r[1], transaction_id=r[2], phone=r[3], text=r[4],
                     sender=r[5] or "", encoding=r[6] or "GSM-7", practice_id=r[7], attempts=r[8],
                     lease_until=until)
-            for r in rows
+            for r in rows if r[0] not in verdicts
         ]
+
+    def _stop_claimed(self, rows: list[tuple], verdicts: dict, stamp: datetime) -> list[MessageUpdate]:
+        """Cancel or put back the claimed messages the rules stopped (in the claim's transaction)."""
+        batch = _Batch()
+        for r in rows:
+            verdict = verdicts.get(r[0])
+            if isinstance(verdict, consent.Cancel):
+                then = [("notice_release", (r[0],))] if r[7] else []
+                batch.add("cancel_claimed", (verdict.reason, verdict.code, stamp, r[0], self.owner),
+                          MessageUpdate(r[0], r[1], CANCELLED, verdict.reason), then)
+            elif isinstance(verdict, consent.Defer):
+                # not an attempt: the claim's count is given back
+                batch.add("requeue", (verdict.until, -1, verdict.note, verdict.code, stamp, r[0], self.owner))
+        return batch.execute(self.sql)
+
+    def _announce(self, updates: list[MessageUpdate]) -> None:
+        """Count and announce changes already committed."""
+        for update in updates:
+            self.report.count(update.status)
+        if updates:
+            self.hub.publish(MessagesChanged(tuple(updates)))
 
     # --- recording outcomes -------------------------------------------------------------
 
@@ -652,21 +830,23 @@ class Sender:
         due = time.monotonic() - self._last_apply >= self.config.apply_every_s
         if not (force or due or len(self._finished) >= 200 or not self._inflight):
             return
-        outcomes, self._finished = self._finished, []
         problem: SenderProblem | None | bool = False  # False: no news
         batch = _Batch()
-        for outcome in outcomes:
+        for outcome in self._finished:
             news = self._plan(outcome, batch)
             if news is not False:
                 problem = news
         with self.db.atomic():
             updates = batch.execute(self.sql)
+        # only now are they recorded: if the commit failed (the database went away), the
+        # outcomes stay here and are applied again once it is back
+        recorded, self._finished = self._finished, []
         # committed: now it may be told
+        for outcome in recorded:
+            if outcome.recorded is not None:
+                outcome.recorded.set()  # the gateway may now be told we have its report
         self._last_apply = time.monotonic()
-        for update in updates:
-            self.report.count(update.status)
-        if updates:
-            self.hub.publish(MessagesChanged(tuple(updates)))
+        self._announce(updates)
         if problem is not False:
             self._set_problem(problem)
 
@@ -704,9 +884,11 @@ class Sender:
                 self._unreachable_in_a_row = 0
                 news = None
         elif kind == "uncertain":
-            assert isinstance(err, UncertainSubmitError)
-            # a settled request can be searched at once; an unanswered one gets the grace
-            hold_until = stamp + timedelta(seconds=0.0 if err.settled else self.config.grace)
+            # Only a refusal the gateway states is final. Whatever else came back (a 5xx, a
+            # 504 from a proxy, a timeout, a reset, an unreadable body) the gateway may still
+            # be working on it: its transaction id is searched for only after the grace, so
+            # that a request still on the wire has landed, and never resubmitted before.
+            hold_until = stamp + timedelta(seconds=self.config.grace)
             resend_at = stamp + timedelta(seconds=err.retry_after_s or 0.0)
             batch.add("hold", (hold_until, resend_at, f"esito incerto, verifica in corso: {err.message}",
                                err.code, stamp, m.id, self.owner))
@@ -746,6 +928,12 @@ class Sender:
             self._retry(batch, m, TemporaryGatewayError(
                 "il gateway non l'aveva ricevuto: sarà inviato di nuovo", m.last_code or "RECONCILED"),
                 stamp, not_before=m.not_before)
+        elif kind == "unsearchable":
+            note = "nessuna risposta né rapporto di consegna dal gateway: reinviare (F6) o segnare fallito (F9)"
+            batch.add("to_uncertain", (note, m.last_code or "UNCERTAIN", stamp, m.id, self.owner),
+                      MessageUpdate(m.id, m.campaign_id, UNCERTAIN, note))
+        elif kind == "report":
+            self._plan_report(batch, outcome.report, stamp)
         elif kind == "release":
             # a reconciliation that never ran: anyone may take it over at once
             batch.add("hold", (stamp, m.not_before, None, None, stamp, m.id, self.owner))
@@ -778,6 +966,29 @@ class Sender:
             if isinstance(err, AccountGatewayError):
                 news = SenderProblem(err.code, err.message)
         return news
+
+    def _plan_report(self, batch: "_Batch", report: DeliveryReport, stamp: datetime) -> None:
+        """A delivery report the gateway pushed: the message moves forward, never back."""
+        rows = self.sql.rows(self.sql.by_transaction, (report.transaction_id,))
+        if not rows:
+            return  # not one of ours (another database behind the same gateway)
+        message_id, campaign_id, practice_id = rows[0]
+        at = report.received_at or stamp
+        if report.status == SENT:
+            then = [("notice_sent", (stamp, message_id))] if practice_id else []
+            batch.add("sent_by_report", (at, stamp, message_id),
+                      MessageUpdate(message_id, campaign_id, SENT), then)
+            return
+        error = report.detail if report.status != DELIVERED else None
+        code = f"DLR_{report.provider_code}" if error else None
+        then = []
+        if practice_id:
+            then.append(("notice_release", (message_id,)) if report.status in RELEASING
+                        else ("notice_sent", (stamp, message_id)))
+        batch.add("final_by_report",
+                  (report.status, at, at if report.status == DELIVERED else None, error, code, stamp,
+                   message_id),
+                  MessageUpdate(message_id, campaign_id, report.status, error), then)
 
     def _mark_sent(self, batch: "_Batch", m: Claimed, provider_id: str | None, sent_at: datetime,
                    stamp: datetime, note: str | None = None) -> None:
@@ -835,11 +1046,8 @@ class Sender:
             return
         self._last_reconcile = time.monotonic()
         stamp = _now()
-        quiet_since = stamp - timedelta(seconds=self.config.grace)
         wanted = self.sql.rows(self.sql.expired, (stamp,))
-        for (owner,) in self.sql.rows(self.sql.quiet_owners, (stamp, quiet_since, self.owner)):
-            if owner_is_dead(owner):  # a process of this machine that crashed: an orphan
-                wanted += self.sql.rows(self.sql.quiet_of, (owner, stamp, quiet_since))
+        wanted += self._orphans(stamp)
         if not wanted:
             return
         until = stamp + timedelta(seconds=self.config.lease_s)
@@ -854,12 +1062,37 @@ class Sender:
                               last_code=r[11])
             self._hand("reconcile", message)
 
+    def _orphans(self, stamp: datetime) -> list[tuple]:
+        """The messages of senders of this machine that died, once the grace has run out.
+
+        The grace runs from the moment this sender first saw the owner gone, never from the
+        claim: the dead owner handed its last request to the gateway before it died, so
+        before that moment, and a slow gateway may still be recording it. Searching for the
+        transaction id earlier would find nothing and send the SMS again.
+        """
+        now = time.monotonic()
+        seen: set[str] = set()
+        wanted: list[tuple] = []
+        for (owner,) in self.sql.rows(self.sql.live_owners, (stamp, self.owner)):
+            if not owner_is_dead(owner):
+                continue
+            seen.add(owner)
+            gone_at = self._gone_since.setdefault(owner, now)
+            if now - gone_at >= self.config.grace:
+                wanted += self.sql.rows(self.sql.held_by, (owner, stamp))
+        # forget owners whose messages are all taken (or who were never gone)
+        for owner in list(self._gone_since):
+            if owner not in seen:
+                del self._gone_since[owner]
+        return wanted
+
     # --- polling ------------------------------------------------------------------------
 
     def _poll_tick(self) -> None:
         if self._polling or time.monotonic() < self._next_poll_check:
             return
-        sending = self._ready or self._inflight  # claimed messages not yet answered
+        # claimed messages not yet answered, or more waiting behind the last full claim
+        sending = self._ready or self._inflight or self._more_queued
         if sending and time.monotonic() - self._last_poll < self.config.poll_while_sending_s:
             return
         self._next_poll_check = time.monotonic() + min(self.config.poll_interval_s / 2, 1.0)
@@ -890,7 +1123,7 @@ class Sender:
             return False
         self._next_idle_check = time.monotonic() + 0.2
         horizon = _now() - timedelta(seconds=self.config.delivery_horizon_s)
-        return not self.sql.rows(self.sql.busy, (horizon,))
+        return not self.sql.rows(self.sql.busy, (_now(), horizon))
 
     def _shutdown(self) -> None:
         """Finish what is on the wire, hand back what is not, commit it all."""
@@ -903,10 +1136,9 @@ class Sender:
         for message in self._ready:
             self._finished.append(Outcome("unsent", message))
         self._ready.clear()
-        try:
-            self._apply(force=True)
-        except Exception:  # the database is gone: leases expire and others reconcile
-            pass
+        # a failure here goes up to run(), which waits for the database and tries again: the
+        # outcomes stay in self._finished until they are committed
+        self._apply(force=True)
 
 
 class _Lanes:
@@ -970,6 +1202,20 @@ class _Lanes:
             self.jobs.put(None)
         for thread in self.threads:
             thread.join()
+
+
+def _can_search(factory: Callable[[], Gateway]) -> bool:
+    """Whether the gateway the factory makes can be searched (when in doubt: yes, as before)."""
+    try:
+        gateway = factory()
+    except Exception:
+        return True
+    try:
+        return bool(getattr(gateway, "can_search", True))
+    finally:
+        close = getattr(gateway, "close", None)
+        if close is not None:
+            close()
 
 
 def _not_run(kind: str, payload: Any) -> Outcome:
@@ -1036,8 +1282,11 @@ class OutboxService:
         self.config = config or config_for(settings)
         self.hub = hub or OutboxHub()
         self.gateway_factory = gateway_factory or (
-            lambda: make_gateway(settings.gateway, max_connections=1)
+            lambda: make_gateway(settings.gateway, max_connections=1, report_url=self._report_url)
         )
+        #: the delivery-report endpoint, while running, for a gateway that pushes reports
+        self.receiver = None
+        self._report_url: str | None = None
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._stopped.set()
@@ -1053,13 +1302,22 @@ class OutboxService:
         try:
             while not self._stop.is_set():
                 try:
-                    Sender(self.gateway_factory, self.config, self.hub).run(self._stop)
+                    if self.receiver is None:
+                        from pegaso_tui.gateways.dlr import receiver_for
+
+                        self.receiver = receiver_for(self.settings.gateway)
+                        self._report_url = self.receiver.url if self.receiver else None
+                    Sender(self.gateway_factory, self.config, self.hub,
+                           reports=self.receiver).run(self._stop)
                 except Exception as exc:  # never die silently: say it (once), and try again
                     if self.hub.problem is None or self.hub.problem.code != "SENDER_ERROR":
                         self.hub.publish(ProblemChanged(SenderProblem(
                             "SENDER_ERROR", f"invio SMS interrotto: {first_line(exc)}")))
                     self._stop.wait(self.RESTART_AFTER_S)
         finally:
+            if self.receiver is not None:
+                self.receiver.stop()
+                self.receiver = None
             self._stopped.set()
 
     def stop(self, wait_s: float | None = 0.0) -> bool:

@@ -4,6 +4,11 @@
 ``{destinazione}``, ``{saldo}``, ``{agenzia}``. An unknown placeholder, or a value missing for
 some recipients, is an error that names them, raised before anything is queued.
 
+A placeholder may say what to write when a recipient has no value: ``{nome|Gentile
+Cliente}`` is the first name, or "Gentile Cliente" for a company (which has none); ``{nome|}``
+writes nothing. A placeholder with a fallback is never missing, and the counter prices the
+longest of the values and the fallback.
+
 - ``render(template, values)``: one text;
 - ``render_for_recipients(template, recipients, agency=...)``: every text of a campaign, all
   problems at once, the longest text and the credits — what the outbox calls at queue time;
@@ -37,9 +42,28 @@ PLACEHOLDERS: dict[str, str] = {
     "agenzia": "nome dell'agenzia",
 }
 
-_PATTERN = re.compile(r"\{([^{}\s]*)\}")
-#: What a placeholder looks like: ``{name}`` (the SMS editor highlights it).
+_PATTERN = re.compile(r"\{([^{}\s|]*)(?:\|([^{}]*))?\}")
+#: What a placeholder looks like: ``{name}`` or ``{name|fallback}`` (the SMS editor
+#: highlights it); group 1 is the name, group 2 the fallback (None without one).
 PLACEHOLDER_PATTERN = _PATTERN
+#: The same, with one group for the whole inside (``nome|Gentile Cliente``): the "token" the
+#: renderers key their columns of values by, so that ``{nome}`` and ``{nome|X}`` differ.
+_TOKEN = re.compile(r"\{([^{}\s|]*(?:\|[^{}]*)?)\}")
+
+
+def _base(token: str) -> str:
+    """The placeholder name of a token: ``nome`` of ``nome|Gentile Cliente``."""
+    return token.split("|", 1)[0]
+
+
+def _fallback(token: str) -> str | None:
+    """The fallback of a token (None when it has none; ``""`` for ``{nome|}``)."""
+    return token.split("|", 1)[1] if "|" in token else None
+
+
+def _tokens_in(template: str) -> list[str]:
+    """The known placeholders of ``template`` with their fallbacks, in order, each once."""
+    return [t for t in dict.fromkeys(_TOKEN.findall(template)) if _base(t) in PLACEHOLDERS]
 
 
 class PlaceholderError(ValueError):
@@ -87,9 +111,11 @@ def render(template: str, values: Mapping[str, str | None]) -> str:
     check_template(template)
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name, fallback = match.group(1), match.group(2)
         value = values.get(name)
         if value is None or str(value).strip() == "":
+            if fallback is not None:
+                return fallback
             raise MissingValue(name)
         return str(value)
 
@@ -245,6 +271,15 @@ def _column(people: Sequence["Recipient | _RowRecipient"], name: str) -> list[st
     return [read(p.row) if type(p) is _RowRecipient else _clean(p.values.get(name)) for p in people]
 
 
+def _token_column(people: Sequence["Recipient | _RowRecipient"], token: str) -> list[str | None]:
+    """A token's value for every recipient: the placeholder's, or its fallback."""
+    column = _column(people, _base(token))
+    fallback = _fallback(token)
+    if fallback is None:
+        return column
+    return [fallback if value is None else value for value in column]
+
+
 def _named(labels: Sequence[str], total: int) -> str:
     shown = ", ".join(labels[:NAMED_IN_ERRORS])
     if total > NAMED_IN_ERRORS:
@@ -263,8 +298,8 @@ def _missing_message(name: str, labels: Sequence[str], total_recipients: int) ->
 
 
 def _compile(template: str) -> list[str]:
-    """The template split into literal text (even indexes) and placeholder names (odd)."""
-    return _PATTERN.split(template)
+    """The template split into literal text (even indexes) and placeholder tokens (odd)."""
+    return _TOKEN.split(template)
 
 
 def _fill(pieces: list[str], values: Mapping[str, str | None]) -> str:
@@ -351,20 +386,20 @@ def render_for_recipients(
     unknown = unknown_placeholders(template)
     if unknown:
         problems.append(_unknown_message(unknown))
-    used = [n for n in placeholders_in(template) if n in PLACEHOLDERS]
+    used = _tokens_in(template)
     agency_value = _clean(agency)
-    wanted = [n for n in used if n != "agenzia"]
+    wanted = [t for t in used if _base(t) != "agenzia"]
     # each value read once: a column per placeholder, checked, then used to fill the texts
-    columns = {name: _column(people, name) for name in wanted}
-    for name in used:
-        if name == "agenzia":
-            if people and agency_value is None:
-                problems.append(_missing_message(name, [], len(people)))
+    columns = {token: _token_column(people, token) for token in wanted}
+    for token in used:
+        if _base(token) == "agenzia":
+            if people and agency_value is None and _fallback(token) is None:
+                problems.append(_missing_message("agenzia", [], len(people)))
             continue
-        column = columns[name]
+        column = columns[token]
         lacking = [people[i].label for i, v in enumerate(column) if v is None]
         if lacking:
-            problems.append(_missing_message(name, lacking, len(people)))
+            problems.append(_missing_message(_base(token), lacking, len(people)))
     if problems:
         raise TemplateProblems(problems)
 
@@ -376,8 +411,9 @@ def render_for_recipients(
         for i, piece in enumerate(pieces)
     )
     value_columns = [
-        [agency_value or ""] * len(people) if name == "agenzia" else [v or "" for v in columns[name]]
-        for name in pieces[1::2]
+        [agency_value or _fallback(token) or ""] * len(people) if _base(token) == "agenzia"
+        else [v or "" for v in columns[token]]
+        for token in pieces[1::2]
     ]
     texts = [fmt.format(*values) for values in zip(*value_columns)] if value_columns else (
         [template] * len(people))
@@ -440,13 +476,15 @@ class TemplatePreview:
         return self
 
     def _column(self, name: str) -> list[str | None]:
-        """Every recipient's value of one placeholder (None where it is missing)."""
+        """Every recipient's value of one placeholder token (None where it is missing; the
+        fallback of ``{nome|Gentile Cliente}`` where the recipient has no value)."""
         column = self._columns.get(name)
         if column is None:
-            if name == "agenzia":
-                column = [self.agency] * len(self.recipients)
+            if _base(name) == "agenzia":
+                value = self.agency if self.agency is not None else _fallback(name)
+                column = [value] * len(self.recipients)
             else:
-                column = _column(self.recipients, name)
+                column = _token_column(self.recipients, name)
             self._columns[name] = column
         return column
 
@@ -476,15 +514,15 @@ class TemplatePreview:
         unknown = unknown_placeholders(template)
         if unknown:
             problems.append(_unknown_message(unknown))
-        used = frozenset(n for n in placeholders_in(template) if n in PLACEHOLDERS)
+        used = frozenset(_tokens_in(template))
         if used not in self._problems:
             found = []
             total = len(self.recipients)
-            for name in sorted(used, key=list(PLACEHOLDERS).index):
-                column = self._column(name)
+            for token in sorted(used, key=lambda t: (list(PLACEHOLDERS).index(_base(t)), t)):
+                column = self._column(token)
                 lacking = [r.label for r, v in zip(self.recipients, column) if v is None]
                 if lacking:
-                    found.append(_missing_message(name, lacking, total))
+                    found.append(_missing_message(_base(token), lacking, total))
             self._problems[used] = found
         return problems + self._problems[used]
 

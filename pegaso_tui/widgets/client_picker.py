@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pegaso_tui.db.clients import client_by_code, clients_pager
 from pegaso_tui.db.models import Client
+from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.paged_table import Column
 from pegaso_tui.widgets.record_picker import LOOKUP_KEYS, RecordPicker
 
@@ -13,7 +14,7 @@ CLIENT_COLUMNS: list[Column[Client]] = [
     Column("Codice", lambda c: c.code, width=9),
     Column("Ragione Sociale", lambda c: c.name, width=34),
     Column("Città", lambda c: c.city, width=18),
-    Column("Cellulare", lambda c: c.mobile, width=16),
+    Column("Cellulare", lambda c: display_number(c.mobile), width=16),
 ]
 
 

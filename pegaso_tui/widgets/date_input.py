@@ -2,7 +2,8 @@
 
 ``DateInput`` accepts only digits and separators, marks itself invalid while the text is not a
 possible date (``31-02-2026`` is refused), and rewrites a good date in the canonical form when
-the field is left (``1/2/26``-style input is not guessed: the year has four digits).
+the field is left. Digits only are taken as the original masks took them (``31122026``,
+``311226``); ``1/2/26`` with separators is not guessed.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input
 
-from pegaso_tui.dates import DateError, format_date, parse_optional_date
+from pegaso_tui.dates import DateError, expand_typed_digits, format_date, parse_optional_date
+from pegaso_tui.widgets.fitted_input import FittedInput
 
 
 class DateValidator(Validator):
@@ -26,18 +27,18 @@ class DateValidator(Validator):
         if not value.strip():
             return self.failure("data obbligatoria") if self.required else self.success()
         try:
-            parse_optional_date(value)
+            parse_optional_date(expand_typed_digits(value))
         except DateError as exc:
             return self.failure(str(exc))
         return self.success()
 
 
-class DateInput(Input):
+class DateInput(FittedInput):
     """An input for one date; ``.date`` is the date typed (None when empty)."""
 
     DEFAULT_CSS = """
     DateInput {
-        width: 16;
+        width: auto;
     }
     """
 
@@ -54,6 +55,7 @@ class DateInput(Input):
             placeholder="GG-MM-AAAA",
             restrict=r"[0-9\-/.]*",
             max_length=10,
+            visible_chars=10,
             validators=[DateValidator(required)],
             validate_on=["changed", "blur", "submitted"],
             id=id,
@@ -64,7 +66,7 @@ class DateInput(Input):
     @property
     def date(self) -> dt.date | None:
         """The date typed, None when empty; DateError (Italian message) when impossible."""
-        value = parse_optional_date(self.value)
+        value = parse_optional_date(expand_typed_digits(self.value))
         if value is None and self.required:
             raise DateError("data obbligatoria")
         return value

@@ -21,13 +21,14 @@ from typing import Any, Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, ProgressBar, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, ProgressBar, RadioSet, Static
 
 from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.errors import first_line
 from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.plain import plain
+from pegaso_tui.widgets.toggles import RadioButton
 
 #: The keys of "Esporta" in every list (binding id ``export``).
 EXPORT_KEYS = "f9,ctrl+t"

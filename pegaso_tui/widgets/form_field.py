@@ -1,4 +1,9 @@
-"""A labelled field with its own error line, so every bad input is explained next to it."""
+"""A labelled field with its own error line, so every bad input is explained next to it.
+
+The error goes away as soon as the field's value changes: it spoke of the value the user has
+just fixed ("data non valida" under a good date misled). A check that runs as the user types
+(a date, a recontact) puts it back at once if the new value is wrong too.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +47,7 @@ class FormField(Vertical):
         self.label = label
         self.widget = widget
         self.label_width = label_width
+        self._error_value: tuple | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -59,6 +65,47 @@ class FormField(Vertical):
         """Show ``message`` under the field (None clears it)."""
         self.query_one(".form-error", Static).update(plain(message))  # may quote what was typed
         self.set_class(bool(message), "-has-error")
+        # the value the message is about: a Changed message still on its way for the same
+        # value (a mobile rewritten and then flagged) must not clear it
+        self._error_value = self._value() if message else None
+
+    def _value(self) -> tuple:
+        widget = self.widget
+        return tuple(repr(getattr(widget, name, None)) for name in ("value", "text", "code", "pressed_index", "selected"))
+
+    def _value_changed(self) -> None:
+        if self.has_class("-has-error") and self._value() != self._error_value:
+            self.set_error(None)
+
+    @staticmethod
+    def changed_inside(widget: Widget) -> None:
+        """For a composite field that stops its inner Input's Changed (a code picker): tell
+        the FormField around it that its value changed."""
+        field = next((a for a in widget.ancestors if isinstance(a, FormField)), None)
+        if field is not None:
+            field._value_changed()
+
+    # the messages of the widgets a field holds; they go on bubbling to the screen
+    def on_input_changed(self) -> None:
+        self._value_changed()
+
+    def on_text_area_changed(self) -> None:
+        self._value_changed()
+
+    def on_select_changed(self) -> None:
+        self._value_changed()
+
+    def on_checkbox_changed(self) -> None:
+        self._value_changed()
+
+    def on_radio_set_changed(self) -> None:
+        self._value_changed()
+
+    def on_selection_list_selected_changed(self) -> None:
+        self._value_changed()
+
+    def on_sms_editor_changed(self) -> None:
+        self._value_changed()
 
     @property
     def error(self) -> str | None:

@@ -23,30 +23,45 @@ from textual.widgets import Static
 
 from pegaso_tui.dates import format_date, format_time
 from pegaso_tui.db.messages import ACCEPTED, status_label
-from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, QUEUED, SENDING, UNDELIVERED, Message
+from pegaso_tui.db.models import (
+    CANCELLED,
+    DELIVERED,
+    FAILED,
+    QUEUED,
+    SENDING,
+    UNCERTAIN,
+    UNDELIVERED,
+    Message,
+)
 from pegaso_tui.db.paging import KeysetPager
+from pegaso_tui.sending.rules import QUIET_HOURS_CODE, WAITING_FOR_WINDOW
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
+# Each state has its own glyph, not only its colour: with 16 colours (TERM=linux) green,
+# yellow and red dots looked alike. The seed's ● (done) and empty circle (not yet).
 DOT = "●"
+NOT_YET = "○"
+NO = "×"
 
 
 def sent_dot(message: Message) -> Text:
-    """Inviato: green once the gateway took it, yellow while waiting, red when it failed."""
+    """Inviato: ● green once the gateway took it, ○ yellow while waiting (or while nobody
+    knows: "esito incerto"), × red when it failed."""
     if message.status in ACCEPTED:
         return Text(DOT, style="green")
-    if message.status in (QUEUED, SENDING):
-        return Text(DOT, style="yellow")
-    return Text(DOT, style="red")
+    if message.status in (QUEUED, SENDING, UNCERTAIN):
+        return Text(NOT_YET, style="yellow")
+    return Text(NO, style="red")
 
 
 def delivered_dot(message: Message) -> Text:
-    """Consegnato: green when delivered, red when not delivered, dim while unknown."""
+    """Consegnato: ● green when delivered, × red when not delivered, ○ dim while unknown."""
     if message.status == DELIVERED:
         return Text(DOT, style="green")
     if message.status in (UNDELIVERED, FAILED, CANCELLED):
-        return Text(DOT, style="red")
-    return Text("·", style="dim")
+        return Text(NO, style="red")
+    return Text(NOT_YET, style="dim")
 
 
 def _when(message: Message):
@@ -73,12 +88,19 @@ def describe_message(message: Message | None) -> str:
 
     status = status_label(message.status)
     when = _when(message)
+    waiting = message.status == QUEUED and message.error_code == QUIET_HOURS_CODE
+    if waiting and message.next_attempt_at:  # held for the allowed hours (Fasce orarie)
+        opens = message.next_attempt_at
+        status = f"{WAITING_FOR_WINDOW}, parte dal {format_date(opens)} alle {opens:%H:%M}"
     facts = [f"stato: {status}"]
+    purpose = getattr(message.campaign, "purpose", None)
+    if purpose:
+        facts.append(f"finalità: {purpose}")
     if message.delivered_at:
         facts.append(f"consegnato il {format_date(message.delivered_at)} {format_time(message.delivered_at)}")
     elif when:
         facts.append(f"{format_date(when)} {format_time(when)}")
-    if message.last_error and message.status not in (DELIVERED,):
+    if message.last_error and message.status not in (DELIVERED,) and not waiting:
         facts.append(f"motivo: {message.last_error}")
     return f"[b]Testo Sms[/b]  [dim]{escape(' · '.join(facts))}[/dim]\n{escape(message.text)}"
 

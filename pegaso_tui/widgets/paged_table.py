@@ -221,6 +221,27 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         if generation == self._generation:
             self.run_db(pager.count, done=lambda n: self._counted(n, generation), group=f"{self._group}-count")
 
+    def show_record(self, record_id: int) -> None:
+        """The cursor on the record ``record_id`` (one just saved), wherever it falls in the
+        result; the first page when the search does not find it."""
+        pager = self.pager
+        if pager is None or not hasattr(pager, "around_id"):
+            self.reload()
+            return
+        self._generation += 1
+        generation = self._generation
+        size = self.page_size
+
+        def placed(found) -> None:
+            if found is None:
+                self.show(pager)
+                return
+            page, index = found
+            self._replace(page, cursor=index, offset=0 if page.at_start else None)
+            self._count(pager, generation)
+
+        self._fetch(lambda: pager.around_id(record_id, size), placed, generation)
+
     def reload(self) -> None:
         """Read again the rows on screen (after a change), keeping the cursor on its row.
 

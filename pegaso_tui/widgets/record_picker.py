@@ -16,8 +16,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from pegaso_tui.db.models import normalize_code
+from pegaso_tui.db.models import CLIENT_CODE_WIDTH, normalize_code
 from pegaso_tui.widgets.db_work import DbWorkMixin
+from pegaso_tui.widgets.fitted_input import FittedInput
 from pegaso_tui.widgets.paged_table import Column
 from pegaso_tui.widgets.plain import plain
 
@@ -33,7 +34,7 @@ class RecordPicker(DbWorkMixin, Horizontal):
         width: auto;
     }
     RecordPicker > Input {
-        width: 13;
+        width: auto;
     }
     RecordPicker > .record-name {
         width: 40;
@@ -82,7 +83,8 @@ class RecordPicker(DbWorkMixin, Horizontal):
     # -- the field -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self._initial, placeholder="codice", max_length=20)
+        # a code is 7 digits (longer ones scroll): room for it and the cursor
+        yield FittedInput(value=self._initial, placeholder="codice", max_length=20, visible_chars=CLIENT_CODE_WIDTH)
         yield Static("", classes="record-name")
 
     def on_mount(self) -> None:
@@ -129,6 +131,9 @@ class RecordPicker(DbWorkMixin, Horizontal):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        from pegaso_tui.widgets.form_field import FormField
+
+        FormField.changed_inside(self)  # an error about the old code goes with it
         self.record = None
         self.remove_class("-unknown")
         self.query_one(".record-name", Static).update("")

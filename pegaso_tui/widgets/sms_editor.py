@@ -62,7 +62,7 @@ from textual.widgets.text_area import TextAreaTheme
 from pegaso_tui.sms.placeholders import PLACEHOLDER_PATTERN as _PATTERN
 from pegaso_tui.sms.placeholders import PLACEHOLDERS, unknown_placeholders
 from pegaso_tui.sms.suggestions import apply_suggestions, replacement_for, unfixable
-from pegaso_tui.sms.text import GSM_ALL, GSM7, MULTI, SINGLE, UCS2, TextInfo, analyze
+from pegaso_tui.sms.text import GSM_ALL, GSM_EXTENSION, GSM7, MULTI, SINGLE, UCS2, TextInfo, analyze, non_gsm_characters
 from pegaso_tui.widgets.plain import plain
 
 DEFAULT_MAX_PARTS = 3
@@ -167,25 +167,47 @@ def counter_text(info: TextInfo) -> str:
 def over_limit_message(text: str, info: TextInfo, max_parts: int) -> str | None:
     """The Italian error for a text longer than ``max_parts`` parts (None when it fits).
 
-    Says exactly how many characters to take off the end for the text to fit.
+    Says how many characters to take off, wherever the operator takes them: the characters
+    that force UCS-2 are counted as staying (taking off the end's characters, as it said
+    before, also took off an emoji in the middle, and a text shortened elsewhere still did
+    not fit). When taking those characters off alone is enough, it says that too.
     """
     if info.segments <= max_parts:
         return None
-    fits, too_long = 0, len(text)  # the longest prefix that fits, by bisection
-    while fits + 1 < too_long:
-        middle = (fits + too_long) // 2
-        if analyze(text[:middle]).segments <= max_parts:
-            fits = middle
-        else:
-            too_long = middle
-    excess = len(text) - fits
+    excess = _characters_to_take_off(text, max_parts)
     limit = max_parts * (MULTI if max_parts > 1 else SINGLE)[info.encoding]
     noun = "carattere" if excess == 1 else "caratteri"
-    return (
+    message = (
         f"Testo troppo lungo: {info.segments} SMS, il massimo è {max_parts} "
         f"({limit} {'septetti' if info.encoding == GSM7 else 'unità UCS-2'}): "
         f"togliere {excess} {noun}"
     )
+    if info.encoding == UCS2:
+        forcing = non_gsm_characters(text)
+        plain = "".join(c for c in text if c not in forcing)
+        if analyze(plain).segments <= max_parts:
+            message += f" (o togliere {' '.join(forcing)}: il testo torna GSM e ci sta)"
+    return message
+
+
+def _characters_to_take_off(text: str, max_parts: int) -> int:
+    """The fewest characters to take off for ``text`` to fit, keeping the ones that force
+    UCS-2 and those that cost two units: the answer holds wherever the operator cuts."""
+    # a basic GSM character is one unit in either encoding: taking one off saves exactly one
+    cheap = [i for i, c in enumerate(text) if c in GSM_ALL and c not in GSM_EXTENSION]
+
+    def fits_without(n: int) -> bool:
+        dropped = set(cheap[len(cheap) - n:]) if n else set()
+        return analyze("".join(c for i, c in enumerate(text) if i not in dropped)).segments <= max_parts
+
+    low, high = 0, len(cheap)  # fits_without(high) may still be False: then say all of them
+    while low < high:
+        middle = (low + high) // 2
+        if fits_without(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return max(low, 1)
 
 
 class SmsEditor(Vertical):
@@ -264,6 +286,7 @@ class SmsEditor(Vertical):
         self._initial_text = text
         self._placeholder = placeholder
         self._max_parts = max_parts
+        self._max_parts_said = False
         self._preview: Preview | None = None
         self._counted = text
         self._info = analyze(text)
@@ -311,10 +334,17 @@ class SmsEditor(Vertical):
         """The most parts a text may use: the argument, the setting, or 3."""
         if self._max_parts is not None:
             return self._max_parts
-        try:
-            return int(self.app.services.settings.max_parts)  # type: ignore[attr-defined]
-        except Exception:  # an App without Pegaso's services (tests, other apps)
+        settings = getattr(getattr(self.app, "services", None), "settings", None)
+        if settings is None:  # an App without Pegaso's services (other apps, widget tests)
             return DEFAULT_MAX_PARTS
+        value = getattr(settings, "max_parts", None)
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10:
+            return value
+        if not self._max_parts_said:  # once per editor, not at every keystroke
+            self._max_parts_said = True
+            self.notify(f"Impostazione max_parts non valida ({value!r}): il limite è {DEFAULT_MAX_PARTS} SMS",
+                        severity="warning", title="Testo Sms", markup=False)
+        return DEFAULT_MAX_PARTS
 
     @max_parts.setter
     def max_parts(self, value: int | None) -> None:

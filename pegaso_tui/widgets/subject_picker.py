@@ -149,6 +149,14 @@ class SubjectPicker(DbWorkMixin, Vertical):
 
     def close_list(self) -> None:
         self.remove_class("-open")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc is the picker's only while its list is open: otherwise the mask's own "esc Esci"
+        # shows in the footer (it showed "^g Esci", the alias, in this mask alone)
+        if action == "close_list":
+            return self.is_open
+        return True
 
     # -- typing and choosing ---------------------------------------------------------------------------
 
@@ -156,11 +164,15 @@ class SubjectPicker(DbWorkMixin, Vertical):
         if event.input is not self.input:
             return
         event.stop()
+        from pegaso_tui.widgets.form_field import FormField
+
+        FormField.changed_inside(self)  # an error about the old name goes with it
         self.subject = None
         self._show_kind()
         text = event.value.strip()
         if text:
             self.add_class("-open")
+            self.refresh_bindings()
             self.table.show(search_subjects(text), count=False)
         else:
             self.close_list()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pegaso_tui.db.models import Supplier
+from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.paged_table import Column
 from pegaso_tui.widgets.record_picker import RecordPicker
 
 SUPPLIER_COLUMNS: list[Column[Supplier]] = [
     Column("Codice", lambda s: s.code, width=9),
     Column("Ragione Sociale", lambda s: s.name, width=34),
-    Column("Cellulare", lambda s: s.mobile, width=16),
+    Column("Cellulare", lambda s: display_number(s.mobile), width=16),
 ]
 
 

@@ -190,6 +190,24 @@ def save_outcome(data: OutcomeInput, outcome_id: int | None = None) -> Outcome:
     return outcome
 
 
+def why_outcome_cannot_be_deleted(outcome_id: int) -> str | None:
+    """Why an outcome cannot be deleted (Italian), or None when it can: asked before the
+    "Eliminare?" question, so the operator is not asked for something that will be refused."""
+    outcome = Outcome.get_or_none(Outcome.id == outcome_id)
+    if outcome is None:
+        return None
+    if outcome.is_default:
+        return "l'esito predefinito non si può eliminare: prima renderne predefinito un altro"
+    used = (
+        Activity.select().where(Activity.outcome == outcome).count()
+        + Request.select().where(Request.last_outcome == outcome).count()
+    )
+    if used:
+        return (f"l'esito '{outcome.name}' è usato da {used} attività o richieste: "
+                "segnarlo come obsoleto invece di eliminarlo")
+    return None
+
+
 def delete_outcome(outcome_id: int) -> None:
     """Delete an outcome nobody used. The default, or an outcome recorded on activities or
     requests, is refused with a message (make it obsolete instead: the history keeps it)."""
@@ -197,15 +215,7 @@ def delete_outcome(outcome_id: int) -> None:
         outcome = Outcome.get_or_none(Outcome.id == outcome_id)
         if outcome is None:
             return
-        if outcome.is_default:
-            raise CrmError("l'esito predefinito non si può eliminare: prima renderne predefinito un altro")
-        used = (
-            Activity.select().where(Activity.outcome == outcome).count()
-            + Request.select().where(Request.last_outcome == outcome).count()
-        )
-        if used:
-            raise CrmError(
-                f"l'esito '{outcome.name}' è usato da {used} attività o richieste: "
-                "segnarlo come obsoleto invece di eliminarlo"
-            )
+        problem = why_outcome_cannot_be_deleted(outcome_id)
+        if problem:
+            raise CrmError(problem)
         outcome.delete_instance()

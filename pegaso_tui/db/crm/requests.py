@@ -16,7 +16,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pegaso_tui.dates import format_date
-from pegaso_tui.db.crm.errors import CrmError
+from pegaso_tui.db.crm.errors import CrmError, CrmErrors
 from pegaso_tui.db.crm.outcomes import closes_request, default_outcome
 from pegaso_tui.db.crm.subjects import (
     CLIENT,
@@ -384,19 +384,40 @@ def check_recontact(value: date | None, today: date, field: str = "recontact_dat
         )
 
 
+def request_problems(data: RequestInput, today: date, stored_recontact: date | None = None,
+                     *, new: bool = True) -> list[CrmError]:
+    """Every reason the form's data cannot be saved, in the order of the form's fields (empty
+    when it can): the operator sees them all after one F10, not one per press."""
+    problems: list[CrmError] = []
+
+    def check(step):
+        try:
+            return step()
+        except CrmError as exc:
+            problems.append(exc)
+            return None
+
+    check(lambda: _resolve_subject(data))
+    if not (data.description or "").strip():
+        problems.append(CrmError("la descrizione della richiesta è obbligatoria", "description"))
+    check(lambda: checked_mobile(data.mobile))
+    check(lambda: checked_email(data.email))
+    if data.request_type not in REQUEST_TYPES:
+        problems.append(CrmError("scegliere il tipo di richiesta", "request_type"))
+    # A date already stored may have passed since: only a date being set must be ahead.
+    if new or data.recontact_date != stored_recontact:
+        check(lambda: check_recontact(data.recontact_date, today))
+    return problems
+
+
 def _apply(request: Request, data: RequestInput, operator_username: str, today: date, *, new: bool) -> None:
-    # checked in the order of the form's fields, so the first message is the topmost one
+    problems = request_problems(data, today, request.recontact_date, new=new)
+    if problems:
+        raise CrmErrors(problems)
     client, contact, name = _resolve_subject(data)
     description = (data.description or "").strip()
-    if not description:
-        raise CrmError("la descrizione della richiesta è obbligatoria", "description")
     mobile = checked_mobile(data.mobile)
     email = checked_email(data.email)
-    if data.request_type not in REQUEST_TYPES:
-        raise CrmError("scegliere il tipo di richiesta", "request_type")
-    # A date already stored may have passed since: only a date being set must be ahead.
-    if new or data.recontact_date != request.recontact_date:
-        check_recontact(data.recontact_date, today)
     request.client = client
     request.contact = contact
     request.subject_name = name
@@ -575,6 +596,22 @@ def activities_pager(request_id: int) -> KeysetPager[ActivityRow]:
 
     return KeysetPager(query, [Activity.activity_date, Activity.id], convert=convert,
                        key_of=lambda row: (row.activity_date, row.id))
+
+
+def proposed_outcome_id(request_id: int) -> int | None:
+    """The outcome "Gestisci" proposes for a request: the one it is at now.
+
+    Proposing the default ("Da contattare") would set a request at "Preventivo inviato" back
+    when the operator only adds a note. An obsolete or missing outcome falls back to the
+    default, which is what a new request starts with.
+    """
+    request = Request.get_or_none(Request.id == request_id)
+    outcome = None
+    if request is not None and request.last_outcome_id is not None:
+        outcome = Outcome.get_or_none((Outcome.id == request.last_outcome_id) & (Outcome.obsolete == False))  # noqa: E712
+    if outcome is None:
+        outcome = default_outcome()
+    return outcome.id if outcome is not None else None
 
 
 # --- operators and SMS ------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The small interface every SMS gateway adapter implements, and what it answers.
 
 The outbox sender (``pegaso_tui.sms.outbox``) speaks only to this interface, so another
-provider (Twilio, Kannel's sendsms, Skebby, ...) plugs in by implementing ``Gateway`` and
-being named in ``ADAPTERS``.
+provider (Twilio, Skebby, ...) plugs in by implementing ``Gateway`` and being named in
+``pegaso_tui.gateways.ADAPTERS``.
 
 Statuses are ours (the ``Message`` statuses of ``pegaso_tui.db.models``): an adapter maps its
 provider's words to them. Errors come in four kinds, because the sender must act differently
@@ -24,7 +24,6 @@ Nothing here imports Textual or the database.
 
 from __future__ import annotations
 
-import importlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -75,14 +74,11 @@ class UnreachableGatewayError(TemporaryGatewayError):
 class UncertainSubmitError(TemporaryGatewayError):
     """A submission may have been accepted: reconcile by transaction id before any retry.
 
-    ``settled`` is True when the gateway has finished with the request (it answered 5xx, or
-    closed the connection): its records can be searched at once. It is False after a client
-    timeout, when the gateway may still be working on the request.
+    Anything that does not prove a refusal is uncertain: a timeout, a reset, any 5xx (a proxy's
+    502/504 says nothing of the gateway behind it), a body that cannot be read. The gateway may
+    still be working on the request after the client has gone, so the sender searches for the
+    transaction id only after a grace, never at once.
     """
-
-    def __init__(self, message: str, code: str = "", *, settled: bool, **kwargs) -> None:
-        super().__init__(message, code, **kwargs)
-        self.settled = settled
 
 
 class PermanentGatewayError(GatewayError):
@@ -91,6 +87,12 @@ class PermanentGatewayError(GatewayError):
 
 class AccountGatewayError(GatewayError):
     """The account or the settings are wrong for every message; nothing should be sent."""
+
+
+class CreditUnknownError(GatewayError):
+    """The gateway has no notion of credit (Kannel): not an error of the account.
+
+    Callers say "credito non disponibile" and carry on, as when the credit cannot be read."""
 
 
 # --- What a gateway answers ------------------------------------------------------------------
@@ -154,6 +156,20 @@ class MessageStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """A report the gateway pushed to us (Kannel's ``dlr-url``) for one of our SMS.
+
+    ``status`` is ours (sent, delivered, undelivered, failed); ``provider_code`` the
+    gateway's own (Kannel's DLR type, e.g. ``"1"``)."""
+
+    transaction_id: str
+    status: str
+    provider_code: str = ""
+    detail: str | None = None
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SearchPage:
     """One page of a search: the records and how many there are in all."""
 
@@ -210,6 +226,13 @@ class Gateway(ABC):
     name: str = "gateway"
     #: the most recipients ``send_many`` takes, and the most ids ``statuses`` takes a call
     max_batch: int = MAX_RECIPIENTS
+    #: the gateway can be asked for a transaction id (``find_transaction``) and for the
+    #: status of its SMS (``statuses``). Without it (Kannel) an uncertain submission can only
+    #: be settled by a delivery report, or by a human: it is never resubmitted by itself.
+    can_search: bool = True
+    #: the gateway pushes delivery reports to a URL we give it (``report_url``), received by
+    #: ``pegaso_tui.gateways.dlr.ReportReceiver`` in the sender
+    pushes_reports: bool = False
 
     @abstractmethod
     def send(self, submission: Submission) -> SubmitResult:
@@ -241,7 +264,14 @@ class Gateway(ABC):
 
     @abstractmethod
     def credit(self) -> Credit:
-        """The credit left on the account."""
+        """The credit left on the account (CreditUnknownError: the gateway cannot say)."""
+
+    def aliases(self) -> list[str] | None:
+        """The sender aliases registered on the account (None: the gateway cannot say).
+
+        In Italy an unregistered alphanumeric sender is not refused: the provider replaces
+        it with a random number (AGCOM 306/20/CIR), so it is checked against this list."""
+        return None
 
     def close(self) -> None:
         """Release connections."""
@@ -323,30 +353,3 @@ def combine_parts(records: Iterable[StatusRecord]) -> list[MessageStatus]:
             )
         )
     return result
-
-
-# --- Choosing an adapter ---------------------------------------------------------------------
-
-#: kind -> "module:Class" of the adapter; the class takes (settings, client=None).
-ADAPTERS = {
-    "smshosting": "pegaso_tui.sms.smshosting:SmsHostingGateway",
-}
-
-
-def make_gateway(settings, kind: str = "smshosting", **kwargs) -> Gateway:
-    """The adapter for ``settings`` (a ``GatewaySettings``)."""
-    try:
-        target = ADAPTERS[kind]
-    except KeyError:
-        raise AccountGatewayError(f"gateway sconosciuto: {kind}", "UNKNOWN_GATEWAY") from None
-    module_name, _, class_name = target.partition(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(settings, **kwargs)
-
-
-def credit_left(settings) -> int:
-    """The SMS left on the account of ``settings`` (GatewayError when the gateway cannot say).
-
-    The preview, the control panel and ``send`` ask it before queuing."""
-    with make_gateway(settings) as gateway:
-        return gateway.credit().sms_left

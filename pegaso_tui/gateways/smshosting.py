@@ -8,14 +8,19 @@ What the provider documents (its REST docs and its public Java/C# clients), and 
   every SMS of that request), ``encoding`` (``7BIT``, the default, ``UCS2`` or ``AUTO``),
   ``sandbox``, ``statusCallback``. The answer: ``{"from", "text", "transactionId",
   "smsInserted", "smsNotInserted", "sms": [{"id", "to", "status": "INSERTED"|"NOT_INSERTED",
-  "statusDetail": "BADNUMBERFORMAT"|"DUPLICATESMS"|"BLACKLIST"}]}``.
+  "statusDetail": "BADNUMBERFORMAT"|"DUPLICATE_SMS"|"BLACKLIST"}]}``.
+- An alphanumeric ``from`` that is not registered on the account is NOT refused: the
+  provider sends the SMS from a random numeric sender instead (AGCOM 306/20/CIR). ``BAD_FROM``
+  may never come; the registered aliases are listed by ``GET /user`` (``senderAlias``), so
+  the alias in use is checked against them beforehand (``aliases()``).
 - ``GET /sms/search``: ``id``, ``transactionId``, ``msisdn``, ``fromDate``, ``toDate``
   (``yyyy-MM-dd'T'HH:mm:ssZ``), ``status``, ``offset``, ``limit`` (default 20). The answer:
   ``{"metadata": {"count", "offset", "limit"}, "smsList": [{"id", "to", "from", "text",
   "status", "statusDetail", "insertDate", "sentDate", "deliveryDate", "transactionId",
   "price"}]}``; statuses PENDING, SENT, NOSENT, DELIVERED, NOTDELIVERED.
 - ``POST /sms/estimate`` -> ``{"cost", "userCredit", "smsCount"}``; ``POST /sms/cancel``
-  (``id`` or ``transactionId``); ``GET /user`` -> ``{"credit", "italysms", ...}``.
+  (``id`` or ``transactionId``) -> a JSON array of the SMS it cancelled (as the official
+  clients read it); ``GET /user`` -> ``{"credit", "italysms", "senderAlias": [...], ...}``.
 - Errors: an HTTP status (400 bad parameters, 401 bad credentials, 405, 500) with
   ``{"errorCode": <the HTTP status>, "errorMsg": "BAD_CREDIT"}``; the send error codes are
   BAD_FROM, NO_VALID_RECIPIENT, BAD_CREDIT, NO_CREDIT, SENDING_DISABLED, BAD_TEXT,
@@ -28,10 +33,11 @@ What we could not find, and assumed (the sandbox speaks exactly this):
 - A multi-part SMS is one record with its status for the whole SMS. Extra ``parts`` /
   ``part`` fields, when present, say a record stands for one part of ``parts``; either shape
   goes through ``combine_parts``, so a multi-part SMS is delivered only when every part is.
-- ``POST /sms/cancel`` answers ``{"smsCancelled": N}``; CANCELED is a search status.
+- CANCELED is a search status.
 - 429 (with ``Retry-After``) is rate limiting: nothing was accepted. A 5xx answer to a send is
-  treated as uncertain (a proxy may answer 502/504 after the provider accepted the SMS), so the
-  sender searches the transaction id before sending it again.
+  treated as uncertain (a proxy may answer 502/504 after the provider accepted the SMS), and so
+  is a 4xx without the provider's ``errorMsg``: only a refusal the provider states is final.
+  The sender searches the transaction id, after a grace, before sending it again.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ import httpx
 
 from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, SENT, UNDELIVERED
 from pegaso_tui.errors import first_line
-from pegaso_tui.sms.gateway import (
+from pegaso_tui.gateways import (
     MAX_RECIPIENTS,
     AccountGatewayError,
     Credit,
@@ -93,7 +99,7 @@ REASONS = {
     "BAD_MSISDN": "numero del destinatario non valido",
     "BADNUMBERFORMAT": "numero del destinatario non valido",
     "BLACKLIST": "numero in lista nera presso il gateway",
-    "DUPLICATESMS": "SMS duplicato rifiutato dal gateway",
+    "DUPLICATE_SMS": "SMS duplicato rifiutato dal gateway",
     "BAD_TEXT": "testo non accettato dal gateway",
     "BAD_TEXT_PLACEHOLDER": "segnaposto del testo non accettato dal gateway",
     "BAD_ENCODING": "codifica del testo non accettata dal gateway",
@@ -256,14 +262,14 @@ class SmsHostingGateway(Gateway):
         except httpx.TimeoutException:
             if submit:
                 raise UncertainSubmitError(
-                    "nessuna risposta dal gateway entro il tempo massimo", "TIMEOUT", settled=False
+                    "nessuna risposta dal gateway entro il tempo massimo", "TIMEOUT"
                 ) from None
             raise TemporaryGatewayError("nessuna risposta dal gateway entro il tempo massimo", "TIMEOUT") from None
         except httpx.TransportError as exc:
             # the connection broke after the request went out (the gateway closed it)
             if submit:
                 raise UncertainSubmitError(
-                    f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED", settled=True
+                    f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED"
                 ) from None
             raise TemporaryGatewayError(
                 f"connessione al gateway interrotta: {first_line(exc)}", "DROPPED"
@@ -280,7 +286,7 @@ class SmsHostingGateway(Gateway):
             if data is None:
                 if submit:
                     raise UncertainSubmitError(
-                        "risposta del gateway illeggibile", "BAD_ANSWER", settled=True, http_status=status
+                        "risposta del gateway illeggibile", "BAD_ANSWER", http_status=status
                     )
                 raise TemporaryGatewayError("risposta del gateway illeggibile", "BAD_ANSWER", http_status=status)
             return data
@@ -298,9 +304,15 @@ class SmsHostingGateway(Gateway):
             text = f"errore del gateway SMS (HTTP {status})"
             if submit:
                 raise UncertainSubmitError(
-                    text, code or f"HTTP_{status}", settled=True, http_status=status, retry_after_s=wait
+                    text, code or f"HTTP_{status}", http_status=status, retry_after_s=wait
                 )
             raise TemporaryGatewayError(text, code or f"HTTP_{status}", http_status=status, retry_after_s=wait)
+        if submit and not code:
+            # A 4xx without the gateway's own error code was not written by the gateway: a
+            # proxy or a load balancer answered, and the request may have gone through.
+            raise UncertainSubmitError(
+                f"risposta inattesa dal gateway SMS (HTTP {status})", f"HTTP_{status}", http_status=status
+            )
         if code in ACCOUNT_CODES or status == 403:
             raise AccountGatewayError(reason(code, "accesso negato dal gateway SMS"), code or "HTTP_403", http_status=status)
         raise PermanentGatewayError(
@@ -343,7 +355,7 @@ class SmsHostingGateway(Gateway):
         data = self._request("POST", "/sms/send", submit=True, form=form)
         entries = data.get("sms") if isinstance(data, dict) else None
         if not isinstance(entries, list):
-            raise UncertainSubmitError("risposta del gateway senza l'elenco degli SMS", "BAD_ANSWER", settled=True)
+            raise UncertainSubmitError("risposta del gateway senza l'elenco degli SMS", "BAD_ANSWER")
         by_number: dict[str, list[dict]] = {}
         for entry in entries:
             by_number.setdefault(to_msisdn(str(entry.get("to", ""))), []).append(entry)
@@ -353,7 +365,7 @@ class SmsHostingGateway(Gateway):
             if not queue:
                 # The gateway did not say: we cannot know, so we must not guess.
                 raise UncertainSubmitError(
-                    f"il gateway non ha risposto per {recipient}", "BAD_ANSWER", settled=True
+                    f"il gateway non ha risposto per {recipient}", "BAD_ANSWER"
                 )
             entry = queue.pop(0)
             status = str(entry.get("status", "")).upper()
@@ -436,12 +448,42 @@ class SmsHostingGateway(Gateway):
         if not form:
             raise PermanentGatewayError(reason("NO_PARAMS"), "NO_PARAMS")
         data = self._request("POST", "/sms/cancel", form=form)
-        return int(data.get("smsCancelled", 0)) if isinstance(data, dict) else 0
+        # the answer is the list of the SMS cancelled (the official clients read an array)
+        if not isinstance(data, list):
+            raise TemporaryGatewayError("risposta del gateway all'annullamento non leggibile", "BAD_ANSWER")
+        return len(data)
 
     def credit(self) -> Credit:
         """The credit left: SMS to Italy (``italysms``) and money (``credit``)."""
         data = self._request("GET", "/user")
         return Credit(sms_left=int(data.get("italysms", 0)), amount=_float(data.get("credit")))
+
+    def aliases(self) -> list[str]:
+        """The sender aliases registered on the account (``GET /user``, ``senderAlias``)."""
+        data = self._request("GET", "/user")
+        found = data.get("senderAlias") if isinstance(data, dict) else None
+        if not isinstance(found, list):
+            return []
+        return [str(alias) for alias in found if alias]
+
+
+class SandboxGateway(SmsHostingGateway):
+    """The SMSHosting adapter speaking to ``pegaso-tui sandbox`` (``[gateway] kind = "sandbox"``).
+
+    The same API; refuses the provider's own URL, so that a sandbox setting never sends real
+    SMS with the real account."""
+
+    name = "Sandbox"
+
+    def __init__(self, settings, **kwargs) -> None:
+        from pegaso_tui.config import DEFAULT_GATEWAY_URL
+
+        if settings.url.rstrip("/") == DEFAULT_GATEWAY_URL:
+            raise AccountGatewayError(
+                "gateway 'sandbox': indicare l'URL stampato da `pegaso-tui sandbox`, non "
+                "quello di SMSHosting", "NOT_CONFIGURED",
+            )
+        super().__init__(settings, **kwargs)
 
 
 def _float(value: Any) -> float | None:
@@ -451,4 +493,4 @@ def _float(value: Any) -> float | None:
         return None
 
 
-__all__ = ["SmsHostingGateway", "GatewayError", "reason"]
+__all__ = ["SandboxGateway", "SmsHostingGateway", "GatewayError", "reason"]

@@ -2,7 +2,7 @@
 
 It runs as ``pegaso-tui sandbox`` and in-process (a background thread) for ``--demo`` and the
 tests, so both exercise the real adapter over real HTTP. It speaks exactly what
-``pegaso_tui.sms.smshosting`` expects (see that module for the API and our assumptions):
+``pegaso_tui.gateways.smshosting`` expects (see that module for the API and our assumptions):
 
 - HTTP Basic auth with the key and secret it was started with (401 ``BAD_CREDENTIALS``);
 - ``POST /sms/send`` records every SMS it accepts (id, to, from, text, transactionId,
@@ -13,12 +13,20 @@ tests, so both exercise the real adapter over real HTTP. It speaks exactly what
   SMS a little later than the one before: the SMS is DELIVERED only when its last part is),
   or NOTDELIVERED when its number ends with ``undeliverable_suffix``;
 - ``GET /sms/search`` by id (comma-separated), transactionId, msisdn, dates and status, with
-  ``offset``/``limit`` (up to 1000); ``POST /sms/estimate``, ``POST /sms/cancel``,
-  ``GET /user`` (the credit);
+  ``offset``/``limit`` (up to 1000); ``POST /sms/estimate``, ``POST /sms/cancel`` (answered
+  with the array of the SMS cancelled), ``GET /user`` (the credit, and the registered aliases
+  in ``senderAlias``);
+- an alphanumeric ``from`` that is not one of ``aliases`` is not refused: the SMS goes out
+  from a random number, as the provider does;
 - faults on request: ``fail_rate`` answers a send with 500 before accepting it,
   ``throttle_rate`` with 429 and ``Retry-After``, ``drop_rate`` accepts and records the SMS
   and then closes the connection without answering, ``latency_ms`` delays every answer (a
-  send is recorded after the delay, even if the client gave up waiting: as a real server).
+  send is recorded after the delay, even if the client gave up waiting: as a real server);
+- the faults of a real gateway under load: ``accept_delay_ms`` processes each send that long
+  after it arrived, even when the client has gone meanwhile (a slow gateway), and
+  ``false_504_rate`` answers that share of sends ``504 Gateway Timeout`` after half the accept
+  delay, as a reverse proxy in front of it would, while the SMS is still accepted at the end
+  of the delay. Nothing the client sees proves such an SMS was not sent.
 
 The HTTP layer is a small asyncio protocol (HTTP/1.1 with keep-alive, Content-Length bodies):
 the standard library's ``http.server`` is several times slower, and the sender's benchmark
@@ -57,6 +65,10 @@ class SandboxConfig:
     throttle_rate: float = 0.0
     retry_after_s: int = 1
     latency_ms: int = 0
+    #: a send is processed (recorded, answered) this long after it arrived, client or not
+    accept_delay_ms: int = 0
+    #: share of sends a "proxy" answers 504 after half the accept delay; still accepted after
+    false_504_rate: float = 0.0
     deliver_after_ms: int = 1000
     undeliverable_suffix: str = ""
     #: SMS (parts) that can still be sent; None: no limit
@@ -65,6 +77,9 @@ class SandboxConfig:
     per_part_records: bool = False
     #: numbers the provider refuses (statusDetail BLACKLIST), as MSISDN without "+"
     blacklist: frozenset[str] = frozenset()
+    #: the alphanumeric senders registered on the account (``GET /user`` lists them); any
+    #: other alias is replaced by a random number, as the provider does (AGCOM 306/20/CIR)
+    aliases: tuple[str, ...] = ("AGENZIA", "FUTURA", "PEGASO", "SANDBOX")
     price: float = 0.045
     seed: int | None = None
 
@@ -156,6 +171,10 @@ class SandboxState:
         self._next_id = 1000
         self._random = random.Random(self.config.seed)
         self.requests = 0
+        #: sends answered 504 by the simulated proxy (and accepted all the same)
+        self.false_504s = 0
+        #: sends arrived and not yet processed (with an accept delay): requests on the wire
+        self.in_progress = 0
         self.credits = self.config.credits
 
     # --- rules ----------------------------------------------------------------------------
@@ -201,6 +220,10 @@ class SandboxState:
         sender = form.get("from") or "SANDBOX"
         if not _valid_sender(sender):
             raise SandboxError(400, "BAD_FROM")
+        if not sender.lstrip("+").isdigit() and sender not in self.config.aliases:
+            # not refused: the SMS goes out from a random number instead
+            with self._lock:
+                sender = "39" + "".join(str(self._random.randrange(10)) for _ in range(10))
         transaction_id = form.get("transactionId") or None
         if transaction_id and len(transaction_id) > 60:
             raise SandboxError(400, "BAD_TRANSACTIONID")
@@ -256,14 +279,16 @@ class SandboxState:
         return {"cost": round(count * self.config.price, 4), "userCredit": self._money(),
                 "smsCount": count}
 
-    def cancel(self, form: dict[str, str]) -> dict[str, Any]:
-        """Cancel scheduled SMS not yet sent, by id or transactionId; their credit returns."""
+    def cancel(self, form: dict[str, str]) -> list[dict[str, Any]]:
+        """Cancel scheduled SMS not yet sent, by id or transactionId; their credit returns.
+
+        The answer is the array of the SMS cancelled."""
         ids = form.get("id")
         transaction_id = form.get("transactionId")
         if not ids and not transaction_id:
             raise SandboxError(400, "NO_PARAMS")
         now = time.time()
-        cancelled = 0
+        cancelled = []
         with self._lock:
             targets = []
             if ids:
@@ -273,10 +298,11 @@ class SandboxState:
             for sms in targets:
                 if not sms.cancelled and sms.scheduled is not None and sms.scheduled > now:
                     sms.cancelled = True
-                    cancelled += 1
+                    cancelled.append({"id": sms.id, "to": sms.to, "transactionId": sms.transaction_id,
+                                      "status": "CANCELED"})
                     if self.credits is not None:
                         self.credits += sms.parts
-        return {"smsCancelled": cancelled}
+        return cancelled
 
     def user(self) -> dict[str, Any]:
         """The account: credit in money and SMS left."""
@@ -287,7 +313,7 @@ class SandboxState:
             "lastname": "Sandbox",
             "credit": self._money(),
             "italysms": self.credits if self.credits is not None else 1_000_000,
-            "senderAlias": [],
+            "senderAlias": list(self.config.aliases),
         }
 
     def _money(self) -> float:
@@ -424,7 +450,11 @@ class SandboxState:
 # --- HTTP ----------------------------------------------------------------------------------
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error"}
+            405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
+            504: "Gateway Timeout"}
+
+#: What a reverse proxy answers when the gateway behind it is slow: not the gateway's JSON.
+_PROXY_504 = b"<html><body><h1>504 Gateway Time-out</h1></body></html>"
 
 
 class _Http(asyncio.Protocol):
@@ -469,7 +499,14 @@ class _Http(asyncio.Protocol):
             body = bytes(self.buffer[end + 4 : end + 4 + length])
             del self.buffer[: end + 4 + length]
             keep_alive = headers.get("connection", "").lower() != "close"
-            if self.app.state.config.latency_ms > 0:
+            config = self.app.state.config
+            if (config.accept_delay_ms > 0 or config.false_504_rate > 0) and method.upper() == "POST" and target.split("?")[0].rstrip("/").endswith("/sms/send"):
+                self.busy = True
+                asyncio.get_running_loop().create_task(
+                    self._accept_later(method, target, headers, body, keep_alive)
+                )
+                return
+            if config.latency_ms > 0:
                 self.busy = True
                 asyncio.get_running_loop().create_task(
                     self._later(method, target, headers, body, keep_alive)
@@ -483,6 +520,48 @@ class _Http(asyncio.Protocol):
         self._respond(method, target, headers, body, keep_alive)
         self.busy = False
         self._next()
+
+    async def _accept_later(self, method, target, headers, body, keep_alive) -> None:
+        """A slow gateway: the send is processed ``accept_delay_ms`` after it arrived, whether
+        or not the client is still there; a proxy in front may answer 504 half-way."""
+        state = self.app.state
+        delay = state.config.accept_delay_ms / 1000.0
+        state.in_progress += 1
+        try:
+            await self._accept(state, delay, method, target, headers, body, keep_alive)
+        finally:
+            state.in_progress -= 1
+
+    async def _accept(self, state, delay, method, target, headers, body, keep_alive) -> None:
+        if state.chance(state.config.false_504_rate):
+            await asyncio.sleep(delay / 2)
+            state.false_504s += 1
+            self._write(504, _PROXY_504, {"Content-Type": "text/html"}, keep_alive)
+            # the proxy has answered: the connection is free for the client's next request,
+            # and the gateway behind it goes on with this one
+            self.busy = False
+            self._next()
+            await asyncio.sleep(delay - delay / 2)
+            try:
+                self.app.handle(method, target, headers, body)
+            except Drop:
+                pass
+            return
+        await asyncio.sleep(delay)
+        self._respond(method, target, headers, body, keep_alive)
+        self.busy = False
+        self._next()
+
+    def _write(self, status: int, data: bytes, extra: dict[str, str], keep_alive: bool) -> None:
+        if self.transport is None:
+            return
+        head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}", f"Content-Length: {len(data)}"]
+        head += [f"{k}: {v}" for k, v in extra.items()]
+        if not keep_alive:
+            head.append("Connection: close")
+        self.transport.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)
+        if not keep_alive:
+            self.transport.close()
 
     def _respond(self, method, target, headers, body, keep_alive) -> None:
         try:
@@ -591,7 +670,8 @@ class SandboxServer:
         """The GatewaySettings that point at this sandbox."""
         from pegaso_tui.config import GatewaySettings
 
-        return GatewaySettings(url=self.url, key=self.config.key, secret=self.config.secret, timeout_s=timeout_s)
+        return GatewaySettings(kind="sandbox", url=self.url, key=self.config.key, secret=self.config.secret,
+                               timeout_s=timeout_s)
 
     def start(self) -> "SandboxServer":
         """Start listening; returns once the port is open."""

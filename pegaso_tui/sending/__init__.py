@@ -1,0 +1,5 @@
+"""Sending: what decides, when a message is about to leave, whether it still may.
+
+This package grows towards DESIGN.md's ``sending/`` (claim, submit, reconcile, poll, scheduler);
+today it holds the rules checked at claim time. No Textual import.
+"""
