@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import Bench
+from bench.common import Bench, summary_lines
 
 
 def discover() -> list[str]:
@@ -61,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     out = bench.out / "results.json"
     out.write_text(json.dumps(bench.results, indent=2, default=str))
     failed = [r for r in bench.results if r.get("ok") is False]
+    print("\n== every target, its figure, its baseline from this run and the ratio ==")
+    print("\n".join(summary_lines(bench.results)))
     print(f"\n{len(bench.results)} figures in {time.perf_counter() - started:.0f} s; "
-          f"{len(failed)} over target; written to {out}")
+          f"{len(failed)} missed (MISS); written to {out}")
     return 1 if failed else 0
 
 

@@ -166,10 +166,14 @@ def queue_speed(folder: Path, bench) -> None:
     _agency(count)
     started = time.perf_counter()
     selection = sel.practices_to_notify(sel.PracticeFilters(status=sel.PracticeStatus.BALANCE_NOT_NOTIFIED))
+    selected = time.perf_counter()
     plan = plan_selection(selection, "Gentile {nome}, per la pratica {pratica} del {partenza} resta "
                                      "un saldo di {saldo} euro.")
+    planned = time.perf_counter()
     queue_campaign(plan, sender="AGENZIA")
     ours = time.perf_counter() - started
+    phases = {"select": selected - started, "preview (render and analyse every text)": planned - selected,
+              "queue (messages, notices, consent check, commit)": started + ours - planned}
     assert plan.count == count
     columns = [f.column_name for f in Message._meta.sorted_fields if f.name != "id"]
     close_database()
@@ -190,9 +194,12 @@ def queue_speed(folder: Path, bench) -> None:
         raw.executemany(f"INSERT INTO m ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
     bare = time.perf_counter() - started
     raw.close()
+    # issue 17 asks for 2x a bare executemany of the same rows (same run, same disk)
+    base = dict(baseline=bare, baseline_name="(bare executemany of the rows)")
     bench.report(f"select + preview + queue {count:,} practice SMS", ours, "s",
-                 target=5.0 if count == N_QUEUE else None)
-    bench.report("  ... vs a bare executemany of the rows", ours / bare, "x", baseline_s=round(bare, 3))
+                 target=5.0 if count == N_QUEUE else None, ratio_target=2.0, **base)
+    for phase, seconds in phases.items():
+        bench.report(f"  ... of which {phase}", seconds, "s", **base)
 
 
 def run(bench) -> None:

@@ -7,13 +7,14 @@ end.
 ``python -m bench.startup_probe bare`` runs a bare Textual app with a Header and a Footer.
 ``python -m bench.startup_probe pegaso DB`` runs ``pegaso-tui --db DB`` exactly as the console
 script does (argument parsing, settings, database, operator, the App) but headless; it prints
-when its first frame is out ("ready") and when the database is open behind it ("database"), and exits
-as soon as the home screen has been displayed (Textual's Ready event: DOM mounted and the
-first frame drawn).
+when its first frame is out ("ready"), when the database is open behind it ("database") and
+when the agenda's first page is on screen ("agenda"), and exits then. ``PEGASO_PROBE_NO_SENDER=1``
+starts it without the outbox sender, to tell the sender's share of the agenda's wait.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -50,6 +51,11 @@ def pegaso(database: str) -> int:
 
             def _database_open(self) -> None:
                 print(f"database {time.time():.6f}", flush=True)
+                super()._database_open()  # the sender starts, the agenda is read, as in the app
+
+            def on_paged_table_highlighted(self, event) -> None:
+                # the agenda's first page is on screen (its rows, or "Nessun ricontatto")
+                print(f"agenda {time.time():.6f}", flush=True)
                 self.exit()
 
             def _database_failed(self) -> None:
@@ -58,6 +64,13 @@ def pegaso(database: str) -> int:
 
         Probe(services).run(headless=True)
         return 0
+
+    if os.environ.get("PEGASO_PROBE_NO_SENDER"):
+        real = run_until_ready
+
+        def run_until_ready(services) -> int:  # noqa: F811 (the same, without the sender)
+            services.run_sender = False
+            return real(services)
 
     launch._run = run_until_ready  # the only difference from `pegaso-tui --db DB`
     return main(["--db", database])

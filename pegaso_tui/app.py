@@ -13,6 +13,7 @@ from textual.message import Message
 from pegaso_tui.masks import BY_NUMBER, MASKS, Mask
 from pegaso_tui.services import AppServices
 from pegaso_tui.terminal_keys import DIGITS, read_esc_digit_as_alt
+from pegaso_tui.widgets.carry_on import CarryOn
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -64,7 +65,13 @@ class OutboxProblem(Message):
         self.problem = problem
 
 
-class PegasoApp(App[None]):
+#: More unexpected errors than this within ERROR_BURST_S seconds end the app: an error that
+#: comes back at every frame would otherwise fill the log and bury the screen in dialogs.
+ERROR_BURST = 10
+ERROR_BURST_S = 5.0
+
+
+class PegasoApp(CarryOn, App[None]):
     """Pegaso SMS & CRM."""
 
     TITLE = "Pegaso SMS & CRM"
@@ -87,6 +94,96 @@ class PegasoApp(App[None]):
         #: make two pictures of one screen differ)
         self.cursor_blink = cursor_blink
         self._stop_listening = None
+        self._recent_errors: list[float] = []
+        #: the one line told when the app ends on an unexpected error
+        self._crash_line: str | None = None
+
+    # --- unexpected errors: one place for all of them ----------------------------------------
+
+    def _secrets(self) -> list[str]:
+        from pegaso_tui.crash import secrets_of
+
+        return secrets_of(self.services.settings, self.services.database_url)
+
+    def _log_error(self, error: BaseException) -> str | None:
+        from pegaso_tui.crash import write_crash_log
+
+        try:
+            return str(write_crash_log(error, self._secrets()))
+        except Exception:  # noqa: BLE001 - the error itself is still shown
+            return None
+
+    def report_unexpected(self, error: BaseException) -> None:
+        """An error no screen expected (in a handler or a worker): written to the log, told
+        in a dialog in one line, and the operator carries on where they were."""
+        import time
+
+        from pegaso_tui.crash import one_line
+
+        now = time.monotonic()
+        self._recent_errors = [t for t in self._recent_errors if now - t < ERROR_BURST_S] + [now]
+        if len(self._recent_errors) > ERROR_BURST or not self.is_running:
+            self._end_with(error)
+            return
+        line = one_line(error, self._secrets())
+        path = self._log_error(error)
+        try:
+            from pegaso_tui.widgets.error_dialog import ErrorDialog
+
+            if not isinstance(self.screen, ErrorDialog):  # one dialog, however many errors
+                self.push_screen(ErrorDialog(line, path))
+            self.bell()
+        except Exception:  # noqa: BLE001 - no screen to show it on: end as cleanly as we can
+            self._end_with(error)
+
+    def _end_with(self, error: BaseException) -> None:
+        """End the app with one line and the log's path (never Textual's traceback, which
+        prints the local variables: the settings and their secrets)."""
+        from pegaso_tui.crash import one_line
+
+        path = self._log_error(error)
+        if self._crash_line is not None:  # already ending: the first error is the one told
+            return
+        where = f" (dettagli in {path})" if path else ""
+        self._crash_line = f"pegaso-tui: errore imprevisto: {one_line(error, self._secrets())}{where}"
+        self._return_code = 1
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        # the line as written, once the terminal is given back (Rich would wrap it)
+        if self._crash_line is not None:
+            import sys
+
+            self._exit_renderables.clear()
+            sys.stderr.write(self._crash_line + "\n")
+            sys.stderr.flush()
+            return
+        super()._print_error_renderables()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's single entry for unhandled errors (handlers, workers, timers, mounting).
+
+        Textual would exit and print a traceback with locals; here the app carries on when it
+        can, and otherwise ends with one line."""
+        from textual.worker import WorkerFailed
+
+        if isinstance(error, WorkerFailed):
+            error = error.error  # type: ignore[assignment]
+        if self._exception is None:
+            # as Textual does: ``run_test`` re-raises it at the end, so that a test never
+            # passes over an error the user would have seen in the dialog
+            self._exception = error
+            if not self.is_running:
+                self._exception_event.set()
+        if self.is_running and self.screen_stack:
+            self.report_unexpected(error)
+        else:
+            self._end_with(error)
+
+    def _fatal_error(self) -> None:  # pragma: no cover - Textual calls it only from above
+        import sys
+
+        self._end_with(sys.exc_info()[1] or RuntimeError("errore imprevisto"))
 
     def on_ready(self) -> None:
         """The first frame is out: open the database if it is not open yet, then start the
@@ -191,7 +288,32 @@ class PegasoApp(App[None]):
         self.run_worker(outbox.run, thread=True, group="outbox", name="outbox",
                         exit_on_error=False, description="invio SMS")
 
+    def apply_settings(self, settings) -> None:
+        """The settings changed (mask 20): the masks read the new ones from now on, and a
+        sender this app runs starts again on a changed gateway (after finishing what is on
+        the wire with the old one)."""
+        old = self.services.settings
+        self.services.settings = settings
+        outbox = self.services.outbox
+        if outbox is None or not self.services.run_sender or settings.gateway == old.gateway:
+            return
+        from pegaso_tui.sms.outbox import OutboxService
+
+        fresh = OutboxService(settings, hub=outbox.hub)
+        self.services.outbox = fresh
+
+        def swap() -> None:
+            outbox.stop(wait_s=old.gateway.timeout_s + 5)
+            if not self._closing:
+                fresh.run()
+
+        self.run_worker(swap, thread=True, group="outbox", name="outbox",
+                        exit_on_error=False, description="invio SMS")
+
+    _closing = False
+
     def on_unmount(self) -> None:
+        self._closing = True
         # The sender's thread must end before the app's event loop can close: it finishes the
         # requests on the wire (bounded by the gateway timeout) and records them.
         if self._stop_listening is not None:

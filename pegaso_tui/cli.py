@@ -36,9 +36,14 @@ COMMAND_MODULES = (
     "optout",
     "audit",
     "crm",
+    "config_cmd",
 )
 
 PROG = "pegaso-tui"
+
+#: Operator.username's size (not imported: peewee must not load before the app decides
+#: about the PostgreSQL driver; a test keeps the two equal).
+OPERATOR_MAX_LENGTH = 64
 
 
 class CliError(Exception):
@@ -53,15 +58,35 @@ class CliContext:
     """What a command needs: the settings (with the options applied) and the database."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        from pegaso_tui.config import SettingsError, load_settings
+        from pegaso_tui.config import SettingsError, load_settings, readable_secret_warning
+        from pegaso_tui.db.urls import DatabaseUrlError, check_database_url
 
         self.args = args
+        #: why the settings file cannot be read, for ``config``, which must still be able to
+        #: fix it (every other command stops at once)
+        self.settings_problem: str | None = None
+        config = Path(args.config) if getattr(args, "config", None) is not None else None
         try:
-            settings = load_settings(Path(args.config) if getattr(args, "config", None) else None)
+            settings = load_settings(config)
         except SettingsError as exc:
-            raise CliError(str(exc)) from None
-        if getattr(args, "db", None):
+            if not getattr(args, "tolerate_bad_settings", False):
+                raise CliError(str(exc)) from None
+            self.settings_problem = str(exc)
+            from pegaso_tui.config import Settings
+
+            settings = Settings()
+        warning = readable_secret_warning(config)
+        if warning:
+            print(f"{PROG}: attenzione: {warning}", file=sys.stderr)
+        if getattr(args, "db", None) is not None:
+            try:  # a typo in --db is said at once, whatever the command
+                check_database_url(args.db)
+            except DatabaseUrlError as exc:
+                raise CliError(str(exc), status=2) from None
             settings = replace(settings, database=args.db)
+        problem = settings_problem(settings)
+        if problem:
+            raise CliError(problem)
         self.settings = settings
         self._db = None
 
@@ -76,7 +101,9 @@ class CliContext:
             from pegaso_tui.db.schema import SchemaError
 
             try:
-                self._db = open_database(self.database_url)
+                self._db = open_database(
+                    self.database_url, create_folder=self.settings.uses_default_database()
+                )
             except (DatabaseOpenError, SchemaError) as exc:
                 raise CliError(str(exc)) from None
         return self._db
@@ -102,9 +129,28 @@ class CliContext:
         sys.stdout.write("\n")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line: its usage block of a command with many
+    options fills the terminal and hides the one line that matters."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (vedi {self.prog} --help)\n")
+
+
+def settings_problem(settings) -> str | None:
+    """What in the settings cannot work, checked before anything is written."""
+    limit = OPERATOR_MAX_LENGTH
+    if len(settings.operator_name()) > limit:
+        return (
+            f"nome dell'operatore troppo lungo ({len(settings.operator_name())} caratteri, al "
+            f"massimo {limit}): PEGASO_OPERATOR o l'impostazione 'operator'"
+        )
+    return None
+
+
 def common_options() -> argparse.ArgumentParser:
     """The options every command accepts (CLI.md: ``--db`` on every command)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="DB",
@@ -136,10 +182,37 @@ def wants_commands(argv: Sequence[str]) -> bool:
     return False
 
 
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+        return False
+    return True
+
+
+def not_unicode(argv: Sequence[str]) -> str | None:
+    """Why the command line or a PEGASO_ variable is not valid text, or None.
+
+    Bytes that are not UTF-8 (a file name or a text in Latin-1 typed into a UTF-8 terminal)
+    reach Python as lone surrogates, which no file, database or terminal accepts. The value
+    itself is never repeated: it may be a password.
+    """
+    import os
+
+    for index, token in enumerate(argv):
+        if not _is_text(token):
+            after = f" (dopo {argv[index - 1]})" if index and argv[index - 1].startswith("-") else ""
+            return f"l'argomento {index + 1}{after} contiene byte che non sono testo UTF-8"
+    for name, value in os.environ.items():
+        if name.startswith("PEGASO_") and not _is_text(value):
+            return f"la variabile {name} contiene byte che non sono testo UTF-8"
+    return None
+
+
 def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     """The parser: the TUI options and (unless ``commands`` is False) every command."""
     common = common_options()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         parents=[common],
         description="Pegaso SMS & CRM. Without a command, opens the application.",
@@ -158,9 +231,28 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def _unexpected(exc: Exception, ctx: "CliContext | None") -> int:
+    """An error no command expected: its traceback (no locals, secrets replaced) goes to the
+    error log; the user reads one line and where the log is."""
+    from pegaso_tui.crash import one_line, secrets_of, write_crash_log
+
+    settings = getattr(ctx, "settings", None)
+    secrets = secrets_of(settings, settings.database_url()) if settings is not None else []
+    try:
+        where = f" (dettagli in {write_crash_log(exc, secrets)})"
+    except OSError:
+        where = ""
+    print(f"{PROG}: errore imprevisto: {one_line(exc, secrets)}{where}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``pegaso-tui`` and ``python -m pegaso_tui``."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    problem = not_unicode(argv)
+    if problem:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
     commands = wants_commands(argv)
     if not commands:  # the app: no collection until its first frame (see pegaso_tui.startup)
         from pegaso_tui.startup import pause_collector
@@ -185,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `pegaso-tui select ... | head`: not an error
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug, not bad input: one line and the log
+        return _unexpected(exc, ctx)
     finally:
         if ctx is not None:
             ctx.close()

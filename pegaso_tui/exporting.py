@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+
+from pegaso_tui.db.csvfile import formula_safe
 
 FORMATS = ("xlsx", "csv")
 
@@ -157,15 +158,7 @@ def export_rows(
 
 # --- CSV ------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: A number or a phone number may begin with + or -: it cannot run anything.
-_HARMLESS = re.compile(r"^[+-]?[\d\s.,/()]+$")
-
-
-def _safe_text(text: str) -> str:
-    if text.startswith(_FORMULA_START) and not _HARMLESS.match(text):
-        return "'" + text
-    return text
+_safe_text = formula_safe
 
 
 def csv_cell(value: Any) -> str:

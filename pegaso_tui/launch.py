@@ -11,6 +11,14 @@ from pegaso_tui.services import AppServices
 
 def run_app(ctx, demo: bool = False) -> int:
     """Open the TUI on the configured database (or on a fresh demo one with ``demo``)."""
+    from pegaso_tui.cli import CliError
+    from pegaso_tui.db.urls import DatabaseUrlError, check_database_url
+
+    if not demo:
+        try:  # a database that cannot be right is said before the screen is taken
+            check_database_url(ctx.database_url)
+        except DatabaseUrlError as exc:
+            raise CliError(str(exc)) from None
     if demo or not is_postgres_url(ctx.database_url):
         _without_postgres_driver()
     if demo:
@@ -22,10 +30,13 @@ def run_app(ctx, demo: bool = False) -> int:
 
     # The database is opened by the app just after its first frame (AppServices.open_database):
     # the menu is on screen at once, even with a PostgreSQL server slow to answer.
+    from pathlib import Path
+
     services = AppServices(
         settings=ctx.settings,
         database_url=ctx.database_url,
         operator_username=ctx.settings.operator_name(),
+        config_path=Path(ctx.args.config) if getattr(ctx.args, "config", None) else None,
         database_ready=threading.Event(),
         run_sender=True,
     )

@@ -32,6 +32,7 @@ SMS = "SMS"
 REGISTRY = "Anagrafiche"
 CRM = "CRM"
 COMMS = "Comunicazioni"
+SETTINGS = "Impostazioni"
 
 MASKS: tuple[Mask, ...] = (
     Mask(1, "SMS Pratiche", SMS, "SMS informativi ai clienti secondo lo stato della pratica",
@@ -62,6 +63,9 @@ MASKS: tuple[Mask, ...] = (
          screen="pegaso_tui.screens.comms.do_not_disturb:DoNotDisturbScreen"),
     Mask(19, "Registro invii", COMMS, "Chi ha inviato cosa, quando, con quale finalità",
          screen="pegaso_tui.screens.comms.audit_log:AuditLogScreen"),
+    Mask(20, "Configurazione", SETTINGS,
+         "Nome agenzia, mittente, limiti degli SMS e account del gateway SMS",
+         screen="pegaso_tui.screens.config.settings_mask:ConfigScreen"),
 )
 
 BY_NUMBER = {mask.number: mask for mask in MASKS}

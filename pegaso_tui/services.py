@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from pegaso_tui.config import Settings
@@ -32,9 +33,12 @@ class AppServices:
     """The injected dependencies of the App."""
 
     settings: Settings
-    database_url: str
+    database_url: str = field(repr=False)  # may hold a password
     operator_username: str
     demo: bool = False
+    #: the settings file the Configurazione mask writes (None: ``config_path()``, the one
+    #: ``--config`` or ``$PEGASO_CONFIG`` names, or the user's)
+    config_path: Path | None = None
     #: Free-form facts about the session (e.g. the demo sandbox's address), for the screens.
     extras: dict[str, Any] = field(default_factory=dict)
     #: The outbox sender the app runs while it is open (None: this app does not send).
@@ -72,7 +76,11 @@ class AppServices:
         from pegaso_tui.db.operators import current_operator
 
         try:
-            open_database(self.database_url)
+            open_database(
+                self.database_url,
+                create_folder=self.database_url == self.settings.database_url()
+                and self.settings.uses_default_database(),
+            )
             with session():
                 current_operator(self.operator_username)
         except Exception as exc:  # every failure is told to the user, in one line

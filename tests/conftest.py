@@ -28,6 +28,8 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    # an empty settings file: a PEGASO_CONFIG naming a missing file is an error
+    (tmp_path / "config.toml").touch()
     monkeypatch.setenv("PEGASO_CONFIG", str(tmp_path / "config.toml"))
     # No allowed-hours window by default: a test's outcome must not depend on the hour it runs
     # at. The tests of the window (test_quiet_hours.py) set one explicitly.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from pegaso_tui.app import OutboxUpdated, PegasoApp
 from pegaso_tui.config import load_settings
@@ -76,3 +78,9 @@ def test_the_demo_starts_the_sandbox_and_points_the_settings_at_it(tmp_path):
         with make_gateway(services.settings.gateway) as gateway:
             assert gateway.credit().sms_left == 5000
         assert services.settings.sender == "PEGASO"
+        # {agenzia} works in the demo, and its settings file is its own, not the user's
+        assert services.settings.agency == "Futura Viaggi"
+        assert services.config_path.parent != Path(os.environ["PEGASO_CONFIG"]).parent
+        assert load_settings(services.config_path, env={}).gateway.url == services.settings.gateway.url
+        with make_gateway(services.settings.gateway) as gateway:
+            assert gateway.aliases() == ["PEGASO", "FUTURA"]

@@ -13,7 +13,7 @@ TITLES = {
     1: "SMS Pratiche", 2: "SMS Promozionali", 3: "Buon Compleanno", 4: "Invio SMS Singolo",
     5: "Pannello di Controllo SMS", 6: "Clienti", 7: "Pratiche", 8: "Fornitori", 9: "Preferenze",
     10: "Nuova Richiesta", 11: "Richieste Aperte", 12: "Cerca Soggetto", 13: "Storico Richieste",
-    14: "Esiti CRM", 18: "Non disturbare", 19: "Registro invii",
+    14: "Esiti CRM", 18: "Non disturbare", 19: "Registro invii", 20: "Configurazione",
 }
 
 
@@ -91,8 +91,10 @@ async def test_every_mask_opens_by_its_number_and_esc_comes_back(db_url, mask, m
     monkeypatch.setattr("pegaso_tui.screens.home.DIGIT_PAUSE_S", 5.0)
     app = make_app(db_url)
     async with app.run_test(size=(120, 50)) as pilot:
-        # a number no other starts with opens at once; "1" waits for Enter (or a pause)
-        await pilot.press(*str(mask.number), *(["enter"] if mask.number == 1 else []))
+        # a number no other starts with opens at once; "1" (10-14) and "2" (20) wait for
+        # Enter (or a pause)
+        longer = any(m.number != mask.number and str(m.number).startswith(str(mask.number)) for m in MASKS)
+        await pilot.press(*str(mask.number), *(["enter"] if longer else []))
         await pilot.pause()
         assert app.screen.title == mask.title
         await pilot.press("escape")

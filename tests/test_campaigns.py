@@ -165,3 +165,15 @@ def test_nothing_to_queue_is_refused(agency):
     assert plan.count == 0 and plan.not_sendable == 1
     with pytest.raises(CampaignError, match="nessun destinatario inviabile"):
         queue_campaign(plan, sender="AGENZIA")
+
+
+def test_a_decomposed_accent_is_queued_composed_as_it_was_counted(any_db):
+    # text pasted from macOS, and a name imported the same way: e + U+0301
+    client = make_client("0000005", first_name="Jose\u0301", mobile="349 555 5555")
+    plan = plan_single("Perche\u0301 no, {nome}?", client=client)
+    [message] = plan.messages
+    assert message.text == "Perché no, José?"
+    assert (message.encoding, message.segments) == ("GSM-7", 1)
+    campaign = queue_campaign(plan, sender="FUTURA", operator=None, credits_left=None)
+    assert Message.get(Message.campaign == campaign).text == "Perché no, José?"
+    assert Campaign.get_by_id(campaign.id).template == "Perché no, {nome}?"

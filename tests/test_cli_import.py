@@ -88,3 +88,57 @@ def test_an_unknown_kind_is_a_usage_error(db_url, files):
     with pytest.raises(SystemExit) as exc:
         main(["import", "customers", str(files[0]), "--db", db_url])
     assert exc.value.code == 2
+
+
+def test_the_reasons_are_printed_even_when_the_rejected_file_cannot_be_written(db_url, files, tmp_path, capsys):
+    _, bad = files
+    out = Path("/dev/full")  # accepted, then every write fails (no space left)
+    assert main(["import", "clients", str(bad), "--db", db_url, "--rejected", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "riga 3: scartata: ragione sociale mancante" in captured.out
+    assert "riga 4: scartata: Data di Nascita" in captured.out
+    assert captured.err.count("\n") == 1 and "impossibile scrivere" in captured.err
+    assert main(["import", "clients", str(bad), "--db", db_url, "--rejected", str(out), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [r["line"] for r in data["rejected"]] == [3, 4]
+
+
+def test_rejected_may_not_name_the_input_file(db_url, files, tmp_path, capsys, monkeypatch):
+    _, bad = files
+    before = bad.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    for spelling in (str(bad), bad.name, f"./{bad.name}"):
+        assert main(["import", "clients", str(bad), "--db", db_url, "--rejected", spelling]) == 2
+        assert "non può essere il file da importare" in capsys.readouterr().err
+    assert bad.read_bytes() == before
+    assert not Path(db_url).exists()  # refused before the database is opened
+
+
+def test_the_rejected_file_escapes_formulas_as_the_export_does(db_url, tmp_path, capsys):
+    path = tmp_path / "clienti.csv"
+    path.write_text("codice;ragione_sociale;data_nascita\n1;=HYPERLINK(A1);31/02/1980\n")
+    out = tmp_path / "scartate.csv"
+    assert main(["import", "clients", str(path), "--db", db_url, "--rejected", str(out)]) == 1
+    row = out.read_text(encoding="utf-8").splitlines()[1]
+    assert ";'=HYPERLINK(" in row
+    # fixed and imported again, the name is what the file said, without the apostrophe
+    out.write_text(out.read_text(encoding="utf-8").replace("31/02/1980", "28/02/1980"), encoding="utf-8")
+    assert main(["import", "clients", str(out), "--db", db_url]) == 0
+    open_database(db_url)
+    assert Client.get().name == "=HYPERLINK(A1)"
+    close_database()
+
+
+@pytest.mark.parametrize("where", ["manca/scartate.csv", "."])
+def test_a_rejected_path_that_cannot_be_written_is_refused_before_importing(db_url, files, tmp_path, capsys,
+                                                                          monkeypatch, where):
+    _, bad = files
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "clients", str(bad), "--db", db_url, "--rejected", where]) == 2
+    assert "--rejected" in capsys.readouterr().err
+    assert not Path(db_url).exists()  # nothing imported, no database made
+
+
+def test_a_device_is_not_imported(db_url, capsys):
+    assert main(["import", "clients", "/dev/zero", "--db", db_url]) == 1  # would never end
+    assert "non è un file normale" in capsys.readouterr().err

@@ -134,7 +134,9 @@ def test_send_single(agency, gateway, capsys):
     gateway()
     assert main(["send", "single", "--db", agency, "--to", "349 444 5555", "--text", "Documenti pronti",
                  "--yes", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["queued"] == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["queued"] == 1
+    assert "Destinatario: 349 444 5555" in captured.err  # the number it goes to, before queuing
     assert main(["send", "single", "--db", agency, "--to", "045 800 1234", "--text", "x", "--yes"]) == 1
     assert "numero fisso" in capsys.readouterr().err
 
@@ -221,3 +223,22 @@ def test_campaign_records_who_sent_it(agency, gateway, capsys):
     assert campaign.operator.username == "tester" and campaign.sender == "AGENZIA"
     assert json.loads(campaign.filters)["status"] == "balance-not-notified"
     close_database()
+
+
+def test_an_alias_the_gateway_has_not_registered_is_warned_about_and_still_queued(agency, gateway, capsys):
+    gateway(aliases=("FUTURA",))
+    assert main(["send", "single", "--db", agency, "--to", "349 444 5555", "--text", "Documenti pronti",
+                 "--sender", "AGENZIA", "--yes"]) == 0
+    err = capsys.readouterr().err
+    assert "'AGENZIA' non è un alias registrato" in err and "sarà sostituito da un numero" in err
+    assert main(["send", "single", "--db", agency, "--to", "349 444 5555", "--text", "Documenti pronti",
+                 "--sender", "FUTURA", "--yes"]) == 0
+    assert "sostituito" not in capsys.readouterr().err
+
+
+def test_send_single_refuses_a_number_with_letters(agency, gateway, capsys):
+    gateway()
+    code = main(["send", "single", "--db", agency, "--to", "+39 349 ABC 1234", "--text", "Ciao", "--yes"])
+    err = capsys.readouterr().err
+    assert code == 1 and "contiene lettere" in err and len(err.splitlines()) == 1
+    assert queued_count(agency) == 0

@@ -45,7 +45,7 @@ def test_environment_overrides_the_file(tmp_path):
 
 
 def test_the_default_database_lives_in_the_user_data_folder(tmp_path):
-    settings = load_settings(tmp_path / "missing.toml", env={})
+    settings = load_settings(env={})  # no file in the default place: the defaults
     data_home = Path(os.environ["XDG_DATA_HOME"])  # set by the isolation fixture
     assert Path(settings.database_url()) == data_home / "pegaso-tui" / "pegaso.db"
 
@@ -65,4 +65,4 @@ def test_a_wrong_value_in_the_file_is_a_clear_error(tmp_path):
 
 
 def test_the_secret_is_hidden_when_printed():
-    assert GatewaySettings(secret="S3CRET").redacted()["secret"] == "********"
+    assert GatewaySettings(secret="S3CRET").redacted()["secret"] == "••••"

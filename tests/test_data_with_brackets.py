@@ -55,7 +55,10 @@ def screen_text(app) -> str:
 
 
 async def _visit(app, pilot, keys: str) -> str:
-    await pilot.press(*keys)
+    from pegaso_tui.masks import masks_starting_with
+
+    # a number that begins a longer one ("2": 20 too) waits for Enter (or a pause)
+    await pilot.press(*keys, *(["enter"] if len(masks_starting_with(keys)) > 1 else []))
     await wait_for_workers(pilot)
     await pilot.pause(0.3)
     await wait_for_workers(pilot)

@@ -58,6 +58,29 @@ def test_a_semicolon_file_saved_by_excel_in_italy_as_windows_1252_keeps_its_acce
 
 
 @pytest.mark.usefixtures("db")
+def test_a_file_mixing_windows_1252_and_utf8_reads_each_line_as_written_and_says_so(tmp_path):
+    # a list saved by Excel (Windows-1252) with two rows pasted from a UTF-8 file
+    data = ("Codice;Ragione Sociale;Città\r\n".encode("cp1252")
+            + "1;PERBELLINI ANDREA;FORLÌ\r\n".encode("cp1252")
+            + "2;NICOLÒ ROSSI;CANTÙ\r\n".encode("utf-8")
+            + "3;BIANCHI;ROMA\r\n".encode("cp1252")
+            + "4;JOSÉ ÇELIK;SÃO PAULO\r\n".encode("utf-8"))
+    path = tmp_path / "misto.csv"
+    path.write_bytes(data)
+    assert "righe 3, 5" in preview_csv(path, "clients").warnings[-1]
+    report = import_csv(path, "clients")
+    assert report.ok and report.encoding_label == "Windows-1252"
+    assert {c.code: (c.name, c.city) for c in Client.select()} == {
+        "0000001": ("PERBELLINI ANDREA", "FORLÌ"),
+        "0000002": ("NICOLÒ ROSSI", "CANTÙ"),  # not NICOLÃ’ ROSSI
+        "0000003": ("BIANCHI", "ROMA"),
+        "0000004": ("JOSÉ ÇELIK", "SÃO PAULO"),
+    }
+    [warning] = warnings(report)
+    assert warning[0] == 3 and "righe scritte in UTF-8, lette come UTF-8: righe 3, 5 " in warning[1]
+
+
+@pytest.mark.usefixtures("db")
 def test_a_comma_separated_utf8_file_with_a_bom_is_read(tmp_path):
     path = write(tmp_path, "\ufeffcode,name,city\n1,\"ROSSI, MARIO\",Città di Castello\n")
     report = import_csv(path, "clients")
@@ -279,6 +302,21 @@ def test_every_other_row_is_imported_and_nothing_is_dropped_silently(tmp_path):
     assert Client.select().count() == 45
 
 
+@pytest.mark.usefixtures("db")
+def test_a_short_row_is_rejected_and_never_clears_the_fields_it_does_not_have(tmp_path):
+    make_client("0000002", name="ROSSI", mobile="+393499999999", city="VERONA", sms_promo=True)
+    path = write(tmp_path, "codice;ragione_sociale;cellulare;citta;invio_sms_promo\n"
+                           "2;ROSSI MARIO\n3;BIANCHI;;;no\n")
+    report = import_csv(path, "clients")
+    assert reasons(report) == [
+        (2, "la riga ha 2 campi, l'intestazione 5: mancano dei campi (nessun dato del record è stato cambiato)")
+    ]
+    client = Client.get(Client.code == "0000002")
+    assert (client.name, client.mobile, client.city, client.sms_promo) == ("ROSSI", "+393499999999", "VERONA", True)
+    # an empty cell of a column that is there still clears its field, as before
+    assert (report.imported, Client.get(Client.code == "0000003").sms_promo) == (1, False)
+
+
 def test_a_row_the_database_refuses_is_rejected_alone(tmp_path, db):
     # A trigger stands for any refusal the importer cannot foresee (a constraint added by
     # the agency, a concurrent writer): the batch is retried row by row.
@@ -307,6 +345,19 @@ def test_an_invalid_mobile_is_kept_as_typed_with_a_warning_and_the_client_is_not
     assert (client.mobile, client.mobile_status) == ("349/99999", "invalid")
     row = promo_recipients(PromoFilters()).rows[0]
     assert (row.sendable, row.reason) == (False, "cellulare non valido")
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize("typed", ["349O123456", "349 HELLO 12"])
+def test_a_mobile_with_letters_is_a_warning_never_another_persons_number(tmp_path, typed):
+    path = write(tmp_path, f"codice;ragione_sociale;cellulare;invio_sms_promo\n1;ROSSI;{typed};si\n")
+    report = import_csv(path, "clients")
+    assert report.ok and report.imported == 1
+    assert warnings(report) == [(2, f"cellulare non valido '{typed}': contiene lettere o simboli: "
+                                    "conservato com'è, il cliente non riceverà SMS")]
+    client = Client.get()
+    assert (client.mobile, client.mobile_status) == (typed, "invalid")
+    assert promo_recipients(PromoFilters()).rows[0].sendable is False
 
 
 @pytest.mark.usefixtures("db")

@@ -20,7 +20,7 @@ from pegaso_tui.db.models import DELIVERED, FAILED, SENT, UNCERTAIN, Message
 from pegaso_tui.gateways import AccountGatewayError, CreditUnknownError, Submission, make_gateway
 from pegaso_tui.gateways.dlr import ReportReceiver
 from pegaso_tui.sms.outbox import Sender
-from pegaso_tui.sms.text import analyze, costs_of
+from pegaso_tui.sms.text import analyze
 from tests.kannelutil import Kannel, skip_reason
 from tests.outboxutil import FAST, Running, number, queue_numbers, statuses, wait_until
 
@@ -45,7 +45,7 @@ def sender_for(kannel, receiver, config=FAST, **changes):
 
 
 def units(text: str) -> int:
-    return sum(costs_of(text))
+    return analyze(text).units
 
 
 def queue_texts(texts: dict[str, str]) -> None:

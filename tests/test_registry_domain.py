@@ -124,6 +124,19 @@ def test_a_client_is_refused_with_the_reason_of_each_wrong_field(any_db):
     assert taken.value.errors == {"code": "codice già usato da FUTURA VIAGGI"}
 
 
+def test_a_mobile_with_letters_is_refused_next_to_its_field(any_db):
+    # the keypad mapping would save "+393492221234" for "349 ABC 1234": another person
+    with pytest.raises(InvalidRecord) as refused:
+        save_client(ClientData(code="2", name="ROSSI", mobile="349 ABC 1234"))
+    assert "contiene lettere" in refused.value.errors["mobile"]
+    with pytest.raises(InvalidRecord) as refused:
+        save_supplier(SupplierData(code="1", name="T.O.", mobile="349O123456"))
+    assert "contiene lettere" in refused.value.errors["mobile"]
+    assert Client.select().count() == 0
+    save_client(ClientData(code="2", name="ROSSI", mobile="(349) 999-9999"))
+    assert Client.get().mobile == "+393499999999"
+
+
 def test_a_change_saved_by_another_operator_is_not_overwritten(any_db):
     client = make_client("0000002", name="ROSSI MARIO")
     card = client_card(client.id)

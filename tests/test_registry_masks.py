@@ -179,6 +179,21 @@ async def test_the_mobile_is_normalised_when_left_and_a_landline_is_flagged(db_u
         assert mobile.value == "349 999 9999" and error_of(form, "mobile") is None
 
 
+async def test_a_mobile_with_letters_is_refused_next_to_the_field(db_url, db):
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await new_client_form(pilot)
+        fill(form, last_name="Rossi", first_name="Mario")
+        mobile = form.query_one("#mobile")
+        mobile.focus()
+        await pilot.press(*"349O123456", "tab")
+        assert mobile.value == "349O123456"  # never turned into someone else's number
+        await pilot.press("f10")
+        await settle(pilot)
+        assert app.screen is form and "contiene lettere" in error_of(form, "mobile")
+        assert Client.select().count() == 0
+
+
 async def test_leaving_with_unsaved_changes_asks_first(db_url, db):
     client = make_client("0000002", name="ROSSI MARIO")
     app = make_app(db_url)
@@ -364,9 +379,14 @@ async def test_the_whole_client_list_is_exported_to_xlsx_and_read_back(db_url, d
         await settle(pilot)
         assert isinstance(app.screen, ClientsScreen), str(app.screen.query_one("#export-status").render())
     rows = list(openpyxl.load_workbook(target, read_only=True).active.values)
-    assert rows[0] == ("Codice", "Ragione Sociale", "Tipo", "Città", "PR", "Cellulare", "Sms Prat", "Sms Promo")
+    # every field of the record, under the names the import reads (it imports back as is)
+    assert rows[0][:4] == ("Codice", "Ragione Sociale", "Tipo", "Nome")
+    assert "Invio Sms Pratiche" in rows[0] and "Sms Prat" not in rows[0]
     assert len(rows) == 301  # every client, not only the rows on screen
-    assert rows[2] == ("0000002", "CLIENTE 2", "Persona", "Roma", None, None, False, True)
+    second = dict(zip(rows[0], rows[2]))
+    assert (second["Codice"], second["Ragione Sociale"], second["Tipo"], second["Città"]) == (
+        "0000002", "CLIENTE 2", "persona", "Roma")
+    assert (second["Invio Sms Promo"], second["Invio Sms Pratiche"]) == (True, False)
 
 
 def _fixed_registry() -> None:

@@ -218,6 +218,30 @@ def test_considera_solo_clienti_con_pratiche_with_departure_range():
     assert client_codes(promo_recipients(filters)) == ["0000001"]
 
 
+def test_client_codes_compare_by_number_whatever_their_padding():
+    # codes written by other programs, or by hand in the database, are not always padded
+    # to seven digits: "5"-"7" must take 5, 6 and 7 only, however each is written
+    for code in ("2", "0000004", "05", "00000006", "0000007", "8", "00000000009", "ABC", "0000005X"):
+        make_practice(make_client(code), f"P{code}")
+    numbers = practice_numbers(PracticeFilters(UNPAID, clients=ClientRange("5", "7")))
+    # (a code that is not a number, 0000005X, falls in the range as text)
+    assert sorted(numbers) == ["P00000006", "P0000005X", "P0000007", "P05"]
+    promo = client_codes(promo_recipients(PromoFilters(clients=ClientRange("0000005", "00007"))))
+    assert sorted(promo) == ["00000006", "0000005", "0000005X", "0000007"]  # 05 is kept padded
+    count = count_recipients(PromoFilters(clients=ClientRange("5", "7")))
+    assert (count.count, count.sendable) == (4, 4)
+    # an open end, and a bound that is not a number (then codes compare as text)
+    assert sorted(client_codes(promo_recipients(PromoFilters(clients=ClientRange(None, "4"))))) == ["0000002", "0000004"]
+    assert client_codes(promo_recipients(PromoFilters(clients=ClientRange("AB", "AZ")))) == ["ABC"]
+
+
+def test_a_numeric_range_reversed_only_by_its_padding_is_not_reversed():
+    ClientRange("5", "0000007")
+    ClientRange("00000000005", "7")
+    with pytest.raises(SelectionError):
+        ClientRange("00000009", "5")
+
+
 def test_promo_client_range():
     for code in ("0000001", "0000005", "0000009"):
         make_client(code)

@@ -52,8 +52,10 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
 
 
-async def send_and_follow(pilot, expected: int) -> SendPreviewScreen:
-    """F10 to the preview, F10 to confirm, F10 (yes); wait until the campaign is delivered."""
+async def send_and_follow(pilot, expected: int, asks: str = "") -> SendPreviewScreen:
+    """F10 to the preview, F10 to confirm, F10 (yes); wait until the campaign is delivered.
+
+    ``asks``: a text the confirmation must show."""
     app = pilot.app
     await pilot.press("f10")
     assert await wait_until(pilot, lambda: isinstance(app.screen, SendPreviewScreen))
@@ -61,6 +63,7 @@ async def send_and_follow(pilot, expected: int) -> SendPreviewScreen:
     await wait_for_workers(pilot)
     await pilot.press("f10")
     assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+    assert asks in app.screen.message
     await pilot.press("f10")
     assert await wait_until(pilot, lambda: preview.queued)
     assert await wait_until(
@@ -209,7 +212,7 @@ async def test_a_single_sms_to_another_number(agency, db_url, sandbox):
         await pilot.press(*"3331234567", "tab")
         assert screen.query_one("#mobile", Input).value == "333 123 4567"
         await type_text(pilot, "Ciao {ragione_sociale}")
-        await send_and_follow(pilot, expected=1)
+        await send_and_follow(pilot, expected=1, asks="Inviare 1 SMS a 333 123 4567")
         [message] = Message.select()
         assert (message.text, message.phone) == ("Ciao Mario", "+393331234567")
 
@@ -335,6 +338,35 @@ async def test_verifica_lists_the_sent_sms_and_their_dots_move_live(agency, db_u
         await wait_for_workers(pilot)
         chart = panel.query_one(DayChart)
         assert (chart.days[-1].sent, chart.days[-1].delivered) == (2, 1)
+
+
+async def test_verifica_reads_its_list_count_and_chart_once_on_opening_and_again_on_f5(
+        agency, db_url, sandbox, monkeypatch):
+    from pegaso_tui.db import message_stats
+
+    asked = {"count": 0, "chart": 0}
+    real_count, real_chart = message_stats.count_messages, message_stats.daily_counts
+
+    def counting(*args):
+        asked["count"] += 1
+        return real_count(*args)
+
+    def charting(*args):
+        asked["chart"] += 1
+        return real_chart(*args)
+
+    monkeypatch.setattr(message_stats, "count_messages", counting)
+    monkeypatch.setattr(message_stats, "daily_counts", charting)
+    monkeypatch.setattr("pegaso_tui.screens.sms_panel.LIVE_EVERY_S", 3600)  # no live re-read here
+    app = make_app(db_url, sandbox=sandbox(), today=TODAY, sender="FUTURA")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_mask(pilot, "5")
+        await wait_for_workers(pilot)
+        # the date fields announce their first values: the same range is not read again
+        assert asked == {"count": 1, "chart": 1}
+        await pilot.press("f5")
+        await wait_for_workers(pilot)
+        assert asked == {"count": 2, "chart": 2}
 
 
 async def test_verifica_explains_a_wrong_date(agency, db_url, sandbox):

@@ -74,3 +74,18 @@ def test_suggestions_list_each_character_once_with_its_count_and_name():
 def test_a_gsm_text_is_left_alone():
     text = "Prezzo: 10 € {nome} [sconto]"
     assert apply_suggestions(text) is text
+
+
+@pytest.mark.parametrize("char", ["˜", "‗", "¨", "¯", "¸", "˘", "‾", "ˆ"])
+def test_a_spacing_accent_or_line_is_not_turned_into_a_space(char):
+    # decomposition would leave a space where the reader saw a sign: no replacement
+    assert replacement_for(char) is None
+    assert apply_suggestions(f"prezzo {char}50") == f"prezzo {char}50"
+    assert char in unfixable(f"a{char}b")
+
+
+def test_a_decomposed_accent_needs_no_suggestion():
+    # "Perché" pasted from macOS (e + U+0301): GSM-7 once composed, nothing to replace
+    assert suggestions("Perche\u0301?") == []
+    assert apply_suggestions("Perche\u0301?") == "Perché?"
+    assert apply_suggestions("E\u0300 ora") == "E' ora"

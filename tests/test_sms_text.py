@@ -11,9 +11,7 @@ from pegaso_tui.sms.text import (
     GSM_BASIC,
     GSM_EXTENSION,
     UCS2,
-    _pack,
     analyze,
-    costs_of,
     extension_characters,
     non_gsm_characters,
 )
@@ -155,15 +153,133 @@ def test_the_capacity_is_the_counter_denominator():
 
 
 # --- properties --------------------------------------------------------------------------------
+#
+# The reference here is written from the standard, not from the module: each text is encoded
+# into the units the network carries (septet codes of SPEC_BASIC/SPEC_EXTENSION with the 0x1B
+# escape; UTF-16 code units), those units are cut into parts of 160/153 (70/67) that never end
+# on an escape or a high surrogate, and each part is decoded back to check that it holds whole
+# characters. ``analyze`` must agree part by part.
 
-# Text mixing what matters: plain GSM, extension characters, Italian letters in and out of the
-# table, typographic quotes, emoji (surrogate pairs), newlines.
+ESC = 0x1B
+SPEC_CODE = {c: i for i, c in enumerate(SPEC_BASIC) if c is not None}
+SPEC_EXT_CODE = {c: i for i, c in SPEC_EXTENSION.items()}
+
+
+def spec_units(text: str) -> tuple[str, list[int]]:
+    """The encoding the standard would pick and the units it carries."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    if all(c in SPEC_CODE or c in SPEC_EXTENSION.values() for c in text):
+        units: list[int] = []
+        for c in text:
+            if c in SPEC_CODE:
+                units.append(SPEC_CODE[c])
+            else:
+                units += [ESC, SPEC_EXT_CODE[c]]
+        return GSM7, units
+    data = text.encode("utf-16-be", "surrogatepass")
+    return UCS2, [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def spec_parts(encoding: str, units: list[int]) -> list[list[int]]:
+    """The units cut into parts, a pair never split (the last unit of a part is never an
+    escape nor a high surrogate)."""
+    single, multi = (160, 153) if encoding == GSM7 else (70, 67)
+    if not units:
+        return []
+    if len(units) <= single:
+        return [units]
+    parts = []
+    rest = units
+    while rest:
+        part = rest[:multi]
+        if len(rest) > multi:
+            last = part[-1]
+            # 0x1B is never a character's code (SPEC_BASIC has None there, and no extension
+            # code is 0x1B): a part ending on it would cut an escape from its character
+            if (encoding == GSM7 and last == ESC) or (encoding == UCS2 and 0xD800 <= last <= 0xDBFF):
+                part = part[:-1]
+        parts.append(part)
+        rest = rest[len(part):]
+    return parts
+
+
+def decode_part(encoding: str, part: list[int]) -> str:
+    """A part back to text: fails if it starts or ends inside a pair."""
+    if encoding == UCS2:
+        return b"".join(u.to_bytes(2, "big") for u in part).decode("utf-16-be")  # strict
+    out, i = [], 0
+    while i < len(part):
+        if part[i] == ESC:
+            out.append(SPEC_EXTENSION[part[i + 1]])  # IndexError: an escape cut from its char
+            i += 2
+        else:
+            out.append(SPEC_BASIC[part[i]])
+            i += 1
+    return "".join(out)
+
+
+# Text built around the part boundaries: a run of one-unit characters up to a few units before
+# a boundary (160, 153, 306, 459 / 70, 67, 134, 201), then what must not be cut there (an
+# escape pair, several in a row, an emoji, a flag), then more text; filler may hold pairs too,
+# which moves every later boundary.
+GSM_SINGLE = st.sampled_from(list("aZ09 .,'\nèéùìòàÉÇ@£$_!?"))
+GSM_PAIR = st.sampled_from(list(NINE) + ["\f"])
+UCS_SINGLE = st.sampled_from(list("aZ09 .,àÈçá’—“”…") + ["\u00a0"])
+UCS_PAIR = st.sampled_from(["😀", "🇮", "🇹", "𝄞", "👍"])
+BOUNDARIES = {GSM7: (160, 153, 306, 459), UCS2: (70, 67, 134, 201)}
+
+
+@st.composite
+def around_a_boundary(draw):
+    encoding = draw(st.sampled_from([GSM7, UCS2]))
+    single, pair = (GSM_SINGLE, GSM_PAIR) if encoding == GSM7 else (UCS_SINGLE, UCS_PAIR)
+    boundary = draw(st.sampled_from(BOUNDARIES[encoding]))
+    start = boundary + draw(st.integers(-3, 1))  # where the pairs begin, in units
+    head = "’" if encoding == UCS2 else ""  # one character that forces UCS-2
+    filler = draw(st.lists(st.one_of(single, single, single, pair), max_size=8))
+    text = head + "".join(filler)
+    while len(spec_units(text)[1]) < start:
+        text += draw(single)
+    text += "".join(draw(st.lists(pair, min_size=1, max_size=3)))
+    text += "".join(draw(st.lists(st.one_of(single, pair), max_size=5)))
+    return text
+
+
+boundary_text = around_a_boundary()
 alphabet = st.sampled_from(list("aZ09 .,'\n") + list(NINE) + list("àèÈçá’—") + ["😀", "🇮", "\f"])
-sms_text = st.text(alphabet=alphabet, max_size=700) | st.text(max_size=300)
+any_text = boundary_text | st.text(alphabet=alphabet, max_size=700) | st.text(max_size=300)
+
+
+@settings(max_examples=500, deadline=None)
+@given(boundary_text)
+def test_parts_are_cut_as_the_standard_cuts_them_around_every_boundary(text):
+    from hypothesis import event
+
+    encoding, units = spec_units(text)
+    parts = spec_parts(encoding, units)
+    info = analyze(text)
+    event(f"{encoding}, {len(parts)} parts")
+    assert info.encoding == encoding
+    assert info.units == len(units)
+    assert list(info.part_units) == [len(p) for p in parts]
+    assert info.segments == len(parts)
+    # every part holds whole characters, and together they are the text
+    import unicodedata
+
+    assert "".join(decode_part(encoding, p) for p in parts) == unicodedata.normalize("NFC", text)
 
 
 @settings(max_examples=300, deadline=None)
-@given(sms_text)
+@given(any_text)
+def test_any_text_agrees_with_the_standard(text):
+    encoding, units = spec_units(text)
+    assert list(analyze(text).part_units) == [len(p) for p in spec_parts(encoding, units)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
 def test_units_never_exceed_parts_times_units_per_part(text):
     info = analyze(text)
     assert info.units <= info.segments * info.per_segment
@@ -174,19 +290,7 @@ def test_units_never_exceed_parts_times_units_per_part(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(sms_text)
-def test_the_fast_count_equals_the_reference_packing(text):
-    info = analyze(text)
-    if not text:
-        return
-    limit = info.per_segment
-    one_part = info.units <= (160 if info.encoding == GSM7 else 70)
-    reference = [info.units] if one_part else _pack(costs_of(text), limit)
-    assert list(info.part_units) == reference
-
-
-@settings(max_examples=300, deadline=None)
-@given(sms_text, st.data())
+@given(any_text, st.data())
 def test_adding_a_character_never_lowers_the_parts(text, data):
     char = data.draw(alphabet | st.characters(), label="char")
     where = data.draw(st.integers(0, len(text)), label="where")
@@ -195,16 +299,20 @@ def test_adding_a_character_never_lowers_the_parts(text, data):
     assert after >= before
 
 
+# --- NFC ------------------------------------------------------------------------------------
+
+
+def test_a_decomposed_accent_is_counted_as_the_composed_letter():
+    # "Perché" as pasted from macOS: e + U+0301 COMBINING ACUTE ACCENT
+    decomposed = "Perche\u0301 no?"
+    info = analyze(decomposed)
+    assert (info.encoding, info.units, info.non_gsm) == (GSM7, 10, ())
+    assert analyze("E\u0300 ora").non_gsm == ("È",)  # È is not GSM, composed or not
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=alphabet, max_size=700))
-def test_a_pair_is_never_split_across_parts(text):
-    info = analyze(text)
-    if info.segments < 2:
-        return
-    # rebuild each part from whole characters: the units must add up exactly
-    costs = iter(costs_of(text))
-    for part in info.part_units:
-        filled = 0
-        while filled < part:
-            filled += next(costs)
-        assert filled == part
+@given(boundary_text)
+def test_a_text_and_its_decomposed_form_count_the_same(text):
+    import unicodedata
+
+    assert analyze(unicodedata.normalize("NFD", text)) == analyze(text)

@@ -64,6 +64,21 @@ def add_birthday_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="birthday_to", required=True, metavar="DATE")
 
 
+#: The years a date on the command line may have: beyond them a date is a typo (and the
+#: arithmetic of the selections would leave the calendar: 31-12-9999 plus a day).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def check_dates(dates):
+    """``dates`` (a DateRange) if both ends are within FIRST_YEAR..LAST_YEAR, else CliError."""
+    for day in (dates.start, dates.end):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise CliError(
+                f"data fuori dall'intervallo ammesso: {day:%d-%m-%Y} (anni {FIRST_YEAR}-{LAST_YEAR})"
+            )
+    return dates
+
+
 def selection_from_args(kind: str, args: argparse.Namespace):
     """Run the selection ``kind`` (practices, promo, birthdays) with the parsed options.
 
@@ -76,8 +91,8 @@ def selection_from_args(kind: str, args: argparse.Namespace):
             filters = sel.PracticeFilters(
                 status=sel.PracticeStatus.parse(args.status),
                 clients=sel.parse_client_range(args.client_from, args.client_to),
-                practice_dates=sel.parse_date_range(args.practice_from, args.practice_to),
-                departure_dates=sel.parse_date_range(args.departure_from, args.departure_to),
+                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
+                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
             )
             return sel.practices_to_notify(filters)
         if kind == "promo":
@@ -89,12 +104,12 @@ def selection_from_args(kind: str, args: argparse.Namespace):
                 clients=sel.parse_client_range(args.client_from, args.client_to),
                 preferences=tuple(args.preference),
                 with_practices=args.with_practices,
-                practice_dates=sel.parse_date_range(args.practice_from, args.practice_to),
-                departure_dates=sel.parse_date_range(args.departure_from, args.departure_to),
+                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
+                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
             )
             return sel.promo_recipients(filters)
         if kind == "birthdays":
-            filters = sel.BirthdayFilters(sel.parse_date_range(args.birthday_from, args.birthday_to))
+            filters = sel.BirthdayFilters(check_dates(sel.parse_date_range(args.birthday_from, args.birthday_to)))
             return sel.birthday_recipients(filters)
     except sel.SelectionError as exc:
         raise CliError(str(exc)) from None

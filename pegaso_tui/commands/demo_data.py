@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pegaso_tui.commands._types import integer
 
-def _count(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"non è un numero: '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("deve essere zero o più")
-    return value
+
+#: The most a demo may ask for: beyond, the command would run for hours (or forever).
+MAX_CLIENTS = 1_000_000
+MAX_ROWS = 10_000_000
+#: the former check, by its name (options added on other branches use it)
+_count = integer(0, MAX_ROWS)
 
 
 #: The sizes of pegaso_tui.db.demo_data (repeated here so that building the parser imports
@@ -34,13 +33,13 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         "same seed gives the same data. A database that already has clients is refused "
         "unless --force.",
     )
-    parser.add_argument("--clients", type=_count, default=DEFAULT_CLIENTS, metavar="N",
-                        help=f"clients to create (default {DEFAULT_CLIENTS})")
-    parser.add_argument("--practices", type=_count, default=DEFAULT_PRACTICES, metavar="N",
+    parser.add_argument("--clients", type=integer(0, MAX_CLIENTS), default=DEFAULT_CLIENTS,
+                        metavar="N", help=f"clients to create, up to {MAX_CLIENTS:_} (default {DEFAULT_CLIENTS})")
+    parser.add_argument("--practices", type=integer(0, MAX_ROWS), default=DEFAULT_PRACTICES, metavar="N",
                         help=f"practices to create (default {DEFAULT_PRACTICES})")
-    parser.add_argument("--messages", type=_count, default=DEFAULT_MESSAGES, metavar="N",
+    parser.add_argument("--messages", type=integer(0, MAX_ROWS), default=DEFAULT_MESSAGES, metavar="N",
                         help=f"past SMS to create, in campaigns (default {DEFAULT_MESSAGES})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+    parser.add_argument("--seed", type=integer(0, 2**63 - 1), default=DEFAULT_SEED,
                         help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--force", action="store_true",
                         help="add the demo data even if the database already has clients")

@@ -38,6 +38,8 @@ def run(args: argparse.Namespace, ctx) -> int:
         check_readable(args.file)  # before the database: a typo must not create one
     except CsvFileError as exc:
         raise CliError(f"{args.file}: {exc}") from None
+    if args.rejected:
+        _check_rejected_path(args.rejected, args.file)
     ctx.open_db()
     progress = _Progress() if not args.json and sys.stderr.isatty() else None
     try:
@@ -47,16 +49,46 @@ def run(args: argparse.Namespace, ctx) -> int:
     finally:
         if progress:
             progress.clear()
+    write_error = None
     if args.rejected and report.rejected:
         try:
             write_rejected(report, args.rejected)
         except OSError as exc:
-            raise CliError(f"impossibile scrivere {args.rejected}: {exc.strerror or exc}") from None
+            write_error = f"impossibile scrivere {args.rejected}: {exc.strerror or exc}"
+    # the reasons are printed whatever became of --rejected: they are never lost
     if args.json:
         ctx.print_json(report.to_json())
     else:
-        print_report(report, args.rejected)
+        print_report(report, None if write_error else args.rejected)
+    if write_error:
+        print(f"pegaso-tui: {write_error} (le righe scartate sono elencate sopra)", file=sys.stderr)
+        return 1
     return 0 if report.ok else 1
+
+
+def _check_rejected_path(rejected: str, source: str) -> None:
+    """Refuse, before importing anything, a --rejected that could not or must not be written."""
+    import os
+
+    from pegaso_tui.cli import CliError
+
+    if _same_file(rejected, source):
+        raise CliError("--rejected non può essere il file da importare: verrebbe sovrascritto", status=2)
+    if os.path.isdir(rejected):
+        raise CliError(f"--rejected {rejected} è una cartella: indicare il nome del file", status=2)
+    folder = os.path.dirname(os.path.abspath(rejected))
+    if not os.path.isdir(folder):
+        raise CliError(f"--rejected: la cartella {folder} non esiste", status=2)
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (also through links or a different spelling)."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # the output does not exist yet
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def print_report(report, rejected_path: str | None) -> None:

@@ -26,8 +26,10 @@ def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.dates import DateError, DateRange
     from pegaso_tui.db.messages import history_rows, message_history
 
+    from pegaso_tui.commands._filters import check_dates
+
     try:
-        dates = DateRange.parse(args.date_from, args.date_to)
+        dates = check_dates(DateRange.parse(args.date_from, args.date_to))
     except DateError as exc:
         raise CliError(str(exc)) from None
     ctx.open_db()

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import argparse
 
+from pegaso_tui.commands._types import decimal, integer, port
+
+#: An hour: a longer delay is a typo, and asyncio would refuse some.
+MAX_DELAY_MS = 3_600_000
+
+#: The checks by their former names (options added on other branches use them): finite
+#: and bounded, as every number of the command line.
+_rate = decimal(0, 1)
+_non_negative = integer(0, MAX_DELAY_MS)
+
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -13,14 +23,14 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         description="A local SMS gateway that speaks the SMSHosting REST API: it records every "
         "SMS, simulates delivery and injects faults on request. Nothing leaves the machine.",
     )
-    parser.add_argument("--port", type=int, default=0, metavar="N", help="port (default: a free one)")
+    parser.add_argument("--port", type=port, default=0, metavar="N", help="port, 1-65535 (default: a free one)")
     parser.add_argument("--key", default="sandbox", metavar="K", help="AUTH_KEY it accepts (default sandbox)")
     parser.add_argument("--secret", default="sandbox", metavar="S", help="AUTH_SECRET it accepts (default sandbox)")
-    parser.add_argument("--fail-rate", type=_rate, default=0.0, metavar="F",
+    parser.add_argument("--fail-rate", type=decimal(0, 1), default=0.0, metavar="F",
                         help="share of sends answered 500 before being accepted (0-1)")
-    parser.add_argument("--drop-rate", type=_rate, default=0.0, metavar="F",
+    parser.add_argument("--drop-rate", type=decimal(0, 1), default=0.0, metavar="F",
                         help="share of sends accepted and then left without an answer (0-1)")
-    parser.add_argument("--latency-ms", type=_non_negative, default=0, metavar="N",
+    parser.add_argument("--latency-ms", type=integer(0, MAX_DELAY_MS), default=0, metavar="N",
                         help="delay before every answer")
     parser.add_argument("--accept-delay-ms", type=_non_negative, default=0, metavar="N",
                         help="a slow gateway: each send is processed N ms after it arrives, "
@@ -32,32 +42,12 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                         help="delay before an SMS is reported delivered (default 1000)")
     parser.add_argument("--undeliverable-suffix", default="", metavar="DIGITS",
                         help="numbers ending with these digits are reported NOTDELIVERED")
-    parser.add_argument("--credits", type=_non_negative, default=None, metavar="N",
+    parser.add_argument("--credits", type=integer(0, 10**12), default=None, metavar="N",
                         help="SMS credit of the account (default: unlimited); then BAD_CREDIT")
     parser.add_argument("--alias", action="append", default=None, metavar="NAME",
                         help="a sender alias registered on the account (repeatable; default "
                         "AGENZIA, FUTURA, PEGASO, SANDBOX); any other is replaced by a number")
     parser.set_defaults(handler=run)
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"non è un numero: {text}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError("deve essere tra 0 e 1")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"non è un numero intero: {text}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("non può essere negativo")
-    return value
 
 
 def run(args: argparse.Namespace, ctx) -> int:
@@ -67,7 +57,8 @@ def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
     from pegaso_tui.gateways.sandbox import API_PREFIX, SandboxConfig, serve
 
-    if args.undeliverable_suffix and not args.undeliverable_suffix.isdigit():
+    suffix = args.undeliverable_suffix
+    if suffix and not (suffix.isascii() and suffix.isdigit() and len(suffix) <= 15):
         raise CliError("--undeliverable-suffix vuole solo cifre", status=2)
     config = SandboxConfig(
         key=args.key, secret=args.secret, fail_rate=args.fail_rate, drop_rate=args.drop_rate,

@@ -85,6 +85,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     out = sys.stderr if args.json else sys.stdout
     _print_preview(plan, credits_left, committed_segments(), out)
     _print_purpose(plan.purpose, settings, out)
+    _warn_unregistered(ctx, alias)
     if not args.yes and not _confirm(out):
         raise CliError("invio annullato: nessun messaggio accodato")
     try:
@@ -119,6 +120,16 @@ def _credit_left(ctx) -> int | None:
         return None
 
 
+def _warn_unregistered(ctx, alias: str) -> None:
+    """An alias the gateway has not registered is sent with a random number instead (AGCOM
+    306/20/CIR): say so before queuing (the send goes on: the provider does not refuse it)."""
+    from pegaso_tui.sms.account import sender_warning
+
+    warning = sender_warning(ctx.settings.gateway, alias)
+    if warning:
+        print(f"pegaso-tui: attenzione: {warning}", file=sys.stderr)
+
+
 def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
     longest = plan.longest
     lines = [f"{plural(plan.count, 'messaggio', 'messaggi')} da accodare ({plan.segments} SMS)"]
@@ -126,6 +137,12 @@ def _print_preview(plan, credits_left: int | None, committed: int, out) -> None:
         lines[0] += "; 1 destinatario non inviabile escluso"
     elif plan.not_sendable:
         lines[0] += f"; {plan.not_sendable} destinatari non inviabili esclusi"
+    if plan.count == 1:  # one recipient: show the number it goes to before it is queued
+        from pegaso_tui.sms.phone import display_number
+
+        message = plan.messages[0]
+        who = f" ({message.name})" if message.name else ""
+        lines.append(f"Destinatario: {display_number(message.phone)}{who}")
     if credits_left is not None:
         free = credits_left - committed
         note = f", {committed} già impegnati da messaggi in coda" if committed else ""

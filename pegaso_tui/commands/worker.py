@@ -14,6 +14,12 @@ import sys
 import threading
 import time
 
+from pegaso_tui.commands._types import decimal, integer
+
+#: The checks by their former names (options added on other branches use them).
+_positive_int = integer(1, 1_000_000)
+_positive_float = decimal(0, 86_400, low_open=True)
+
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -28,25 +34,12 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="return when no message is queued, sending or awaiting a delivery report",
     )
-    parser.add_argument("--window", type=_positive_int, default=8, metavar="N",
-                        help="requests in flight at once (default 8)")
-    parser.add_argument("--poll-interval", type=_positive_float, default=5.0, metavar="S",
-                        help="seconds before a sent SMS is first asked for its delivery (default 5)")
+    parser.add_argument("--window", type=integer(1, 64), default=8, metavar="N",
+                        help="requests in flight at once, 1-64 (default 8)")
+    parser.add_argument("--poll-interval", type=decimal(0, 3600, low_open=True), default=5.0, metavar="S",
+                        help="seconds before a sent SMS is first asked for its delivery, "
+                        "up to 3600 (default 5)")
     parser.set_defaults(handler=run)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("deve essere almeno 1")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("deve essere maggiore di 0")
-    return value
 
 
 def _say_waiting() -> None:

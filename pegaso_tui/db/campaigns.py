@@ -44,6 +44,7 @@ from pegaso_tui.db.models import (
 from pegaso_tui.db.optouts import opted_out_messages
 from pegaso_tui.db.selections import Selection, SelectionRow
 from pegaso_tui.sms.phone import check_mobile
+from pegaso_tui.sms.text import nfc
 from pegaso_tui.sms.placeholders import (
     RenderedTexts,
     TemplateProblems,
@@ -134,7 +135,9 @@ def _recipients(count: int) -> str:
 
 def _render(template: str, recipients: list, *, max_parts: int, agency: str | None) -> RenderedTexts:
     """Every text of the campaign (``sms.placeholders.render_for_recipients``): all problems
-    at once — empty text, unknown placeholders, values missing per recipient, too long."""
+    at once — empty text, unknown placeholders, values missing per recipient, too long.
+
+    The texts come back in NFC (``sms.text.nfc``), the form they were counted in."""
     try:
         return render_for_recipients(template, recipients, agency=agency, max_parts=max_parts)
     except TemplateProblems as exc:
@@ -152,6 +155,7 @@ def plan_selection(
     Raises CampaignError naming every problem: an unknown placeholder, values missing for
     some recipients (all of them listed by placeholder), a text longer than ``max_parts``.
     """
+    template = nfc(template)  # the campaign keeps the text as it was counted and sent
     kind = selection.kind
     purpose = PURPOSE_OF_KIND.get(kind, PURPOSE_SERVICE)
     sendable = selection.sendable_rows()
@@ -191,6 +195,7 @@ def plan_single(
     ("Altro", with an optional ``name``) has only ``{ragione_sociale}`` (the name) and
     ``{agenzia}``.
     """
+    template = nfc(template)  # the campaign keeps the text as it was counted and sent
     raw = number or (client.mobile if client else None) or (supplier.mobile if supplier else None)
     check = check_mobile(raw or "")
     if not check.sendable:

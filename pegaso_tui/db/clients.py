@@ -32,7 +32,7 @@ from pegaso_tui.db.models import (
     database_proxy,
     normalize_code,
 )
-from pegaso_tui.db.paging import KeysetPager
+from pegaso_tui.db.paging import KeysetPager, LazyKeysetPager
 from pegaso_tui.db.records import (
     InvalidRecord,
     RecordChanged,
@@ -41,20 +41,41 @@ from pegaso_tui.db.records import (
     check_email,
     clean,
 )
-from pegaso_tui.db.search import contains_all
+from pegaso_tui.db.search import (
+    TRIGRAM,
+    client_fulltext_match,
+    client_search,
+    contains_all,
+    count_client_fulltext,
+    words,
+)
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number, is_italy
+from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
 
 def clients_pager(search: str | None = None, *, kind: str | None = None) -> KeysetPager[Client]:
     """Clients in code order whose code, name, mobile, phone, city or email contain every
     word of ``search`` (all clients when it is empty); only persons or companies with ``kind``."""
+    if client_fulltext_match(search) is None:  # nothing for the trigram index (PostgreSQL has its own)
+        return KeysetPager(_clients_query(contains_all(Client.search_text, search), kind), [Client.code])
+    counter = None
+    if kind is None and all(len(w) >= TRIGRAM for w in words(search)):
+        # every word is in the trigram index: it counts the matches without reading clients
+        match = client_fulltext_match(search)
+        counter = lambda: count_client_fulltext(match)  # noqa: E731
+    return LazyKeysetPager(
+        lambda: _clients_query(client_search(Client.search_text, Client.id, search), kind),
+        [Client.code], counter=counter,
+    )
+
+
+def _clients_query(condition, kind: str | None):
     query = Client.select()
-    condition = contains_all(Client.search_text, search)
     if condition is not None:
         query = query.where(condition)
     if kind is not None:
         query = query.where(Client.kind == kind)
-    return KeysetPager(query, [Client.code])
+    return query
 
 
 def persons_pager(search: str | None = None) -> KeysetPager[Client]:
@@ -221,6 +242,10 @@ def check_client(data: ClientData) -> tuple[ClientData, dict[str, str]]:
     email_error = check_email(data.email)
     if email_error:
         errors["email"] = email_error
+    if data.mobile and typed_badly(data.mobile):
+        # a landline or an impossible number is kept (flagged), but letters are a typo that
+        # the keypad mapping would turn into someone else's number: refused
+        errors["mobile"] = LETTERS_REASON
     if data.birth_date and data.birth_date > date.today():
         errors["birth_date"] = "data di nascita nel futuro"
     if data.legal_representative and data.legal_representative == data.code:

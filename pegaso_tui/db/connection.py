@@ -12,27 +12,45 @@ threads, and each of them borrows a connection for the duration of ``session()``
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
 
 from peewee import Database, DatabaseError, InterfaceError, OperationalError, SqliteDatabase
 
 from pegaso_tui.db.models import database_proxy
-from pegaso_tui.db.urls import describe_database, is_postgres_url, sqlite_path
+from pegaso_tui.db.urls import (
+    DatabaseUrlError,
+    check_database_url,
+    describe_database,
+    is_postgres_url,
+    sqlite_path,
+)
 from pegaso_tui.errors import first_line
 
 #: Seconds a writer waits for another process's write transaction before giving up.
 BUSY_TIMEOUT_S = 30
+#: Bytes of the SQLite file read through a memory map instead of read() calls (0: none).
+MMAP_BYTES = 1 << 30
 
 
 class DatabaseOpenError(Exception):
     """The database cannot be opened; the message says why, for the user."""
 
 
-def make_database(url: str) -> Database:
-    """A peewee Database for ``url`` (not yet connected, schema not checked)."""
+def make_database(url: str, create_folder: bool = False) -> Database:
+    """A peewee Database for ``url`` (not yet connected, schema not checked).
+
+    A SQLite file's folder must exist, unless ``create_folder`` (the default location, which
+    nobody typed): a typo in a path must not leave folders and an empty database behind.
+    """
+    try:
+        check_database_url(url)
+    except DatabaseUrlError as exc:
+        raise DatabaseOpenError(str(exc)) from None
     if is_postgres_url(url):
         from playhouse.pool import PooledPostgresqlDatabase
 
@@ -52,10 +70,20 @@ def make_database(url: str) -> Database:
         )
     path = sqlite_path(url)
     if str(path) != ":memory:":
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseOpenError(f"impossibile creare la cartella {path.parent}: {exc}") from exc
+        if create_folder:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseOpenError(
+                    f"impossibile creare la cartella {path.parent}: {exc.strerror or exc}"
+                ) from exc
+        elif not path.parent.is_dir():
+            raise DatabaseOpenError(
+                f"la cartella {path.parent} non esiste: crearla, o indicare un altro percorso"
+            )
+        if path.is_dir():
+            raise DatabaseOpenError(f"{path} è una cartella: indicare il file del database")
+        _create_private(path)
     return SqliteDatabase(
         str(path),
         timeout=BUSY_TIMEOUT_S,
@@ -68,20 +96,37 @@ def make_database(url: str) -> Database:
             "cache_size": -32000,  # 32 MB: selections over a million practices stay in memory
             # Read pages straight from the OS page cache, shared by every connection: a
             # selection over 100,000 clients touches more pages than the cache holds.
-            "mmap_size": 1 << 30,
+            "mmap_size": MMAP_BYTES,
             "temp_store": "memory",
         },
     )
 
 
-def open_database(url: str) -> Database:
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file readable only by its owner and group (0660): it holds the
+    agency's clients. SQLite gives its -wal and -shm files the same mode."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseOpenError(f"impossibile creare il database {path}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    try:
+        os.chmod(path, 0o660)  # group-writable for the staff whatever the umask, never others
+    except OSError:
+        pass
+
+
+def open_database(url: str, create_folder: bool = False) -> Database:
     """Open ``url``, point every model at it, and create or upgrade the schema.
 
     Raises DatabaseOpenError with a clear message when the database cannot be reached.
+    ``create_folder``: see make_database.
     """
     from pegaso_tui.db.schema import SchemaError, ensure_schema
 
-    db = make_database(url)
+    db = make_database(url, create_folder=create_folder)
     database_proxy.initialize(db)
     try:
         db.connect(reuse_if_open=True)

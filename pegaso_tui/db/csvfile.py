@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 from contextlib import contextmanager
@@ -64,6 +65,8 @@ class CsvTable:
     records: list[CsvRecord] = field(default_factory=list)
     #: lines holding no data at all (empty, or only separators), skipped
     blank_lines: int = 0
+    #: in a Windows-1252 file, the lines written in UTF-8 (read as UTF-8: see decode_mixed)
+    utf8_lines: list[int] = field(default_factory=list)
 
     @property
     def delimiter_label(self) -> str:
@@ -88,11 +91,37 @@ def decode(data: bytes) -> tuple[str, str, str]:
         return data.decode("utf-8"), "utf-8", "UTF-8"
     except UnicodeDecodeError:
         pass
+    text, _ = decode_mixed(data)
+    return text, "cp1252", "Windows-1252"
+
+
+def _legacy(line: bytes) -> str:
     try:
-        return data.decode("cp1252"), "cp1252", "Windows-1252"
+        return line.decode("cp1252")
     except UnicodeDecodeError:
         # five byte values are unassigned in Windows-1252: Latin-1 still reads every byte
-        return data.decode("latin-1"), "latin-1", "ISO-8859-1"
+        return line.decode("latin-1")
+
+
+def decode_mixed(data: bytes) -> tuple[str, list[int]]:
+    """A file that is not UTF-8 as a whole, read line by line as each was written: a line
+    that is valid UTF-8 with accents is UTF-8 (pasted from a web page or another file), the
+    others Windows-1252. Returns the text and the numbers of the UTF-8 lines with accents.
+
+    Read as Windows-1252 throughout, "NICOLÒ" in UTF-8 would be stored as "NICOLÃ’".
+    """
+    parts = []
+    utf8_lines = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            parts.append(line.decode("ascii"))
+            continue
+        try:
+            parts.append(line.decode("utf-8"))
+            utf8_lines.append(number)
+        except UnicodeDecodeError:
+            parts.append(_legacy(line))
+    return "\n".join(parts), utf8_lines
 
 
 def _check_not_binary(data: bytes) -> None:
@@ -104,14 +133,27 @@ def _check_not_binary(data: bytes) -> None:
         raise CsvFileError("il file contiene dati binari: non è un file CSV")
 
 
+#: The largest file an import reads (it is read whole): a million rows take a fraction.
+MAX_FILE_BYTES = 2 * 1024**3
+
+
 def check_readable(path: Path | str) -> None:
-    """CsvFileError saying plainly why ``path`` cannot be read (missing, a folder, ...)."""
+    """CsvFileError saying plainly why ``path`` cannot be read (missing, a folder, a device
+    or a pipe that would never end, too big, ...)."""
+    import stat
+
     with _reading(Path(path)) as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CsvFileError("non è un file normale (un dispositivo o una pipe?)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise CsvFileError(f"file troppo grande ({info.st_size // 1024**2} MB, al massimo {MAX_FILE_BYTES // 1024**2} MB)")
         fh.read(1)
 
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a CsvFileError saying plainly why it cannot be read."""
+    check_readable(path)
     with _reading(path) as fh:
         return fh.read()
 
@@ -175,8 +217,11 @@ def read_table(
     """
     path = Path(path)
     data = read_bytes(path)
+    if data.startswith(b"PK\x03\x04") and _is_xlsx(data):
+        return _read_xlsx(path, data, max_records)
     _check_not_binary(data)
     text, codec, label = decode(data)
+    utf8_lines = decode_mixed(data)[1] if codec == "cp1252" else []
     # Only CR/LF end a line in CSV (str.splitlines would also split on form feeds and the like).
     lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
@@ -194,7 +239,7 @@ def read_table(
     if index >= len(lines):
         raise CsvFileError("il file è vuoto")
     delimiter = forced or choose_delimiter(lines[index], score)
-    table = CsvTable(path, codec, label, delimiter, [], index + 1)
+    table = CsvTable(path, codec, label, delimiter, [], index + 1, utf8_lines=utf8_lines)
 
     # Parse from the header's line on, keeping physical line numbers (a quoted field may
     # span lines, so a record's number is the line it starts on).
@@ -225,11 +270,84 @@ def read_table(
             clean = [v.replace("\x00", "") for v in values]
             table.records.append(CsvRecord(start, clean, "la riga contiene caratteri nulli (file danneggiato?)"))
             continue
-        table.records.append(CsvRecord(start, values))
+        # a cell the export (or the rejected rows) wrote as '=... goes back to what it was
+        table.records.append(CsvRecord(start, [formula_unsafe(v) for v in values]))
         if max_records is not None and len(table.records) >= max_records:
             break
     if not table.header or _is_blank(table.header):
         raise CsvFileError("manca la riga di intestazione con i nomi delle colonne")
+    return table
+
+
+# --- XLSX: what the export writes, read back -----------------------------------------------
+
+
+def _is_xlsx(data: bytes) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def xlsx_cell_text(value: object) -> str:
+    """A cell of a spreadsheet as the CSV import reads text: dates ``DD-MM-YYYY``, flags
+    ``si``/``no``, numbers with a point (both forms are read as amounts)."""
+    from datetime import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "si" if value else "no"
+    if isinstance(value, datetime):
+        value = value.date() if not value.time() else value
+        if isinstance(value, datetime):
+            return value.strftime("%d-%m-%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def _read_xlsx(path: Path, data: bytes, max_records: int | None) -> CsvTable:
+    """The first sheet of an Excel workbook as a table (the export's XLSX imports back)."""
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise CsvFileError(f"file Excel illeggibile: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        table: CsvTable | None = None
+        blank = 0
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = [xlsx_cell_text(v) for v in cells]
+            if table is None:
+                if _is_blank(values):
+                    continue
+                while values and not values[-1].strip():
+                    values.pop()  # the sheet's width may run past the header
+                table = CsvTable(path, "utf-8-sig", "Excel (XLSX)", ";", [v.strip() for v in values], number)
+                continue
+            if _is_blank(values):
+                blank += 1
+                continue
+            # a spreadsheet has no missing cells, only empty ones
+            values += [""] * (len(table.header) - len(values))
+            table.records.append(CsvRecord(number, values))
+            if max_records is not None and len(table.records) >= max_records:
+                break
+    finally:
+        workbook.close()
+    if table is None:
+        raise CsvFileError("il file è vuoto")
+    table.blank_lines = blank
     return table
 
 
@@ -250,6 +368,29 @@ def _naive_split(lines: list[str], delimiter: str) -> list[str]:
 # --- writing ------------------------------------------------------------------------------------
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number or a phone number may begin with + or -: it cannot run anything.
+_HARMLESS = re.compile(r"^[+-]?[\d\s.,/()]+$")
+
+
+def formula_safe(text: str) -> str:
+    """A cell that a spreadsheet would run as a formula (``=HYPERLINK(...)``), made text with
+    a leading apostrophe; numbers and phone numbers (``+39 ...``) are left alone."""
+    if text.startswith(_FORMULA_START) and not _HARMLESS.match(text):
+        return "'" + text
+    if text.startswith("'") and formula_safe(text[1:]) == text:
+        return "'" + text  # '=x itself: one more apostrophe, so that formula_unsafe gives it back
+    return text
+
+
+def formula_unsafe(text: str) -> str:
+    """The inverse of ``formula_safe``: what an exported cell held before it was escaped
+    (so that an exported list imports back unchanged)."""
+    if text.startswith("'") and formula_safe(text[1:]) == text:
+        return text[1:]
+    return text
+
+
 def write_table(
     path: Path | str,
     header: Sequence[str],
@@ -261,8 +402,9 @@ def write_table(
     codec = "utf-8-sig" if encoding in ("utf-8-sig", "utf-16") else encoding
     with open(path, "w", encoding=codec, errors="replace", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([formula_safe(h) for h in header])
+        # the rejected rows are opened in Excel to be fixed: nothing in them may run
+        writer.writerows([formula_safe(cell) for cell in row] for row in rows)
 
 
 # --- header names -------------------------------------------------------------------------------

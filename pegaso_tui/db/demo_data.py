@@ -815,6 +815,8 @@ def _fix_sequences() -> None:
     if isinstance(db, SqliteDatabase):
         return
     for model in ALL_MODELS:
+        if "id" not in model._meta.fields:  # e.g. the per-day message counts: no sequence
+            continue
         table = model._meta.table_name
         db.execute_sql(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "

@@ -66,7 +66,7 @@ from pegaso_tui.db.models import (
     now,
 )
 from pegaso_tui.errors import first_line
-from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile
+from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile, typed_badly
 
 __all__ = [
     "IGNORED", "KINDS", "REASON_COLUMN", "ColumnInfo", "ImportCancelled", "ImportFileError",
@@ -190,8 +190,9 @@ def _parse_value(spec: FieldSpec, text: str, row: ParsedRow, kind: str) -> Any:
         check = check_mobile(stripped)
         who = _RECIPIENT.get(kind, "il soggetto")
         if check.status == INVALID:
+            why = ": contiene lettere o simboli" if typed_badly(stripped) else ""
             row.warnings.append(
-                f"cellulare non valido '{stripped}': conservato com'è, {who} non riceverà SMS"
+                f"cellulare non valido '{stripped}'{why}: conservato com'è, {who} non riceverà SMS"
             )
         elif check.status == LANDLINE:
             row.warnings.append(
@@ -222,11 +223,19 @@ def parse_row(spec: KindSpec, columns: list[ColumnInfo], record: CsvRecord) -> P
             f"la riga ha {len(values)} campi, l'intestazione {width}: un separatore dentro un "
             "valore senza virgolette?"
         )
+    needed = max((c.index + 1 for c in columns if c.field is not None), default=0)
+    if len(values) < needed:
+        # A missing cell is not an empty one: taking it for "" would clear the client's
+        # mobile or flags that the row never mentioned. The whole row is refused instead.
+        raise RowProblem(
+            f"la riga ha {len(values)} campi, l'intestazione {width}: mancano dei campi "
+            "(nessun dato del record è stato cambiato)"
+        )
     for column in columns:
         if column.field is None:
             continue
         fspec = spec.field(column.field)
-        text = values[column.index] if column.index < len(values) else ""
+        text = values[column.index]
         try:
             value = _parse_value(fspec, text, row, spec.kind)
         except ValueProblem as exc:
@@ -388,6 +397,8 @@ def preview_csv(path: Path | str, kind: str, limit: int = 20) -> ImportPreview:
     spec = _spec(kind)
     table = _read(path, spec)
     columns, warnings = map_columns(spec, table.header)
+    if table.utf8_lines:
+        warnings = [*warnings, mixed_encoding_warning(table.utf8_lines)]
     rows = []
     for record in table.records[:limit]:
         try:
@@ -447,6 +458,8 @@ def import_csv(
         blank_lines=table.blank_lines,
     )
     report.warnings += [ImportWarning(table.header_line, w) for w in column_warnings]
+    if table.utf8_lines:
+        report.warnings.append(ImportWarning(table.utf8_lines[0], mixed_encoding_warning(table.utf8_lines)))
     _warn_unnamed_columns(table, columns, report)
     writer = _WRITERS[kind](spec, report)
     seen: dict[str, int] = {}  # key -> line of its first row in the file
@@ -484,6 +497,16 @@ def import_csv(
     report.warnings.sort(key=lambda w: w.line)
     report.elapsed_s = time.perf_counter() - started
     return report
+
+
+def mixed_encoding_warning(lines: list[int], shown: int = 20) -> str:
+    """What the import says of a Windows-1252 file with some lines in UTF-8."""
+    named = ", ".join(str(n) for n in lines[:shown])
+    more = f" e altre {len(lines) - shown}" if len(lines) > shown else ""
+    return (
+        f"file in Windows-1252 con righe scritte in UTF-8, lette come UTF-8: righe {named}{more} "
+        "(controllare gli accenti; meglio salvare il file tutto in UTF-8)"
+    )
 
 
 def _warn_unnamed_columns(table: CsvTable, columns: list[ColumnInfo], report: ImportReport) -> None:

@@ -125,7 +125,15 @@ def messages_pager(
             query = query.where(Message.queued_at >= datetime.combine(dates.start, time.min))
         if dates.end is not None:
             query = query.where(Message.queued_at < datetime.combine(dates.end + timedelta(days=1), time.min))
-    return KeysetPager(query, [Message.queued_at, Message.id], descending=descending)
+    counter = None
+    if client is None and practice is None and supplier is None:
+        # the control panel's whole range: a sum over the per-day counts, not a scan
+        from pegaso_tui.db.message_stats import count_messages
+
+        start = dates.start if dates is not None else None
+        end = dates.end if dates is not None else None
+        counter = lambda: count_messages(start, end)  # noqa: E731
+    return KeysetPager(query, [Message.queued_at, Message.id], descending=descending, counter=counter)
 
 
 def status_label(status: str | None) -> str:

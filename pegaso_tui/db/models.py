@@ -14,6 +14,7 @@ from peewee import (
     BooleanField,
     CharField,
     Check,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -488,6 +489,24 @@ class OptOut(BaseModel):
     created_at = DateTimeField(default=now)
 
 
+class MessageDayCount(BaseModel):
+    """How many messages were queued on a day and are now in a status, and their parts.
+
+    Kept by database triggers on ``message`` (``pegaso_tui.db.message_stats``), in the
+    transaction of every insert, status change and delete, whichever program writes: the
+    control panel's count and chart are then a sum over days, not a scan of messages.
+    """
+
+    day = DateField()
+    status = CharField(max_length=12)
+    messages = IntegerField(default=0)
+    parts = IntegerField(default=0)  # the sum of the messages' segments (what was paid for)
+
+    class Meta:
+        table_name = "message_day_count"
+        primary_key = CompositeKey("day", "status")
+
+
 class SchemaInfo(BaseModel):
     """The schema version of this database (one row)."""
 
@@ -506,6 +525,7 @@ ALL_MODELS = (
     Practice,
     Campaign,
     Message,
+    MessageDayCount,
     PracticeNotice,
     AppSetting,
     Contact,

@@ -17,10 +17,10 @@ from typing import Callable
 
 from peewee import Database, PostgresqlDatabase, fn
 
-from pegaso_tui.db.models import ALL_MODELS, SchemaInfo
+from pegaso_tui.db.models import ALL_MODELS, Client, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: The practice flags each "SMS Pratiche" status selects on.
 _PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
@@ -38,8 +38,9 @@ def _practice_flag_indexes_with_number(db: Database) -> None:
         )
 
 
-def _reserved_v3(db: Database) -> None:
-    """Nothing here. # reserved: merged from another branch (the outbox, issue 12)."""
+def _outbox_needs_nothing(db: Database) -> None:
+    """Version 3: kept for the outbox of issue 12, which in the end needed no change of the
+    schema (the grace and the consent check use columns it had)."""
 
 
 def _reserved_v4(db: Database) -> None:
@@ -74,12 +75,36 @@ def _privacy_and_crm_actions(db: Database) -> None:
     ).execute()
 
 
+def _speed_tables(db: Database) -> None:
+    """Version 6: what keeps the control panel and the registry search fast at a million rows:
+    the messages counted per day and status (filled from the messages there are, then kept by
+    triggers) and, on SQLite, the clients' trigram full-text index (filled from the clients)."""
+    from pegaso_tui.db.message_stats import install_message_counts, rebuild_message_counts
+    from pegaso_tui.db.models import MessageDayCount
+    from pegaso_tui.db.search import ensure_client_fulltext
+
+    db.create_tables([MessageDayCount], safe=True)
+    install_message_counts(db)
+    rebuild_message_counts(db)
+    ensure_client_fulltext(db, fill=True)
+
+
+def _new_database_speed_tables(db: Database) -> None:
+    """The triggers and indexes of version 6 on a database just created (nothing to fill)."""
+    from pegaso_tui.db.message_stats import install_message_counts
+    from pegaso_tui.db.search import ensure_client_fulltext
+
+    install_message_counts(db)
+    ensure_client_fulltext(db, fill=False)
+
+
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.
 UPGRADES: dict[int, Callable[[Database], None]] = {
     2: _practice_flag_indexes_with_number,
-    3: _reserved_v3,
+    3: _outbox_needs_nothing,
     4: _reserved_v4,
     5: _privacy_and_crm_actions,
+    6: _speed_tables,
 }
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.
@@ -94,7 +119,14 @@ def schema_version(db: Database) -> int | None:
     """The version recorded in the database, or None for an empty database."""
     if not db.table_exists(SchemaInfo._meta.table_name):
         return None
-    return SchemaInfo.select(fn.MAX(SchemaInfo.version)).scalar()
+    version = SchemaInfo.select(fn.MAX(SchemaInfo.version)).scalar()
+    # A table edited by hand or half restored: refuse it plainly rather than guess (a text
+    # would not compare with a number; no row would recreate the tables of a used database).
+    if version is None and db.table_exists(Client._meta.table_name):
+        raise SchemaError("la tabella schema_info è vuota ma il database ha dei dati: database danneggiato?")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise SchemaError(f"la tabella schema_info è danneggiata (versione {str(version)[:20]!r})")
+    return version
 
 
 def ensure_schema(db: Database, target: int | None = None) -> int:
@@ -112,6 +144,7 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
         if current is None:
             db.create_tables(ALL_MODELS, safe=True)
             ensure_search_indexes(db)
+            _new_database_speed_tables(db)
             SchemaInfo.create(version=target)
             _seed_new_database()
             return target

@@ -24,17 +24,21 @@ from __future__ import annotations
 
 import enum
 import gc
+import operator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from peewee import SQL, Case, fn
+from peewee import SQL, Case, Expression, fn
 
 from pegaso_tui.dates import DateError, DateRange
+from pegaso_tui.db.connection import is_sqlite
 from pegaso_tui.db.models import (
+    CLIENT_CODE_WIDTH,
     Client,
     ClientPreference,
     Practice,
@@ -105,19 +109,86 @@ class ClientRange:
         end = normalize_code(self.end) or None
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
-        if start and end and end < start:
+        low, high = _as_number(start), _as_number(end)
+        if low is not None and high is not None:
+            reversed_ = high < low
+        else:
+            reversed_ = bool(start and end and end < start)
+        if reversed_:
             raise SelectionError(f"il cliente finale ({end}) precede quello iniziale ({start})")
 
     def condition(self):
-        """The WHERE condition on Client.code (None when the range is open)."""
-        conditions = []
-        if self.start:
-            conditions.append(Client.code >= self.start)
-        if self.end:
-            conditions.append(Client.code <= self.end)
-        if not conditions:
+        """The WHERE condition on Client.code (None when the range is open).
+
+        Codes compare as codes: when the bounds are numbers, a code made of digits compares
+        by its number whatever its padding (``5``-``7`` never takes ``0000002``, nor misses
+        ``00000006``); other codes, and any code against a bound that is not a number,
+        compare as text.
+        """
+        if not self.start and not self.end:
             return None
-        return conditions[0] if len(conditions) == 1 else (conditions[0] & conditions[1])
+        low, high = _as_number(self.start), _as_number(self.end)
+        if (self.start and low is None) or (self.end and high is None):
+            return _text_range(Client.code, self.start, self.end)
+        digits = _only_digits(Client.code)
+        width = CLIENT_CODE_WIDTH
+        # Digits of one width sort as their numbers: the range of 5-7 among codes of width W
+        # is the text range 0..05-0..07 of width W, which the code index answers. So there is
+        # one text range per width (codes are kept 7 digits wide; other widths come from
+        # other programs, or from codes typed with more zeros); a code that is not a number
+        # compares as text with the bounds written 7 wide, as it always did.
+        terms = []
+        for size in range(1, _MAX_NUMERIC_DIGITS + 1):
+            if low is not None and len(str(low)) > size:
+                continue  # no code of this width reaches the lower bound
+            start = None if low is None else str(low).zfill(size)
+            end = None if high is None or len(str(high)) > size else str(high).zfill(size)
+            if start is None and end is None:
+                end = "9" * size
+            in_range = _text_range(Client.code, start, end)
+            if size == width:
+                # also the codes that are not numbers; not the digit codes of other widths
+                terms.append(in_range & ~((fn.LENGTH(Client.code) != width) & digits))
+            else:
+                # the width first: on a row it rules out the term at once
+                terms.append((fn.LENGTH(Client.code) == size) & in_range & digits)
+        if low is not None and len(str(low)) > width:
+            # the bounds are beyond 7 digits: codes that are not numbers compare as text
+            terms.append(~digits & _text_range(Client.code, str(low), None if high is None else str(high)))
+        return reduce(operator.or_, terms)
+
+
+#: Digit-only codes longer than this compare as text (they would overflow a BIGINT).
+_MAX_NUMERIC_DIGITS = 18
+
+
+def _as_number(code: str | None) -> int | None:
+    """The number of a digit-only code (``0000005`` is 5), or None."""
+    if code and code.isascii() and code.isdigit() and len(code) <= _MAX_NUMERIC_DIGITS:
+        return int(code)
+    return None
+
+
+def _text_range(column, start, end):
+    conditions = []
+    if start is not None and start != "":
+        conditions.append(column >= start)
+    if end is not None and end != "":
+        conditions.append(column <= end)
+    return conditions[0] if len(conditions) == 1 else (conditions[0] & conditions[1])
+
+
+def _only_digits(column):
+    """SQL: the column is 1 to 18 ASCII digits (GLOB on SQLite, a regular expression on
+    PostgreSQL). Inside a CASE before the cast: PostgreSQL may evaluate the conditions of a
+    WHERE in any order, and a cast of ``ABC`` would fail the query."""
+    if is_sqlite():
+        return (
+            (fn.LENGTH(column) >= 1)
+            & (fn.LENGTH(column) <= _MAX_NUMERIC_DIGITS)
+            & ~Expression(column, "GLOB", "*[^0-9]*")
+        )
+    return Expression(column, "~", f"^[0-9]{{1,{_MAX_NUMERIC_DIGITS}}}$")
 
 
 def _date_conditions(column, dates: DateRange, *, require: bool) -> list:

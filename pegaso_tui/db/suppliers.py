@@ -14,6 +14,7 @@ from pegaso_tui.db.models import Message, Supplier, database_proxy, normalize_co
 from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.db.records import InvalidRecord, RecordNotFound, check_email, clean
 from pegaso_tui.db.search import contains_all
+from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
 
 def suppliers_pager(search: str | None = None) -> KeysetPager[Supplier]:
@@ -76,6 +77,8 @@ def save_supplier(data: SupplierData, supplier_id: int | None = None) -> Supplie
     email_error = check_email(clean(data.email))
     if email_error:
         errors["email"] = email_error
+    if typed_badly(clean(data.mobile)):  # letters would become another person's number
+        errors["mobile"] = LETTERS_REASON
     if errors:
         raise InvalidRecord(errors)
     with database_proxy.obj.atomic():

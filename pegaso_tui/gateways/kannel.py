@@ -34,6 +34,8 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from pegaso_tui.gateways.tls import verify_for
+
 from pegaso_tui.db.models import DELIVERED, FAILED, SENT, UNDELIVERED
 from pegaso_tui.gateways.base import (
     AccountGatewayError,
@@ -112,6 +114,7 @@ class KannelGateway(Gateway):
             client = httpx.Client(
                 timeout=httpx.Timeout(settings.timeout_s, connect=min(settings.timeout_s, 10.0)),
                 transport=transport,
+                verify=verify_for(self.url),
                 limits=httpx.Limits(max_connections=max_connections,
                                     max_keepalive_connections=max_connections),
                 headers={"User-Agent": "pegaso-tui"},

@@ -306,7 +306,7 @@ class SandboxState:
 
     def user(self) -> dict[str, Any]:
         """The account: credit in money and SMS left."""
-        return {
+        answer: dict[str, Any] = {
             "id": 1,
             "username": "sandbox",
             "name": "Pegaso",
@@ -315,6 +315,7 @@ class SandboxState:
             "italysms": self.credits if self.credits is not None else 1_000_000,
             "senderAlias": list(self.config.aliases),
         }
+        return answer
 
     def _money(self) -> float:
         credits = self.credits if self.credits is not None else 1_000_000

@@ -46,11 +46,12 @@ import base64
 import json
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 from typing import Any, Sequence
 from urllib.parse import urlencode
 
 import httpx
+
+from pegaso_tui.gateways.tls import verify_for
 
 from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, SENT, UNDELIVERED
 from pegaso_tui.errors import first_line
@@ -167,13 +168,6 @@ def parse_date(value: Any) -> datetime | None:
     return parsed
 
 
-@lru_cache(maxsize=1)
-def _ssl_context():
-    """One TLS context for every client: loading the CA bundle costs tens of milliseconds, and
-    the sender makes a gateway (a client) per request in flight."""
-    return httpx.create_ssl_context()
-
-
 def retry_after(response: httpx.Response) -> float | None:
     """Seconds from a ``Retry-After`` header (seconds or an HTTP date), if any."""
     value = response.headers.get("retry-after")
@@ -215,7 +209,7 @@ class SmsHostingGateway(Gateway):
         if client is None:
             client = httpx.Client(
                 timeout=httpx.Timeout(settings.timeout_s, connect=min(settings.timeout_s, 10.0)),
-                verify=_ssl_context(),
+                verify=verify_for(self.base_url),
                 transport=transport,
                 limits=httpx.Limits(
                     max_connections=max_connections, max_keepalive_connections=max_connections
@@ -458,13 +452,14 @@ class SmsHostingGateway(Gateway):
         data = self._request("GET", "/user")
         return Credit(sms_left=int(data.get("italysms", 0)), amount=_float(data.get("credit")))
 
-    def aliases(self) -> list[str]:
-        """The sender aliases registered on the account (``GET /user``, ``senderAlias``)."""
+    def aliases(self) -> list[str] | None:
+        """The registered sender aliases: ``senderAlias`` of ``GET /user`` (its official
+        clients read it as a list of strings); None when the answer has no such list."""
         data = self._request("GET", "/user")
         found = data.get("senderAlias") if isinstance(data, dict) else None
         if not isinstance(found, list):
-            return []
-        return [str(alias) for alias in found if alias]
+            return None
+        return [str(alias) for alias in found if str(alias).strip()]
 
 
 class SandboxGateway(SmsHostingGateway):

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pegaso_tui.masks import MASKS, Mask, masks_starting_with
+from pegaso_tui.widgets.carry_on import CarryOn
 from pegaso_tui.widgets.agenda import AgendaPanel
 
 #: How long a number that could go on (``1`` -> ``10``) waits for its next digit.
@@ -36,7 +37,7 @@ class MaskList(OptionList):
         super().__init__(*options, id="mask-list")
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(CarryOn, Screen[None]):
     """The first screen: the masks, and (on the right) the day's agenda."""
 
     BINDINGS = [

@@ -73,7 +73,7 @@ class CsvTree(DirectoryTree):
 
     def filter_paths(self, paths):
         return [p for p in paths if not p.name.startswith(".")
-                and (p.is_dir() or p.suffix.lower() in (".csv", ".txt"))]
+                and (p.is_dir() or p.suffix.lower() in (".csv", ".txt", ".xlsx"))]
 
 
 def rejected_path(source: Path) -> Path:

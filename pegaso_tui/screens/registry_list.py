@@ -180,7 +180,16 @@ class RegistryListScreen(MaskScreen, Generic[T]):
 
     def action_export(self) -> None:
         table = self.table
-        open_export(self, table.pager, table.columns, self.EXPORT_NAME)
+        if not self.IMPORT_KIND or table.pager is None:
+            open_export(self, table.pager, table.columns, self.EXPORT_NAME)
+            return
+        # the whole record under the headers the import reads: the file imports back as is
+        from pegaso_tui.db.export_columns import clients_export_pager, record_columns
+
+        pager = table.pager
+        if self.IMPORT_KIND == "clients":
+            pager = clients_export_pager(pager)
+        open_export(self, pager, record_columns(self.IMPORT_KIND), self.EXPORT_NAME)
 
     def action_import(self) -> None:
         if not import_available():

@@ -56,10 +56,9 @@ def account_status(gateway_settings, call) -> dict:
 
     ``call`` is ``AppServices.call``: a database connection for the totals only, not held
     while the gateway answers."""
-    from pegaso_tui.db.sending import sms_totals
-    from pegaso_tui.gateways import credit_left
-
+    from pegaso_tui.db.message_stats import sms_totals
     from pegaso_tui.db.sample_sends import sample_parts_sent
+    from pegaso_tui.gateways import credit_left
 
     totals = call(sms_totals)
     status = {"sent": totals.sent_parts, "waiting": totals.waiting, "left": None, "problem": None,
@@ -128,7 +127,10 @@ class SmsPanelScreen(MaskScreen):
             raise FieldErrors(errors)
         return dates
 
-    def _show_range(self) -> None:
+    def _show_range(self, *, again: bool = False) -> None:
+        """List (and chart) the range in the date fields; a range already shown is read again
+        only when ``again`` (F5): the fields announce their first values once mounted, which
+        would otherwise read the list, its count and the chart three times on opening."""
         from pegaso_tui.db.messages import messages_pager
 
         for field in self.query(FormField):
@@ -139,6 +141,8 @@ class SmsPanelScreen(MaskScreen):
             for key, message in exc.errors.items():
                 self.query_one(f"#{key}", FormField).set_error(message)
             return
+        if dates == self._range and not again:
+            return
         self._range = dates
         self.query_one(MessageList).show(messages_pager(dates=dates))
         self._read_chart()
@@ -146,9 +150,9 @@ class SmsPanelScreen(MaskScreen):
     def _read_chart(self) -> None:
         """Count the range's messages per day again: the chart and its legend ("consegnati
         706") follow the dots, not only F5."""
-        from pegaso_tui.db.sending import daily_counts
-
         import time
+
+        from pegaso_tui.db.message_stats import daily_counts
 
         if self._range is None:
             return
@@ -201,7 +205,7 @@ class SmsPanelScreen(MaskScreen):
 
     def action_refresh(self) -> None:
         """F5: read the list, the chart and the credit again."""
-        self._show_range()
+        self._show_range(again=True)
         self._check_account()
 
     # -- esito incerto: the operator decides -------------------------------------------------
@@ -319,4 +323,4 @@ class SmsPanelScreen(MaskScreen):
         if result.already_sent:
             text += f", {thousands(result.already_sent)} già consegnati al gateway"
         self.notify(text + ".", title="Annullamento")
-        self._show_range()
+        self._show_range(again=True)

@@ -141,6 +141,8 @@ class SendPreviewScreen(MaskScreen):
         self.MASK_TITLE = f"Anteprima invio — {job.title}"
         self.credits_left: int | None = None
         self.credit_problem: str | None = None
+        #: the sender is an alias the gateway has not registered: it will be replaced
+        self.alias_warning: str | None = None
         self.campaign_id: int | None = None
         self._timer = None
         self._sending = False
@@ -152,6 +154,7 @@ class SendPreviewScreen(MaskScreen):
             yield Static(plain(job.description), id="preview-description")
             yield Static(plain(self._summary()), id="preview-summary")
             yield Static("Crediti disponibili: verifica in corso…", id="preview-credit")
+            yield Static("", id="preview-alias")
             yield PagedTable(self._columns(), id="preview-rows")
             yield Static("", id="preview-text")
             yield Static("", id="preview-error")
@@ -228,6 +231,17 @@ class SendPreviewScreen(MaskScreen):
             group="credit",
             database=False,  # a question to the gateway: no connection held while it answers
         )
+        from pegaso_tui.sms.account import sender_warning
+
+        self.run_db(sender_warning, self.app.services.settings.gateway, self.job.sender,
+                    done=self._alias_known, group="alias", database=False)
+
+    def _alias_known(self, warning: str | None) -> None:
+        self.alias_warning = warning
+        if warning:
+            line = self.query_one("#preview-alias", Static)
+            line.update(Text("Attenzione: " + warning + "."))
+            line.add_class("-warning")
 
     # -- credit ------------------------------------------------------------------------------
 
@@ -356,11 +370,16 @@ class SendPreviewScreen(MaskScreen):
             if self.credits_left is not None
             else "non verificati"
         )
+        messages = job.plan.messages  # type: ignore[attr-defined]
+        # one recipient: the number itself, so that a typo is seen before it costs a message
+        to = f" a {display_number(messages[0].phone)}" if len(messages) == 1 else ""
         question = (
-            f"Inviare {thousands(job.sendable)} SMS ({job.title})?\n"
+            f"Inviare {thousands(job.sendable)} SMS{to} ({job.title})?\n"
             f"Crediti necessari: {thousands(job.credits)} · {credit}.\n"
             f"Mittente: {job.sender}"
         )
+        if self.alias_warning:
+            question += f"\nAttenzione: {self.alias_warning}."
         self.app.push_screen(ConfirmDialog(question, title="Conferma invio"), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:

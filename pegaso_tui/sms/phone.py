@@ -33,6 +33,9 @@ REASONS = {
     LANDLINE: "numero fisso, non cellulare",
 }
 
+#: The reason of an INVALID number typed with letters or other symbols (see check_mobile).
+LETTERS_REASON = "il cellulare contiene lettere o simboli (ammessi cifre, spazi, + - . / e parentesi)"
+
 #: A more precise reason for the numbers that are valid but not mobiles, by phonenumbers'
 #: type name (PhoneCheck.kind).
 KIND_REASONS = {
@@ -46,6 +49,19 @@ KIND_REASONS = {
     "UAN": "numero aziendale unico, non cellulare",
     "VOICEMAIL": "segreteria, non cellulare",
 }
+
+
+#: What a typed number may hold. phonenumbers reads letters as keypad digits ("349 HELLO 12"
+#: becomes 349435569 12) and drops what it does not understand ("349O123456"): both would be
+#: another person's number, so anything else makes the number invalid before it is parsed.
+_ALLOWED = frozenset("0123456789+-./()")
+
+
+def typed_badly(text: str) -> bool:
+    """True when ``text`` holds a character a phone number is never typed with (a letter).
+
+    Any kind of space is fine (spreadsheets write non-breaking ones)."""
+    return any(c not in _ALLOWED and not c.isspace() for c in text)
 
 
 class PhoneError(ValueError):
@@ -70,6 +86,8 @@ class PhoneCheck:
     @property
     def reason(self) -> str | None:
         """Why an SMS cannot be sent (Italian), or None when it can."""
+        if self.status == INVALID and typed_badly(self.raw.strip()):
+            return LETTERS_REASON
         if self.status == LANDLINE and self.kind in KIND_REASONS:
             return KIND_REASONS[self.kind]
         return REASONS.get(self.status)
@@ -103,8 +121,10 @@ def check_mobile(raw: str | None, region: str = DEFAULT_REGION) -> PhoneCheck:
     text = (raw or "").strip()
     if not text:
         return PhoneCheck(raw or "", MISSING)
+    if typed_badly(text):
+        return PhoneCheck(text, INVALID)
     try:
-        number = phonenumbers.parse(text, region)
+        number = phonenumbers.parse(" ".join(text.split()), region)  # any space is a space
     except phonenumbers.NumberParseException:
         return PhoneCheck(text, INVALID)
     if not phonenumbers.is_valid_number(number) or number.extension:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from pegaso_tui.sms.text import GSM_ALL, TextInfo, analyze, septets
+from pegaso_tui.sms.text import GSM_ALL, TextInfo, analyze, nfc, septets
 
 if TYPE_CHECKING:
     from pegaso_tui.db.selections import SelectionRow
@@ -119,7 +119,8 @@ def render(template: str, values: Mapping[str, str | None]) -> str:
             raise MissingValue(name)
         return str(value)
 
-    return _PATTERN.sub(replace, template)
+    # NFC: a name stored with a decomposed accent is sent composed, as it is counted
+    return nfc(_PATTERN.sub(replace, template))
 
 
 # --- Per recipient ------------------------------------------------------------------------------
@@ -417,6 +418,8 @@ def render_for_recipients(
     ]
     texts = [fmt.format(*values) for values in zip(*value_columns)] if value_columns else (
         [template] * len(people))
+    # what is queued is what was counted: NFC (a decomposed accent in a name or in the text)
+    texts = [nfc(text) for text in texts]
     messages = []
     credits = 0
     longest, longest_info, longest_index = template, analyze(template), -1

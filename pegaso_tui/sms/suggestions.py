@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pegaso_tui.sms.text import GSM_ALL, analyze, non_gsm_characters
+from pegaso_tui.sms.text import GSM_ALL, analyze, nfc, non_gsm_characters
 
 _TABLE: dict[str, str] = {}
 
@@ -72,6 +72,8 @@ _add("\u0110", "D")  # Đ
 _add("\u0131", "i")  # ı
 _add("\u0153", "oe")  # œ
 _add("\u0152", "OE")  # Œ
+# Spacing accents and lines (˜ ¨ ¯ ¸ ‗ ‾) have none either: decomposition would make them a
+# space (see _keeps_meaning).
 # The degree sign (°) has no replacement on purpose: "n°" wants "n.", "25°C" wants "25 C";
 # staff choose, the editor shows it highlighted.
 
@@ -88,15 +90,27 @@ def replacement_for(char: str) -> str | None:
         return _TABLE[char]
     # compatibility forms: ﬁ -> fi, ² -> 2, full-width A -> A
     compatible = unicodedata.normalize("NFKC", char)
-    if compatible != char and GSM_ALL.issuperset(compatible):
+    if compatible != char and GSM_ALL.issuperset(compatible) and _keeps_meaning(char, compatible):
         return compatible
     # accented letters: the base letter (ç -> c, ê -> e, ő -> o); a GSM accented letter
     # obtained by recomposition (e.g. ǹ -> n) is fine too
     decomposed = unicodedata.normalize("NFKD", char)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    if base and base != char and GSM_ALL.issuperset(base):
+    if base and base != char and GSM_ALL.issuperset(base) and _keeps_meaning(char, base):
         return base
     return None
+
+
+def _keeps_meaning(char: str, replacement: str) -> bool:
+    """Whether a replacement found by decomposition still says something.
+
+    A spacing accent or line (``˜``, ``¨``, ``¯``, ``‗``, ``‾``) decomposes into a space and a
+    combining mark: dropping the mark leaves a space where the reader saw a sign. Such a
+    "replacement" is no replacement; the character stays highlighted and staff choose.
+    """
+    if replacement.strip() == "":
+        return False
+    return " " not in replacement or char.isspace()
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +167,7 @@ _VISIBLE = {
 
 def suggestions(text: str) -> list[Suggestion]:
     """For each character of ``text`` that forces UCS-2, in order, its GSM replacement."""
+    text = nfc(text)
     return [
         Suggestion(char, replacement_for(char), text.count(char))
         for char in non_gsm_characters(text)
@@ -163,7 +178,9 @@ def apply_suggestions(text: str) -> str:
     """``text`` with every character that has a GSM replacement replaced.
 
     Characters without one (emoji, ...) are left as they are: the text stays UCS-2 then.
+    The text comes back in NFC, the form it is counted and sent in.
     """
+    text = nfc(text)
     table = {}
     for char in non_gsm_characters(text):
         replacement = replacement_for(char)

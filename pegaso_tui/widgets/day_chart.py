@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from pegaso_tui.db.sending import DayCount
+from pegaso_tui.db.message_stats import DayCount
 from pegaso_tui.numbers import thousands
 
 BLOCKS = " ▁▂▃▄▅▆▇█"

@@ -12,6 +12,7 @@ from typing import Any, Callable, TypeVar
 from textual.worker import Worker, get_current_worker
 
 from pegaso_tui.errors import first_line
+from pegaso_tui.widgets.carry_on import CarryOn
 
 T = TypeVar("T")
 
@@ -21,8 +22,10 @@ def user_message(exc: BaseException) -> str:
     return first_line(exc)
 
 
-class DbWorkMixin:
-    """``run_db``: a domain call in a thread worker, its result back on the UI thread."""
+class DbWorkMixin(CarryOn):
+    """``run_db``: a domain call in a thread worker, its result back on the UI thread.
+
+    Screens with it carry on after an unexpected error in a handler (see CarryOn)."""
 
     def run_db(
         self,

@@ -1,0 +1,1 @@
+"""The settings masks: 20 Configurazione."""
