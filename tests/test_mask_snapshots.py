@@ -149,6 +149,12 @@ def _cut_off(screen, width: int, height: int, *, bottom: bool = True) -> list[st
         region = widget.region
         if region.right > width or (bottom and region.bottom > height):
             cut.append(f"{type(widget).__name__}#{widget.id} {region}")
+    # nor does one footer key hide part of another
+    keys = [key for key in screen.query("FooterKey") if key.display and key.region.area]
+    for n, key in enumerate(keys):
+        for other in keys[n + 1:]:
+            if key.region.overlaps(other.region):
+                cut.append(f"FooterKey {key.description!r} sotto {other.description!r}")
     return cut
 
 
