@@ -109,6 +109,9 @@ class PegasoApp(CarryOn, App[None]):
     CSS_PATH = STYLES / "pegaso.tcss"
     COMMANDS = App.COMMANDS | {MasksProvider, SavedSearchesProvider}
     BINDINGS = [
+        # priority: a dialog (a modal screen) hides the app's other bindings, and F1 must work
+        # there too
+        Binding("f1", "help", "Aiuto", id="help", tooltip="Il manuale della maschera in uso", priority=True),
         # priority: an Alt+digit never reaches the focused field, in any mask or dialog
         *[Binding(f"alt+{digit}", f"tab({DIGITS.index(digit) + 1})", show=False, priority=True)
           for digit in DIGITS],
@@ -398,6 +401,16 @@ class PegasoApp(CarryOn, App[None]):
             lambda quit_anyway: self.exit() if quit_anyway else None,
         )
 
+    def action_help(self) -> None:
+        """F1: the manual's page of the mask in use (of the mask under a form or dialog)."""
+        from pegaso_tui.manual import page_for_screens
+        from pegaso_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 again closes it
+            return
+        page = page_for_screens(type(screen) for screen in reversed(self.screen_stack))
+        self.push_screen(HelpScreen(page))
     # --- the command palette, in Italian -----------------------------------------------------
 
     def action_command_palette(self) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
 
+from pegaso_tui.widgets.compact import make_compact
 from pegaso_tui.widgets.db_work import DbWorkMixin
 from pegaso_tui.widgets.dialog import CONFIRM_KEYS, LEAVE_KEYS, DialogScreen
 
@@ -21,6 +23,12 @@ __all__ = ["CONFIRM_KEYS", "LEAVE_KEYS", "DialogScreen", "MaskScreen"]
 
 if TYPE_CHECKING:
     from pegaso_tui.app import PegasoApp
+
+
+#: below this many rows a mask has the class "-short" (80×24 is a supported size)
+SHORT_SCREEN_ROWS = 32
+#: below this many columns a mask has the class "-narrow"
+NARROW_SCREEN_COLUMNS = 110
 
 
 class MaskScreen(DbWorkMixin, Screen[Any]):
@@ -37,6 +45,18 @@ class MaskScreen(DbWorkMixin, Screen[Any]):
     @property
     def app(self) -> "PegasoApp":  # type: ignore[override]
         return super().app  # type: ignore[return-value]
+
+    @on(events.Mount)
+    def _compact_fields(self) -> None:
+        # a handler of its own (not on_mount, which masks override): every mask is compact
+        make_compact(self)
+
+    @on(events.Resize)
+    def _fit_size(self, event: events.Resize) -> None:
+        # "-short" lets the stylesheets give a 24-line terminal lower charts and lists;
+        # "-narrow" lays the footer's keys out on two lines rather than cutting them
+        self.set_class(event.size.height < SHORT_SCREEN_ROWS, "-short")
+        self.set_class(event.size.width < NARROW_SCREEN_COLUMNS, "-narrow")
 
     def on_mount(self) -> None:
         if self.MASK_TITLE:

@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     Input,
     OptionList,
@@ -53,6 +52,7 @@ from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, di
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.message_list import MessageList
 from pegaso_tui.widgets.plain import esc, plain
 from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
@@ -196,7 +196,7 @@ class ClientFormScreen(RecordFormScreen):
                 yield ClientOptOutBar(id="client-optout")
                 yield Static("Sms Inviati a Cliente", classes="section-title")
                 yield MessageList(id="client-sms")
-        yield Footer()
+        yield KeyFooter()
 
     # -- loading --------------------------------------------------------------------------------
 

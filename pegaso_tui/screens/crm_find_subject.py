@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pegaso_tui.db.crm.requests import RequestRow
 from pegaso_tui.db.crm.subjects import CLIENT, Subject
@@ -23,6 +23,7 @@ from pegaso_tui.screens.crm_common import (
     subject_columns,
 )
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import PagedTable
 from pegaso_tui.widgets.plain import plain
 
@@ -51,7 +52,7 @@ class FindSubjectScreen(RequestActions, MaskScreen):
         yield Static("", id="find-summary", classes="crm-heading")
         yield PagedTable(request_columns(lambda: crm_today(self.app), status=True), id="find-requests",
                          empty_text="Nessuna richiesta")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -9,7 +9,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.db.crm.requests import REQUEST_TYPE_LABELS, STATUS_CLOSED, STATUS_OPEN, RequestFilter, RequestRow
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
@@ -24,6 +24,7 @@ from pegaso_tui.screens.crm_common import (
 from pegaso_tui.screens.crm_open_requests import request_preview
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import PagedTable
 from pegaso_tui.widgets.plain import plain_text
 
@@ -70,7 +71,7 @@ class RequestHistoryScreen(RequestActions, MaskScreen):
         yield PagedTable(request_columns(lambda: crm_today(self.app), status=True, destinations=True),
                          id="history-requests", empty_text="Nessuna richiesta con questi filtri")
         yield Static("", id="history-preview", classes="crm-preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -10,7 +10,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.db.crm.requests import RequestRow
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
@@ -24,6 +24,7 @@ from pegaso_tui.screens.crm_common import (
 )
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import PagedTable
 from pegaso_tui.widgets.plain import plain_text
 from pegaso_tui.widgets.search_field import SearchField, route_search_keys
@@ -64,7 +65,7 @@ class OpenRequestsScreen(RequestActions, MaskScreen):
         yield PagedTable(request_columns(lambda: crm_today(self.app)), id="open-requests",
                          empty_text="Nessuna richiesta aperta")
         yield Static("", id="open-preview", classes="crm-preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.db.crm.outcomes import COLOURS, GROUP_LABELS, OutcomeInput, group_label
 from pegaso_tui.db.models import Outcome
@@ -22,6 +22,7 @@ from pegaso_tui.screens.crm_common import CRM_CSS, make_compact, show_field_erro
 from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.toggles import Checkbox
 
@@ -133,7 +134,7 @@ class OutcomesScreen(MaskScreen):
         yield Static("Gli esiti positivi e negativi chiudono la richiesta; il predefinito è proposto "
                      "per le nuove richieste e attività.", classes="crm-heading")
         yield PagedTable(OUTCOME_COLUMNS, id="outcomes", empty_text="Nessun esito: F9 per aggiungerne uno")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Select, TextArea
+from textual.widgets import Header, Input, Select, TextArea
 
 from pegaso_tui.db.crm.errors import CrmError, CrmErrors
 from pegaso_tui.db.crm.requests import REQUEST_TYPE_LABELS, RequestDetail, RequestInput, RequestRow
@@ -25,6 +25,7 @@ from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.plain import plain_text
 from pegaso_tui.widgets.subject_picker import SubjectPicker
 
@@ -74,7 +75,7 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
                             label_width=LABEL_WIDTH, id="field-destinations")
             yield FormField("Operatore:", Select([(self._username, self._username)], value=self._username, allow_blank=False, id="operator"),
                             label_width=LABEL_WIDTH, id="field-operator")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def _username(self) -> str:

@@ -27,7 +27,6 @@ from textual.suggester import Suggester
 from textual.widgets import (
     DataTable,
     DirectoryTree,
-    Footer,
     Header,
     Input,
     Label,
@@ -38,6 +37,7 @@ from textual.widgets import (
 
 from pegaso_tui.db import importer
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.plain import plain_text
 from pegaso_tui.widgets.toggles import RadioButton
 
@@ -126,7 +126,7 @@ class ImportScreen(MaskScreen):
         yield ProgressBar(show_eta=False, id="import-progress")
         yield Static("", id="import-summary")
         yield DataTable(id="import-rejected", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

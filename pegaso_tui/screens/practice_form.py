@@ -13,7 +13,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from pegaso_tui.dates import format_date, format_time
 from pegaso_tui.db.messages import messages_pager, status_label
@@ -28,6 +28,7 @@ from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.message_list import DOT, NOT_YET, MessageList
 from pegaso_tui.widgets.plain import esc, plain_text
 from pegaso_tui.widgets.toggles import Checkbox
@@ -76,7 +77,7 @@ class PracticeFormScreen(RecordFormScreen):
                 yield DataTable(id="notices", cursor_type="row", zebra_stripes=True)
                 yield Static("Sms inviati per la pratica", classes="section-title")
                 yield MessageList(id="practice-sms", empty_text="Nessun SMS per questa pratica")
-        yield Footer()
+        yield KeyFooter()
 
     def load_function(self):
         return _load, (self.record_id,)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pegaso_tui.db.preferences import (
     PreferenceRow,
@@ -21,6 +21,7 @@ from pegaso_tui.db.preferences import (
 from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.screens.registry_list import RegistryListScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column
 from pegaso_tui.widgets.plain import esc
 
@@ -91,7 +92,7 @@ class PreferenceFormScreen(RecordFormScreen):
         with VerticalScroll(classes="form-body"):
             yield FormField("Codice", Input(id="code", max_length=20), id="f-code")
             yield FormField("Preferenza", Input(id="description", max_length=120), id="f-description")
-        yield Footer()
+        yield KeyFooter()
 
     def load_function(self):
         return _load, (self.record_id,)

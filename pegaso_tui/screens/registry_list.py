@@ -27,11 +27,12 @@ from typing import Generic, TypeVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.widgets.export_dialog import export_binding, open_export
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.search_field import SearchField, route_search_keys
 
@@ -105,7 +106,7 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         yield Header()
         yield SearchField(placeholder=self.SEARCH_HINT, id="search")
         yield PagedTable(self.columns(), empty_text=self.EMPTY_TEXT, id="list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -25,18 +25,21 @@ from typing import Any, Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pegaso_tui.errors import first_line
 from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.screens.sms_preview import SendJob, SendPreviewScreen, rows_of
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor
 
 STYLES = Path(__file__).parent.parent / "styles"
 RECOUNT_AFTER_S = 0.35
+#: the AGCOM note under "Mittente", in one line (sms.sender.ALIAS_NOTICE is the whole of it)
+ALIAS_NOTICE_SHORT = "Alias da registrare presso il fornitore (AGCOM 306/20/CIR)"
 
 
 class FieldErrors(Exception):
@@ -91,16 +94,16 @@ class SmsMaskScreen(MaskScreen):
             if self.INTRO:
                 yield Static(self.INTRO, classes="mask-intro")
             yield from self.compose_filters()
-            yield FormField(
-                "Mittente:",
-                Input(self.app.services.settings.sender, placeholder="alias o +39…", max_length=20, id="sender"),
-                id="field-sender",
-            )
-            yield Static(ALIAS_NOTICE, classes="alias-notice")
+            sender = Input(self.app.services.settings.sender, placeholder="alias o +39…", max_length=20, id="sender")
+            sender.tooltip = ALIAS_NOTICE
+            yield FormField("Mittente:", sender, id="field-sender")
+            # one line, so that the mask fits 80×24: the whole note is the field's tooltip and
+            # is in the manual (F1)
+            yield Static(ALIAS_NOTICE_SHORT, classes="alias-notice")
             yield FormField("Testo Sms:", SmsEditor(id="sms-text"), id="field-text")
             yield Static("", id="recipients-line")
             yield Static("", id="mask-error")
-        yield Footer()
+        yield KeyFooter()
 
     def compose_filters(self) -> ComposeResult:
         """The mask's own fields."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from pegaso_tui.dates import DateRange
 from pegaso_tui.errors import first_line
@@ -33,6 +33,7 @@ from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.day_chart import DayChart
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.message_list import MessageList
 from pegaso_tui.widgets.plain import plain
 
@@ -108,7 +109,7 @@ class SmsPanelScreen(MaskScreen):
                 with Vertical(id="controlla-body"):
                     yield Static("Stato dell'account SMS", classes="mask-intro")
                     yield Static("Verifica del credito in corso…", id="account-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from pegaso_tui.db.paging import ListPager
 from pegaso_tui.errors import first_line
@@ -28,6 +28,7 @@ from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.confirm import ConfirmDialog
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
 
@@ -160,7 +161,7 @@ class SendPreviewScreen(MaskScreen):
             with Vertical(id="preview-progress"):
                 yield ProgressBar(total=max(1, job.sendable), show_eta=False, id="progress-bar")
                 yield Static("", id="progress-counts")
-        yield Footer()
+        yield KeyFooter()
 
     def _columns(self) -> list[Column[PreviewRow]]:
         columns = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pegaso_tui.db.models import Supplier
 from pegaso_tui.db.suppliers import (
@@ -21,6 +21,7 @@ from pegaso_tui.screens.record_form import RecordFormScreen
 from pegaso_tui.screens.registry_list import RegistryListScreen
 from pegaso_tui.sms.phone import check_mobile, display_number
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column
 from pegaso_tui.widgets.plain import esc
 
@@ -93,7 +94,7 @@ class SupplierFormScreen(RecordFormScreen):
         with VerticalScroll(classes="form-body"):
             for name, label, length in _FIELDS:
                 yield FormField(label, Input(id=name, max_length=length), id=f"f-{name}")
-        yield Footer()
+        yield KeyFooter()
 
     def load_function(self):
         return _load, (self.record_id,)

@@ -63,14 +63,16 @@ class DayChart(Widget):
         if not days:
             return Text.assemble(legend, "\n", ("nessun dato", "dim"))
         top = max(max(d.sent for d in days), max(d.delivered for d in days), 1)
+        # the bars are as tall as the widget allows (a short terminal gets a lower chart)
+        bar_height = max(1, min(self.bar_height, self.size.height - 2))
         columns = [
-            (bar_cells(d.sent, top, self.bar_height), bar_cells(d.delivered, top, self.bar_height))
+            (bar_cells(d.sent, top, bar_height), bar_cells(d.delivered, top, bar_height))
             for d in days
         ]
         text = Text()
         text.append_text(legend)
         text.append(f"   (massimo {thousands(top)} al giorno)\n", style="dim")
-        for row in range(self.bar_height - 1, -1, -1):
+        for row in range(bar_height - 1, -1, -1):
             for sent, delivered in columns:
                 text.append(sent[row], style=SENT_STYLE)
                 text.append(delivered[row], style=DELIVERED_STYLE)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import events, on
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from pegaso_tui.widgets.compact import make_compact
 from pegaso_tui.widgets.db_work import DbWorkMixin
 
 T = TypeVar("T")
@@ -26,6 +28,11 @@ class DialogScreen(DbWorkMixin, ModalScreen[T]):
         Binding(LEAVE_KEYS, "cancel", "Annulla", id="leave"),
         Binding(CONFIRM_KEYS, "confirm", "Ok", id="confirm"),
     ]
+
+    @on(events.Mount)
+    def _compact_fields(self) -> None:
+        # one line per field, as in the masks (widgets.compact)
+        make_compact(self)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -81,7 +81,7 @@ class ExportDialog(DialogScreen[Any]):
     }
     ExportDialog Label {
         width: 10;
-        padding: 1 1 0 0;
+        padding: 0 1 0 0;  /* the fields are one line (widgets.compact) */
     }
     ExportDialog #export-path {
         width: 1fr;

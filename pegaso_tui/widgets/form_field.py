@@ -28,7 +28,7 @@ class FormField(Vertical):
     }
     FormField .form-label {
         width: 20;
-        padding: 1 1 0 0;
+        padding: 0 1 0 0;  /* fields are one line (widgets.compact): the label beside them */
         text-align: right;
     }
     FormField .form-error {

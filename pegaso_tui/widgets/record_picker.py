@@ -38,7 +38,7 @@ class RecordPicker(DbWorkMixin, Horizontal):
     }
     RecordPicker > .record-name {
         width: 40;
-        padding: 1 1 0 1;
+        padding: 0 1;
         color: $text-muted;
     }
     RecordPicker.-unknown > .record-name {

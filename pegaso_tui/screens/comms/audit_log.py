@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pegaso_tui.dates import format_date, format_time
 from pegaso_tui.db.audit import AuditEntry
@@ -21,6 +21,7 @@ from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.screens.crm_common import CRM_CSS, make_compact
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
 DEFAULT_DAYS = 30
@@ -55,7 +56,7 @@ class AuditLogScreen(MaskScreen):
                             label_width=5, id="field-audit-from")
             yield FormField("Al:", DateInput(today, id="audit-to"), label_width=4, id="field-audit-to")
         yield PagedTable(AUDIT_COLUMNS, id="audit", empty_text="Nessuna comunicazione nel periodo")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

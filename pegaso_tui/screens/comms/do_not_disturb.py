@@ -13,7 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.dates import format_date
 from pegaso_tui.db.optouts import VIA_LABELS, OptOutRow
@@ -22,6 +22,7 @@ from pegaso_tui.screens.crm_common import CRM_CSS, make_compact
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
 LABEL_WIDTH = 14
@@ -125,7 +126,7 @@ class DoNotDisturbScreen(MaskScreen):
             yield FormField("Cerca:", Input(id="optout-search", placeholder="cellulare, codice o nome"),
                             label_width=7)
         yield PagedTable(OPT_OUT_COLUMNS, id="optouts", empty_text="Nessuna opposizione: F9 per registrarne una")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Footer, Header, Input, RadioButton, RadioSet, Select, Static
+from textual.widgets import Checkbox, Header, Input, RadioButton, RadioSet, Select, Static
 
 from pegaso_tui.dates import DateError, format_date
 from pegaso_tui.db.schedules import RUN_LABELS, RunRow, ScheduleRow
@@ -23,6 +23,7 @@ from pegaso_tui.screens.comms import COMMS_CSS
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor
@@ -259,7 +260,7 @@ class ScheduleHistoryScreen(MaskScreen):
         yield PagedTable(RUN_COLUMNS, id="history-runs", empty_text="Nessun invio ancora")
         yield PagedTable(RECIPIENT_COLUMNS, id="history-recipients", empty_text="Nessun destinatario")
         yield PagedTable(ACTION_COLUMNS, id="history-actions", empty_text="Nessuna azione CRM")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -314,7 +315,7 @@ class SchedulesScreen(MaskScreen):
                      classes="comms-heading")
         yield PagedTable(SCHEDULE_COLUMNS, id="schedules", classes="comms-list",
                          empty_text="Nessuna comunicazione programmata: F3 per crearne una")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -12,11 +12,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pegaso_tui.db.models import SavedSearch
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
 from pegaso_tui.screens.comms import COMMS_CSS
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
 KIND_LABELS = {"practice": "SMS Pratiche", "promo": "SMS Promozionali", "birthday": "Buon Compleanno"}
@@ -53,7 +54,7 @@ class SavedSearchesScreen(MaskScreen):
                      "filtri; per cambiarli, salvare di nuovo con lo stesso nome.", classes="comms-heading")
         yield PagedTable(SEARCH_COLUMNS, id="searches", classes="comms-list",
                          empty_text="Nessuna ricerca salvata: F7 in SMS Pratiche, Promozionali o Buon Compleanno")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -10,13 +10,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pegaso_tui.db.models import SmsTemplate
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
 from pegaso_tui.screens.comms import COMMS_CSS
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor
@@ -105,7 +106,7 @@ class TemplatesScreen(MaskScreen):
                      classes="comms-heading")
         yield PagedTable(TEMPLATE_COLUMNS, id="templates", classes="comms-list",
                          empty_text="Nessun modello: F3 per crearne uno")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

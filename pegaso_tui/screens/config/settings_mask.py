@@ -21,12 +21,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.config import BY_KEY, GATEWAY_KINDS, SECRET_MASK, SettingsError
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.widgets.form_field import FormField
+from pegaso_tui.widgets.key_footer import KeyFooter
 
 STYLES = Path(__file__).parent.parent.parent / "styles"
 
@@ -142,7 +143,7 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
                         yield Static("", id="cfg-aliases", classes="config-help")
             yield Static(Text(f"File: {self._path()}"), classes="config-help", id="cfg-file")
         yield Static("", id="config-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()
