@@ -73,7 +73,7 @@ async def test_the_client_form_records_and_lifts_the_clients_objection(db_url):
     from textual.widgets import Button, Static
 
     from pegaso_tui.db.selections import PromoFilters, promo_recipients
-    from pegaso_tui.screens.client_form import ClientFormScreen
+    from pegaso_tui.screens.registry.client_form import ClientFormScreen
     from pegaso_tui.screens.comms.client_optout import ClientOptOutBar
 
     app = make_app(db_url)
@@ -108,7 +108,7 @@ async def test_the_client_form_records_and_lifts_the_clients_objection(db_url):
 async def test_f4_in_sms_promozionali_gives_the_selection_crm_actions_in_turn(db_url):
     from pegaso_tui.db.models import Request
     from pegaso_tui.screens.comms.crm_target import CrmTargetDialog
-    from pegaso_tui.screens.sms_promo import SmsPromoScreen
+    from pegaso_tui.screens.sms.promo import SmsPromoScreen
 
     today = date(2027, 6, 1)
     app = make_app(db_url, today=today)
@@ -136,7 +136,7 @@ async def test_f4_in_sms_promozionali_gives_the_selection_crm_actions_in_turn(db
 async def test_the_preview_of_a_promo_says_its_purpose(db_url):
     from textual.widgets import Static
 
-    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.screens.sms.preview import SendPreviewScreen
 
     app = make_app(db_url, sender="FUTURA")
     make_client("0000002", name="ROSSI ANNA", mobile="349 111 1111")

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from pegaso_tui.config import load_settings
 from pegaso_tui.db.models import Message
 from pegaso_tui.screens.config.settings_mask import ConfigScreen
-from pegaso_tui.screens.sms_preview import SendPreviewScreen
+from pegaso_tui.screens.sms.preview import SendPreviewScreen
 from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.form_field import FormField
 from tests.apputil import make_app, wait_for_workers, wait_until

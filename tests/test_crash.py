@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from pegaso_tui.config import GatewaySettings, Settings
 from pegaso_tui.crash import crash_log_path, one_line, redact, secrets_of
-from pegaso_tui.screens.preferences import PreferencesScreen
+from pegaso_tui.screens.registry.preferences import PreferencesScreen
 from pegaso_tui.services import AppServices
 from pegaso_tui.widgets.error_dialog import ErrorDialog
 from tests.apputil import make_app, settle, wait_until

@@ -8,12 +8,12 @@ import pytest
 
 from pegaso_tui.db.crm.requests import RequestInput, create_request
 from pegaso_tui.db.models import Activity, Client, Contact, Outcome, Request
-from pegaso_tui.screens.crm_activity import ActivitiesDialog, ActivityDialog
-from pegaso_tui.screens.crm_find_subject import FindSubjectScreen
-from pegaso_tui.screens.crm_history import RequestHistoryScreen
-from pegaso_tui.screens.crm_open_requests import OpenRequestsScreen
-from pegaso_tui.screens.crm_request import RequestFormScreen
-from pegaso_tui.screens.crm_view import RequestViewDialog
+from pegaso_tui.screens.crm.activity import ActivitiesDialog, ActivityDialog
+from pegaso_tui.screens.crm.find_subject import FindSubjectScreen
+from pegaso_tui.screens.crm.history import RequestHistoryScreen
+from pegaso_tui.screens.crm.open_requests import OpenRequestsScreen
+from pegaso_tui.screens.crm.request import RequestFormScreen
+from pegaso_tui.screens.crm.view import RequestViewDialog
 from pegaso_tui.screens.home import HomeScreen
 from pegaso_tui.widgets.agenda import AgendaPanel
 from pegaso_tui.widgets.confirm import ConfirmDialog
@@ -217,7 +217,7 @@ async def test_varia_vedi_and_elimina_on_an_open_request(db_url, db):
 
 
 async def test_an_sms_from_a_request_opens_the_single_sms_mask_filled_in(db_url, db):
-    from pegaso_tui.screens.sms_single import SingleSmsScreen
+    from pegaso_tui.screens.sms.single import SingleSmsScreen
 
     seed_request("VERDI GINO", mobile="347 1234567")
     app = crm_app(db_url)

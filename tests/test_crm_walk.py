@@ -6,8 +6,8 @@ from datetime import date
 
 from pegaso_tui.db.crm.requests import ActivityInput, add_activity
 from pegaso_tui.db.models import Activity, Outcome, Request
-from pegaso_tui.screens.crm_activity import ActivityDialog
-from pegaso_tui.screens.crm_open_requests import OpenRequestsScreen
+from pegaso_tui.screens.crm.activity import ActivityDialog
+from pegaso_tui.screens.crm.open_requests import OpenRequestsScreen
 from tests.apputil import make_app, settle
 from tests.test_crm_screens import TODAY, seed_request, table_rows
 
@@ -69,7 +69,7 @@ async def test_typing_in_richieste_aperte_filters_the_list_like_the_registry_lis
 
 
 async def test_one_f10_in_nuova_richiesta_shows_every_error_and_goes_to_the_first(db_url, db):
-    from pegaso_tui.screens.crm_request import RequestFormScreen
+    from pegaso_tui.screens.crm.request import RequestFormScreen
     from tests.test_crm_screens import error_of
 
     app = make_app(db_url, today=TODAY)

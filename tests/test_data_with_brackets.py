@@ -107,7 +107,7 @@ async def test_the_home_agenda_and_the_client_card_show_such_a_name(bracketed, d
 
 
 async def test_an_sms_text_with_brackets_is_previewed_as_written(bracketed, db_url):
-    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.screens.sms.preview import SendPreviewScreen
     from pegaso_tui.widgets.sms_editor import SmsEditor
 
     app = make_app(db_url, today=TODAY, sender="AGENZIA")
@@ -124,7 +124,7 @@ async def test_an_sms_text_with_brackets_is_previewed_as_written(bracketed, db_u
 
 
 async def test_a_csv_with_brackets_is_previewed_as_written(db_url, tmp_path):
-    from pegaso_tui.screens.import_screen import ImportScreen
+    from pegaso_tui.screens.registry.import_screen import ImportScreen
 
     csv = tmp_path / "clienti.csv"
     csv.write_text("Codice;Ragione Sociale;Cellulare\n0000009;ALFA [/] VIAGGI;3491234567\n;[b]SENZA CODICE;\n",

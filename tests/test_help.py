@@ -70,7 +70,7 @@ async def test_f1_in_a_dialog_shows_the_page_of_the_mask_under_it(db_url):
     from datetime import date
 
     from pegaso_tui.db.crm.requests import RequestInput, create_request
-    from pegaso_tui.screens.crm_activity import ActivityDialog
+    from pegaso_tui.screens.crm.activity import ActivityDialog
 
     app = make_app(db_url)
     create_request(RequestInput("ROSSI", "Preventivo"), "tester", date(2026, 3, 1))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 
 from pegaso_tui.db.models import Client
-from pegaso_tui.screens.clients import ClientsScreen
-from pegaso_tui.screens.import_screen import ImportScreen, PathSuggester
+from pegaso_tui.screens.registry.clients import ClientsScreen
+from pegaso_tui.screens.registry.import_screen import ImportScreen, PathSuggester
 from tests.apputil import make_app, settle
 
 GOOD_AND_BAD = (

@@ -10,10 +10,10 @@ import openpyxl
 
 from pegaso_tui.db.models import Campaign, Client, ClientMobile, ClientPreference, Message, Practice, Preference, Supplier
 from pegaso_tui.db.selections import PracticeFilters, PracticeStatus, PromoFilters, practices_to_notify, promo_recipients
-from pegaso_tui.screens.client_form import ClientFormScreen
-from pegaso_tui.screens.clients import ClientsScreen
-from pegaso_tui.screens.practice_form import PracticeFormScreen
-from pegaso_tui.screens.registry_list import COUNT_PAUSE_S
+from pegaso_tui.screens.registry.client_form import ClientFormScreen
+from pegaso_tui.screens.registry.clients import ClientsScreen
+from pegaso_tui.screens.registry.practice_form import PracticeFormScreen
+from pegaso_tui.screens.registry.registry_list import COUNT_PAUSE_S
 from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.paged_table import PagedTable
 from tests.apputil import make_app, settle
@@ -460,7 +460,7 @@ async def test_the_sms_dots_on_the_client_card_move_as_the_sender_reports(db_url
 
 async def test_a_status_report_reaches_the_screen_once_and_does_not_come_back(db_url, db, monkeypatch):
     from pegaso_tui.app import OutboxUpdated, PegasoApp
-    from pegaso_tui.screens.record_form import RecordFormScreen
+    from pegaso_tui.screens.registry.record_form import RecordFormScreen
 
     relayed, received = [], []
     relay = PegasoApp.on_outbox_updated

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import events
 
-from pegaso_tui.screens.clients import ClientsScreen
+from pegaso_tui.screens.registry.clients import ClientsScreen
 from tests.apputil import make_app, settle
 from tests.factories import make_client
 

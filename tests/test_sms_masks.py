@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from pegaso_tui.db.models import DELIVERED, Message, Preference
-from pegaso_tui.screens.sms_preview import SendPreviewScreen
+from pegaso_tui.screens.sms.preview import SendPreviewScreen
 from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.sms_editor import SmsEditor
@@ -357,7 +357,7 @@ async def test_verifica_reads_its_list_count_and_chart_once_on_opening_and_again
 
     monkeypatch.setattr(message_stats, "count_messages", counting)
     monkeypatch.setattr(message_stats, "daily_counts", charting)
-    monkeypatch.setattr("pegaso_tui.screens.sms_panel.LIVE_EVERY_S", 3600)  # no live re-read here
+    monkeypatch.setattr("pegaso_tui.screens.sms.panel.LIVE_EVERY_S", 3600)  # no live re-read here
     app = make_app(db_url, sandbox=sandbox(), today=TODAY, sender="FUTURA")
     async with app.run_test(size=(120, 50)) as pilot:
         await open_mask(pilot, "5")

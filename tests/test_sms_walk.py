@@ -114,7 +114,7 @@ async def test_dates_typed_as_digits_only_are_taken_and_shown_whole(db_url, db):
 
 async def test_a_fallback_placeholder_serves_companies_and_the_counter_prices_it(db_url, db):
     """{nome} failed for a company; {nome|Gentile Cliente} writes the fallback for it."""
-    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.screens.sms.preview import SendPreviewScreen
     from pegaso_tui.widgets.sms_editor import SmsEditor
     from tests.factories import make_client
 
@@ -148,7 +148,7 @@ async def test_invia_prova_sends_the_row_under_the_cursor_to_the_operators_numbe
     from textual.widgets import TabbedContent
 
     from pegaso_tui.db.models import Campaign
-    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.screens.sms.preview import SendPreviewScreen
     from pegaso_tui.widgets.sample_dialog import SampleSendDialog
     from pegaso_tui.widgets.sms_editor import SmsEditor
     from tests.factories import make_client
@@ -196,7 +196,7 @@ async def test_invia_prova_sends_the_row_under_the_cursor_to_the_operators_numbe
 
 async def test_balance_reminders_warn_about_zero_balances_and_departed_trips_and_f6_leaves_them_out(
         db_url, db, sandbox):
-    from pegaso_tui.screens.sms_preview import SendPreviewScreen
+    from pegaso_tui.screens.sms.preview import SendPreviewScreen
     from pegaso_tui.widgets.confirm import ConfirmDialog
     from pegaso_tui.widgets.sms_editor import SmsEditor
     from tests.factories import make_client, make_practice

@@ -64,7 +64,7 @@ async def test_the_lens_shows_mobiles_as_every_list_does(db_url, db):
 
 
 async def test_an_amount_reads_the_same_in_the_practice_form_and_in_the_list(db_url, db):
-    from pegaso_tui.screens.practice_form import PracticeFormScreen
+    from pegaso_tui.screens.registry.practice_form import PracticeFormScreen
 
     make_practice(make_client("0000001"), "2026/0001", amount=2140.50, balance=1000)
     app = make_app(db_url)

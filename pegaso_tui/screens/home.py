@@ -118,14 +118,14 @@ class HomeScreen(CarryOn, Screen[None]):
                         exit_on_error=False, description="ricerche del menù")
 
     def _today(self):
-        from pegaso_tui.screens.crm_common import crm_today
+        from pegaso_tui.screens.crm.common import crm_today
 
         return crm_today(self.app)
 
     def on_agenda_panel_chosen(self, event: AgendaPanel.Chosen) -> None:
         """Enter on an agenda item: Gestisci for its request."""
-        from pegaso_tui.screens.crm_activity import ActivityDialog
-        from pegaso_tui.screens.crm_common import managed_message
+        from pegaso_tui.screens.crm.activity import ActivityDialog
+        from pegaso_tui.screens.crm.common import managed_message
 
         row = event.row
 

@@ -18,7 +18,7 @@ from pegaso_tui.db.audit import AuditEntry
 from pegaso_tui.db.paging import ListPager
 from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
-from pegaso_tui.screens.crm_common import CRM_CSS, make_compact
+from pegaso_tui.screens.crm.common import CRM_CSS, make_compact
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter

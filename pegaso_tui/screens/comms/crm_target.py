@@ -20,8 +20,8 @@ from textual.widgets import Input, Select, Static
 
 from pegaso_tui.db.crm.requests import REQUEST_TYPE_LABELS
 from pegaso_tui.db.models import PURPOSES
-from pegaso_tui.screens.crm_common import CRM_CSS, make_compact
-from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
+from pegaso_tui.screens.crm.common import CRM_CSS, make_compact
+from pegaso_tui.screens.sms.mask import FieldErrors, SmsMaskScreen
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField

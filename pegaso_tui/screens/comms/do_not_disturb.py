@@ -18,7 +18,7 @@ from textual.widgets import Header, Input, Select, Static
 from pegaso_tui.dates import format_date
 from pegaso_tui.db.optouts import VIA_LABELS, OptOutRow
 from pegaso_tui.screens.base import MaskScreen
-from pegaso_tui.screens.crm_common import CRM_CSS, make_compact
+from pegaso_tui.screens.crm.common import CRM_CSS, make_compact
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField

@@ -31,7 +31,7 @@ from pegaso_tui.widgets.paged_table import Column
 if TYPE_CHECKING:
     from pegaso_tui.db.crm.requests import RequestRow
 
-CRM_CSS = Path(__file__).parent.parent / "styles" / "crm.tcss"
+CRM_CSS = Path(__file__).parent.parent.parent / "styles" / "crm.tcss"
 
 OVERDUE_STYLE = "bold red"
 
@@ -140,7 +140,7 @@ class RequestActions:
     # -- the actions ---------------------------------------------------------------------------------
 
     def action_crm_new(self) -> None:
-        from pegaso_tui.screens.crm_request import RequestFormScreen
+        from pegaso_tui.screens.crm.request import RequestFormScreen
 
         self.app.push_screen(RequestFormScreen(subject=self.new_request_subject()), lambda _: self.requests_changed())  # type: ignore[attr-defined]
 
@@ -148,7 +148,7 @@ class RequestActions:
         row = self._selected()
         if row is None:
             return
-        from pegaso_tui.screens.crm_request import RequestFormScreen
+        from pegaso_tui.screens.crm.request import RequestFormScreen
 
         def edited(saved: Any) -> None:
             if saved is not None:
@@ -160,7 +160,7 @@ class RequestActions:
     def action_crm_view(self) -> None:
         row = self._selected()
         if row is not None:
-            from pegaso_tui.screens.crm_view import RequestViewDialog
+            from pegaso_tui.screens.crm.view import RequestViewDialog
 
             self.app.push_screen(RequestViewDialog(row.id))  # type: ignore[attr-defined]
 
@@ -168,7 +168,7 @@ class RequestActions:
         row = self._selected()
         if row is None:
             return
-        from pegaso_tui.screens.crm_activity import ActivityDialog
+        from pegaso_tui.screens.crm.activity import ActivityDialog
 
         def managed(result: Any) -> None:
             if result is None:
@@ -181,7 +181,7 @@ class RequestActions:
     def action_crm_history(self) -> None:
         row = self._selected()
         if row is not None:
-            from pegaso_tui.screens.crm_activity import ActivitiesDialog
+            from pegaso_tui.screens.crm.activity import ActivitiesDialog
 
             self.app.push_screen(ActivitiesDialog(row))  # type: ignore[attr-defined]
 

@@ -38,7 +38,7 @@ from pegaso_tui.widgets.search_field import SearchField, route_search_keys
 
 T = TypeVar("T")
 
-STYLES = Path(__file__).parent.parent / "styles"
+STYLES = Path(__file__).parent.parent.parent / "styles"
 
 NEW_KEYS = "f3,ctrl+n"
 EDIT_KEYS = "f4,ctrl+o"
@@ -55,7 +55,7 @@ def import_available() -> bool:
     from importlib.util import find_spec
 
     return find_spec("pegaso_tui.db.importer") is not None and find_spec(
-        "pegaso_tui.screens.import_screen"
+        "pegaso_tui.screens.registry.import_screen"
     ) is not None
 
 
@@ -196,7 +196,7 @@ class RegistryListScreen(MaskScreen, Generic[T]):
             self.notify("Importazione non disponibile in questa versione (manca l'importatore CSV)",
                         severity="warning")
             return
-        from pegaso_tui.screens.import_screen import ImportScreen
+        from pegaso_tui.screens.registry.import_screen import ImportScreen
 
         self.app.push_screen(ImportScreen(self.IMPORT_KIND), lambda _result: self.refresh_list())
 

@@ -14,7 +14,7 @@ from textual.widgets import Select, Static, TextArea
 
 from pegaso_tui.dates import format_date
 from pegaso_tui.db.crm.requests import ActivityInput, ActivityResult, RequestRow
-from pegaso_tui.screens.crm_common import CRM_CSS, crm_today, make_compact, outcome_text, show_field_error
+from pegaso_tui.screens.crm.common import CRM_CSS, crm_today, make_compact, outcome_text, show_field_error
 from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.dialog import DialogScreen

@@ -47,7 +47,7 @@ from pegaso_tui.db.preferences import all_preferences, save_preference
 from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number
 from pegaso_tui.screens.comms.client_optout import ClientOptOutBar
-from pegaso_tui.screens.record_form import RecordFormScreen
+from pegaso_tui.screens.registry.record_form import RecordFormScreen
 from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput

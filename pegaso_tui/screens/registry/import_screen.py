@@ -41,7 +41,7 @@ from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.plain import plain_text
 from pegaso_tui.widgets.toggles import RadioButton
 
-STYLES = Path(__file__).parent.parent / "styles"
+STYLES = Path(__file__).parent.parent.parent / "styles"
 SAVE_REJECTED_KEYS = "f7,ctrl+y"
 #: Rows shown in the preview.
 PREVIEW_ROWS = 20

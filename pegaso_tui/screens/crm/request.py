@@ -20,7 +20,7 @@ from pegaso_tui.db.crm.errors import CrmError, CrmErrors
 from pegaso_tui.db.crm.requests import REQUEST_TYPE_LABELS, RequestDetail, RequestInput, RequestRow
 from pegaso_tui.db.crm.subjects import Subject
 from pegaso_tui.screens.base import MaskScreen
-from pegaso_tui.screens.crm_common import CRM_CSS, crm_today, make_compact, show_field_error
+from pegaso_tui.screens.crm.common import CRM_CSS, crm_today, make_compact, show_field_error
 from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.date_input import DateInput

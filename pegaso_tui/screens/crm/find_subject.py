@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Static
 from pegaso_tui.db.crm.requests import RequestRow
 from pegaso_tui.db.crm.subjects import CLIENT, Subject
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
-from pegaso_tui.screens.crm_common import (
+from pegaso_tui.screens.crm.common import (
     CRM_CSS,
     REQUEST_ACTION_BINDINGS,
     RequestActions,
@@ -116,7 +116,7 @@ class FindSubjectScreen(RequestActions, MaskScreen):
         if subject.kind == CLIENT:
             self.notify(f"{subject.name} è già un cliente ({subject.code})", severity="warning", markup=False)
             return
-        from pegaso_tui.screens.crm_register import RegisterSubjectDialog
+        from pegaso_tui.screens.crm.register import RegisterSubjectDialog
 
         def registered(new: Subject | None) -> None:
             if new is None:

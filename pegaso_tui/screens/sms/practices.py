@@ -17,7 +17,7 @@ from textual.widgets import RadioSet
 from pegaso_tui.dates import DateError, DateRange, format_date
 from pegaso_tui.db.selections import ClientRange, PracticeFilters, PracticeStatus, SelectionError
 from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
-from pegaso_tui.screens.sms_mask import FieldErrors
+from pegaso_tui.screens.sms.mask import FieldErrors
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField

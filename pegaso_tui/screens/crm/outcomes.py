@@ -18,7 +18,7 @@ from textual.widgets import Header, Input, Select, Static
 from pegaso_tui.db.crm.outcomes import COLOURS, GROUP_LABELS, OutcomeInput, group_label
 from pegaso_tui.db.models import Outcome
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
-from pegaso_tui.screens.crm_common import CRM_CSS, make_compact, show_field_error
+from pegaso_tui.screens.crm.common import CRM_CSS, make_compact, show_field_error
 from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField

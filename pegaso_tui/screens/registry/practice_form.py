@@ -24,7 +24,7 @@ from pegaso_tui.db.practices import (
     practice_notices,
     save_practice,
 )
-from pegaso_tui.screens.record_form import RecordFormScreen
+from pegaso_tui.screens.registry.record_form import RecordFormScreen
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField

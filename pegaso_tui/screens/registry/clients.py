@@ -12,7 +12,7 @@ from rich.text import Text
 
 from pegaso_tui.db.clients import client_usage, clients_pager, delete_client
 from pegaso_tui.db.models import COMPANY, Client
-from pegaso_tui.screens.registry_list import RegistryListScreen
+from pegaso_tui.screens.registry.registry_list import RegistryListScreen
 from pegaso_tui.sms.phone import OK, display_number
 from pegaso_tui.widgets.paged_table import Column
 
@@ -58,7 +58,7 @@ class ClientsScreen(RegistryListScreen[Client]):
         return clients_pager(search)
 
     def open_form(self, row: Client | None) -> None:
-        from pegaso_tui.screens.client_form import ClientFormScreen
+        from pegaso_tui.screens.registry.client_form import ClientFormScreen
 
         self.app.push_screen(ClientFormScreen(row.id if row else None), self.after_form)
 

@@ -18,8 +18,8 @@ from pegaso_tui.db.preferences import (
     preferences_pager,
     save_preference,
 )
-from pegaso_tui.screens.record_form import RecordFormScreen
-from pegaso_tui.screens.registry_list import RegistryListScreen
+from pegaso_tui.screens.registry.record_form import RecordFormScreen
+from pegaso_tui.screens.registry.registry_list import RegistryListScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
 from pegaso_tui.db.crm.subjects import CLIENT, CONTACT, Registration, Subject, guess_names
-from pegaso_tui.screens.crm_common import CRM_CSS, make_compact, show_field_error
+from pegaso_tui.screens.crm.common import CRM_CSS, make_compact, show_field_error
 from pegaso_tui.screens.unsaved import GuardUnsaved
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.dialog import DialogScreen

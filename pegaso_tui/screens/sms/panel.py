@@ -27,8 +27,8 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from pegaso_tui.dates import DateRange
 from pegaso_tui.errors import first_line
 from pegaso_tui.screens.base import MaskScreen
-from pegaso_tui.screens.sms_mask import FieldErrors
-from pegaso_tui.screens.sms_practices import date_range
+from pegaso_tui.screens.sms.mask import FieldErrors
+from pegaso_tui.screens.sms.practices import date_range
 from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.day_chart import DayChart
@@ -37,7 +37,7 @@ from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.message_list import MessageList
 from pegaso_tui.widgets.plain import plain
 
-STYLES = Path(__file__).parent.parent / "styles"
+STYLES = Path(__file__).parent.parent.parent / "styles"
 #: How often the list is read again for changes made by other terminals' senders.
 LIVE_EVERY_S = 3.0
 #: The chart counts every message of up to CHART_DAYS days: for other terminals' changes it

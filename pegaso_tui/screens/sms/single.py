@@ -14,8 +14,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Input, RadioSet
 
-from pegaso_tui.screens.sms_mask import FieldErrors, SmsMaskScreen
-from pegaso_tui.screens.sms_preview import PreviewRow, SendJob
+from pegaso_tui.screens.sms.mask import FieldErrors, SmsMaskScreen
+from pegaso_tui.screens.sms.preview import PreviewRow, SendJob
 from pegaso_tui.sms.draft import CLIENT, OTHER, SUPPLIER, SmsDraft
 from pegaso_tui.sms.phone import check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker

@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.db.crm.requests import REQUEST_TYPE_LABELS, STATUS_CLOSED, STATUS_OPEN, RequestFilter, RequestRow
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
-from pegaso_tui.screens.crm_common import (
+from pegaso_tui.screens.crm.common import (
     CRM_CSS,
     REQUEST_ACTION_BINDINGS,
     RequestActions,
@@ -21,7 +21,7 @@ from pegaso_tui.screens.crm_common import (
     make_compact,
     request_columns,
 )
-from pegaso_tui.screens.crm_open_requests import request_preview
+from pegaso_tui.screens.crm.open_requests import request_preview
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter

@@ -14,7 +14,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from pegaso_tui.db.crm.requests import RequestRow
 from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
-from pegaso_tui.screens.crm_common import (
+from pegaso_tui.screens.crm.common import (
     CRM_CSS,
     REQUEST_ACTION_BINDINGS,
     RequestActions,

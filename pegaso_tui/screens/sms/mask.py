@@ -5,7 +5,7 @@ editor, the live count of recipients, and the keys:
 
 - ``F10`` checks every field (each error shown next to its field), selects the recipients and
   renders the text for each of them in a worker, then opens the preview
-  (``screens.sms_preview``); nothing is queued before the preview's own confirmation.
+  (``screens.sms.preview``); nothing is queued before the preview's own confirmation.
 - ``F9`` (alias ``ctrl+o``) saves the text as the one the mask proposes next time.
 - ``F6`` (alias ``ctrl+n``) picks a model into the editor, or saves the text as a model.
 - ``F7`` (alias ``ctrl+b``) saves the filters as a search (SMS Pratiche, Promozionali,
@@ -30,13 +30,13 @@ from textual.widgets import Header, Input, Static
 from pegaso_tui.errors import first_line
 from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
-from pegaso_tui.screens.sms_preview import SendJob, SendPreviewScreen, rows_of
+from pegaso_tui.screens.sms.preview import SendJob, SendPreviewScreen, rows_of
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor
 
-STYLES = Path(__file__).parent.parent / "styles"
+STYLES = Path(__file__).parent.parent.parent / "styles"
 RECOUNT_AFTER_S = 0.35
 #: the AGCOM note under "Mittente", in one line (sms.sender.ALIAS_NOTICE is the whole of it)
 ALIAS_NOTICE_SHORT = "Alias da registrare presso il fornitore (AGCOM 306/20/CIR)"

@@ -32,7 +32,7 @@ from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
 
-STYLES = Path(__file__).parent.parent / "styles"
+STYLES = Path(__file__).parent.parent.parent / "styles"
 PROGRESS_EVERY_S = 0.5
 
 

@@ -16,9 +16,9 @@ from pegaso_tui.db.suppliers import (
     supplier_message_count,
     suppliers_pager,
 )
-from pegaso_tui.screens.clients import mobile_cell
-from pegaso_tui.screens.record_form import RecordFormScreen
-from pegaso_tui.screens.registry_list import RegistryListScreen
+from pegaso_tui.screens.registry.clients import mobile_cell
+from pegaso_tui.screens.registry.record_form import RecordFormScreen
+from pegaso_tui.screens.registry.registry_list import RegistryListScreen
 from pegaso_tui.sms.phone import check_mobile, display_number
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
@@ -117,7 +117,7 @@ class SupplierFormScreen(RecordFormScreen):
             self._flag_mobile()
 
     def _flag_mobile(self) -> None:
-        from pegaso_tui.screens.client_form import mobile_warning
+        from pegaso_tui.screens.registry.client_form import mobile_warning
 
         check = check_mobile(self.query_one("#mobile", Input).value)
         self.set_field_error("mobile", mobile_warning(check, "il fornitore"))

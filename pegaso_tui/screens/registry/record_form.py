@@ -26,7 +26,7 @@ from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
-STYLES = Path(__file__).parent.parent / "styles"
+STYLES = Path(__file__).parent.parent.parent / "styles"
 
 
 class RecordFormScreen(MaskScreen):

@@ -12,8 +12,8 @@ from pegaso_tui.dates import format_date
 from pegaso_tui.numbers import money
 from pegaso_tui.db.models import Practice
 from pegaso_tui.db.practices import delete_practice, practice_message_count, practices_pager
-from pegaso_tui.screens.clients import flag
-from pegaso_tui.screens.registry_list import RegistryListScreen
+from pegaso_tui.screens.registry.clients import flag
+from pegaso_tui.screens.registry.registry_list import RegistryListScreen
 from pegaso_tui.widgets.paged_table import Column
 
 
@@ -53,7 +53,7 @@ class PracticesScreen(RegistryListScreen[Practice]):
         return practices_pager(search)
 
     def open_form(self, row: Practice | None) -> None:
-        from pegaso_tui.screens.practice_form import PracticeFormScreen
+        from pegaso_tui.screens.registry.practice_form import PracticeFormScreen
 
         self.app.push_screen(PracticeFormScreen(row.id if row else None), self.after_form)
 

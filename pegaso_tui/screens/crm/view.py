@@ -9,7 +9,7 @@ from textual.widgets import Static, TextArea
 
 from pegaso_tui.dates import format_date
 from pegaso_tui.db.crm.requests import RequestDetail
-from pegaso_tui.screens.crm_common import CRM_CSS, make_compact, outcome_text
+from pegaso_tui.screens.crm.common import CRM_CSS, make_compact, outcome_text
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.dialog import DialogScreen
 

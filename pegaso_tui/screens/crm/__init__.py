@@ -1,0 +1,1 @@
+"""The CRM masks (10-14) and their dialogs."""

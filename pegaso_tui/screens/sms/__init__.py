@@ -1,0 +1,1 @@
+"""The SMS masks (1-5) and the send preview."""
