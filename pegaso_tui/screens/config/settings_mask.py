@@ -102,6 +102,8 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
         super().__init__(id="config-mask")
         #: what each field showed when loaded or saved (secrets: "")
         self._loaded: dict[str, str] = {}
+        #: the note of each field (by widget id), shown in #config-hint while it has the focus
+        self._notes: dict[str, str] = {}
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -136,12 +138,14 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
                     source = overridden_by(BY_KEY[field.key]) if env is None else None
                     if source:
                         note = (note + " " if note else "") + f"Ora vale ${source}, che prevale sul file."
-                    if note:
-                        yield Static(Text(note), classes="config-help")
                     if field.key == "sender":
-                        yield Static(ALIAS_NOTICE, classes="alias-notice")
+                        note = (note + " " if note else "") + ALIAS_NOTICE
                         yield Static("", id="cfg-aliases", classes="config-help")
+                    # each field's note is shown below the form while the field has the focus:
+                    # under every field they made the mask three screens tall at 80x24
+                    self._notes[_field_id(field.key)] = note
             yield Static(Text(f"File: {self._path()}"), classes="config-help", id="cfg-file")
+        yield Static("", id="config-hint")
         yield Static("", id="config-status")
         yield KeyFooter()
 
@@ -152,6 +156,11 @@ class ConfigScreen(GuardUnsaved, MaskScreen):
         self.query_one("#cfg-aliases", Static).display = False  # until the gateway is asked
         self._label_credentials(self.app.services.settings.gateway.kind)
         self.query_one("#config-body Input", Input).focus()
+
+    def on_descendant_focus(self, event) -> None:
+        """The focused field's note (the AGCOM rule for the sender) below the form."""
+        note = self._notes.get(getattr(event.widget, "id", None) or "", "")
+        self.query_one("#config-hint", Static).update(Text(note))
 
     # -- the form ----------------------------------------------------------------------------
 
