@@ -93,7 +93,7 @@ def queue_messages(count: int, text: str = TEXT):
     info = analyze(text)
     messages = [PlannedMessage(phone=f"+39340{i:07d}", text=text, encoding=info.encoding,
                                segments=info.segments) for i in range(count)]
-    return queue_campaign(CampaignPlan("single", "service", text, messages), sender="AGENZIA")
+    return queue_campaign(CampaignPlan("single", "servizio", text, messages), sender="AGENZIA")
 
 
 def run_sender(url: str, folder: Path, bench, count: int | None = None,

@@ -46,6 +46,37 @@ class MasksProvider(Provider):
                 )
 
 
+class SavedSearchesProvider(Provider):
+    """The palette also offers the saved searches "Visibile nel menù principale"."""
+
+    async def startup(self) -> None:
+        import asyncio
+
+        from pegaso_tui.db.searches import menu_searches
+
+        try:
+            self._searches = await asyncio.to_thread(self.app.services.call, menu_searches)  # type: ignore[attr-defined]
+        except Exception:  # no database yet (or any more): no searches to offer
+            self._searches = []
+
+    def _hits(self):
+        app = self.app
+        for search_id, name, _kind in getattr(self, "_searches", []):
+            yield f"Ricerca: {name}", partial(app.open_saved_search, search_id)  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for title, action in self._hits():
+            yield DiscoveryHit(title, action, text=title, help="Apre la maschera con i filtri salvati")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action in self._hits():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), action, text=title,
+                          help="Apre la maschera con i filtri salvati")
+
+
 class OutboxUpdated(Message):
     """Messages changed status (already committed): ``updates`` are ``MessageUpdate``s.
 
@@ -76,7 +107,7 @@ class PegasoApp(CarryOn, App[None]):
 
     TITLE = "Pegaso SMS & CRM"
     CSS_PATH = STYLES / "pegaso.tcss"
-    COMMANDS = App.COMMANDS | {MasksProvider}
+    COMMANDS = App.COMMANDS | {MasksProvider, SavedSearchesProvider}
     BINDINGS = [
         # priority: an Alt+digit never reaches the focused field, in any mask or dialog
         *[Binding(f"alt+{digit}", f"tab({DIGITS.index(digit) + 1})", show=False, priority=True)
@@ -284,6 +315,19 @@ class PegasoApp(CarryOn, App[None]):
         self._stop_listening = outbox.hub.subscribe(relay)
         self.run_worker(outbox.run, thread=True, group="outbox", name="outbox",
                         exit_on_error=False, description="invio SMS")
+        self._start_schedules()
+
+    def _start_schedules(self) -> None:
+        """The sender also runs the scheduled communications that are due, every minute."""
+        from pegaso_tui.sending.scheduler import Ticker
+
+        def report(results) -> None:
+            lines = [f"{r.schedule}: {r.queued} SMS accodati" for r in results if r.status == "done"]
+            if lines:
+                self.call_from_thread(self.notify, "\n".join(lines),
+                                      title="Comunicazioni programmate", markup=False)
+
+        self._schedules = Ticker(self.services.settings, report=report).start()
 
     def apply_settings(self, settings) -> None:
         """The settings changed (mask 20): the masks read the new ones from now on, and a
@@ -315,6 +359,8 @@ class PegasoApp(CarryOn, App[None]):
         # requests on the wire (bounded by the gateway timeout) and records them.
         if self._stop_listening is not None:
             self._stop_listening()
+        if getattr(self, "_schedules", None) is not None:
+            self._schedules.stop()
         if self.services.outbox is not None:
             self.services.outbox.stop(wait_s=self.services.settings.gateway.timeout_s + 5)
 
@@ -404,6 +450,12 @@ class PegasoApp(CarryOn, App[None]):
         """Open a mask by its number (or Mask) on top of the current screen."""
         mask = number if isinstance(number, Mask) else BY_NUMBER[number]
         self.push_screen(mask.screen_class()())
+
+    def open_saved_search(self, search_id: int) -> None:
+        """Open the mask of a saved search with its filters filled in (as of today)."""
+        from pegaso_tui.screens.comms.open_search import open_saved_search
+
+        open_saved_search(self, search_id)
 
     def open_single_sms(self, draft) -> None:
         """Open "Invio SMS Singolo" filled in with ``draft`` (a ``pegaso_tui.sms.draft.SmsDraft``).

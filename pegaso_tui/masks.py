@@ -59,6 +59,12 @@ MASKS: tuple[Mask, ...] = (
          screen="pegaso_tui.screens.crm_history:RequestHistoryScreen"),
     Mask(14, "Esiti CRM", CRM, "Gli esiti delle attività: nome, colore, gruppo, predefinito",
          screen="pegaso_tui.screens.crm_outcomes:OutcomesScreen"),
+    Mask(15, "Ricerche salvate", COMMS, "Le ricerche salvate dalle maschere SMS: apri, varia, elimina",
+         screen="pegaso_tui.screens.comms.searches:SavedSearchesScreen"),
+    Mask(16, "Modelli", COMMS, "I testi SMS salvati per le maschere e le comunicazioni programmate",
+         screen="pegaso_tui.screens.comms.templates:TemplatesScreen"),
+    Mask(17, "Comunicazioni programmate", COMMS, "SMS automatici su una ricerca salvata, ogni giorno o una volta",
+         screen="pegaso_tui.screens.comms.schedules:SchedulesScreen"),
     Mask(18, "Non disturbare", COMMS, "Chi si è opposto al marketing: numeri e clienti",
          screen="pegaso_tui.screens.comms.do_not_disturb:DoNotDisturbScreen"),
     Mask(19, "Registro invii", COMMS, "Chi ha inviato cosa, quando, con quale finalità",
@@ -72,6 +78,8 @@ BY_NUMBER = {mask.number: mask for mask in MASKS}
 
 #: The number of "Invio SMS Singolo", which other masks open pre-filled (app.open_single_sms).
 SINGLE_SMS = 4
+#: The mask a saved search of each kind opens (app.open_saved_search).
+SEARCH_MASKS = {"practice": 1, "promo": 2, "birthday": 3}
 
 
 

@@ -13,7 +13,8 @@ TITLES = {
     1: "SMS Pratiche", 2: "SMS Promozionali", 3: "Buon Compleanno", 4: "Invio SMS Singolo",
     5: "Pannello di Controllo SMS", 6: "Clienti", 7: "Pratiche", 8: "Fornitori", 9: "Preferenze",
     10: "Nuova Richiesta", 11: "Richieste Aperte", 12: "Cerca Soggetto", 13: "Storico Richieste",
-    14: "Esiti CRM", 18: "Non disturbare", 19: "Registro invii", 20: "Configurazione",
+    14: "Esiti CRM", 15: "Ricerche salvate", 16: "Modelli", 17: "Comunicazioni programmate",
+    18: "Non disturbare", 19: "Registro invii", 20: "Configurazione",
 }
 
 

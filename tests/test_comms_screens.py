@@ -116,7 +116,7 @@ async def test_f4_in_sms_promozionali_gives_the_selection_crm_actions_in_turn(db
         make_client(code, name=name, mobile="349 111 1111")
     make_client("0000005", name="NERI DARIO", sms_promo=False)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("2")
+        await pilot.press("2", "enter")  # "2" waits for a second digit (20 is Configurazione)
         await settle(pilot)
         assert isinstance(app.screen, SmsPromoScreen)
         await pilot.press("f4")
@@ -141,7 +141,7 @@ async def test_the_preview_of_a_promo_says_its_purpose(db_url):
     app = make_app(db_url, sender="FUTURA")
     make_client("0000002", name="ROSSI ANNA", mobile="349 111 1111")
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("2")
+        await pilot.press("2", "enter")
         await settle(pilot)
         app.screen.editor.text = "Offerte per te"
         await pilot.press("f10")

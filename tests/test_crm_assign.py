@@ -3,7 +3,6 @@ agenda by the due date, closed with an outcome like any request."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date, timedelta
 
@@ -111,17 +110,14 @@ def test_bad_input_is_refused_before_anything_is_written(any_db, changes, field)
     assert Request.select().count() == 0 and CrmAssignment.select().count() == 0
 
 
-def test_crm_assign_without_saved_searches_says_so(db_url, capsys):
-    if importlib.util.find_spec("pegaso_tui.db.searches") is not None:
-        pytest.skip("the saved searches are here: the end-to-end test below covers the command")
-    assert main(["crm", "assign", "--db", db_url, "--search", "X", "--type", "call", "--text", "t",
+def test_crm_assign_on_a_search_nobody_saved_says_so(db_url, capsys):
+    assert main(["crm", "assign", "--db", db_url, "--search", "NESSUNA", "--type", "call", "--text", "t",
                  "--operator", "mario", "--due", "01-01-2099"]) == 1
-    assert "ricerche salvate non sono disponibili" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "NESSUNA" in err and len(err.splitlines()) == 1
 
 
 def test_crm_assign_on_a_saved_search_end_to_end(db_url, capsys):
-    if importlib.util.find_spec("pegaso_tui.db.searches") is None:
-        pytest.skip("the saved searches (issue 15, item 1) are not in this build")
     open_database(db_url)
     _agency()
     close_database()

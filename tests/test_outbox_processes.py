@@ -140,3 +140,48 @@ def test_a_worker_rides_out_postgresql_dropping_its_connections(pg_url, tmp_path
     assert set(server.state.count_by_transaction().values()) == {1}
     assert len(server.state.count_by_transaction()) == 300
     assert _statuses(pg_url) == {DELIVERED: 300}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_the_app_hung_up_mid_send_finishes_the_wire_and_hands_back_the_rest(tmp_path, sandbox, signum):
+    """The operator's SSH session drops (SIGHUP) or the system stops the app (SIGTERM) while
+    its sender is sending: the app ends within seconds, as Ctrl+Q would end it, and nothing is
+    left half-done in 'sending'."""
+    import pty
+
+    server = sandbox(accept_delay_ms=400, deliver_after_ms=20)
+    db_url = str(tmp_path / "app.db")
+    _queue(db_url, 120)
+    env = {**_worker_env(tmp_path, server, db_url, timeout_s=1.0), "TERM": "xterm-256color",
+           "COLUMNS": "100", "LINES": "30"}
+    master, slave = pty.openpty()
+    app = subprocess.Popen([sys.executable, "-m", "pegaso_tui"], env=env, stdin=slave, stdout=slave,
+                           stderr=slave, start_new_session=True)
+    os.close(slave)
+    try:
+        assert wait_until(lambda: server.state.accepted >= 16, timeout=60), "the app did not send"
+        app.send_signal(signum)
+        if signum == signal.SIGHUP:
+            os.close(master)  # the terminal is gone with the session
+            master = None
+        started = time.monotonic()
+        # drain what the app writes while it stops, as a terminal would
+        while app.poll() is None and time.monotonic() - started < 20:
+            if master is not None:
+                try:
+                    os.read(master, 65536)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        took = time.monotonic() - started
+    finally:
+        if app.poll() is None:
+            app.kill()
+        if master is not None:
+            os.close(master)
+    assert app.returncode is not None and took < 10, f"the app took {took:.1f} s to stop"
+    left = _statuses(db_url)
+    assert left.get(SENDING, 0) == 0, left
+    assert 0 < server.state.accepted < 120
+    assert set(server.state.count_by_transaction().values()) == {1}

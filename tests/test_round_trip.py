@@ -22,7 +22,7 @@ from pegaso_tui.db.connection import close_database, open_database
 from pegaso_tui.db.export_columns import clients_export_pager, record_columns
 from pegaso_tui.db.import_columns import SPECS
 from pegaso_tui.db.importer import import_csv
-from pegaso_tui.db.models import Client, ClientPreference, Practice, Preference, Supplier
+from pegaso_tui.db.models import Client, ClientPreference, OptOut, Practice, Preference, Supplier
 from pegaso_tui.db.practices import practices_pager
 from pegaso_tui.db.preferences import preferences_pager
 from pegaso_tui.db.suppliers import suppliers_pager
@@ -70,6 +70,7 @@ def agencies(draw):
             email_consent=draw(st.booleans()), travel_agency=draw(st.booleans()), private=draw(st.booleans()),
             business_started=draw(_DATES), notes=draw(_NOTES),
             preferences=sorted(draw(st.sets(st.sampled_from(preference_codes))) if preference_codes else []),
+            opt_out=draw(st.booleans()),
         ))
     practices = []
     for number in draw(st.lists(st.from_regex(r"20[0-9]{2}/[0-9]{4}", fullmatch=True), max_size=5, unique=True)):
@@ -95,7 +96,10 @@ def _fill(agency) -> None:
     for values in agency["clients"]:
         values = dict(values)
         codes = values.pop("preferences")
+        objected = values.pop("opt_out")
         client = Client.create(**values)
+        if objected:  # "Opposizione Marketing": the client objected to marketing
+            OptOut.create(client=client, reason="prova")
         for code in codes:
             ClientPreference.create(client=client, preference=by_code[code])
     for values in agency["practices"]:
@@ -109,7 +113,7 @@ def _snapshot() -> dict:
     found: dict = {}
     for kind, model, key in (("preferences", Preference, "code"), ("clients", Client, "code"),
                              ("practices", Practice, "number"), ("suppliers", Supplier, "code")):
-        names = [f.name for f in SPECS[kind].fields if f.name != "preferences"]
+        names = [f.name for f in SPECS[kind].fields if f.name not in ("preferences", "opt_out")]
         rows = {}
         for record in model.select():
             row = {name: getattr(record, name) for name in names}
@@ -118,6 +122,7 @@ def _snapshot() -> dict:
                 row["amount"], row["balance"] = Decimal(record.amount), Decimal(record.balance)
             if kind == "clients":
                 row["preferences"] = sorted(link.preference.code for link in record.preference_links)
+                row["opt_out"] = OptOut.select().where(OptOut.client == record.id).exists()
             if kind in ("clients", "suppliers"):
                 row["mobile_status"] = record.mobile_status
             rows[getattr(record, key)] = row

@@ -148,8 +148,11 @@ def test_a_terminal_opens_the_database_while_another_process_is_writing(db_url):
         holder.close()
 
 
-def test_a_version_2_database_gets_the_italian_purposes_and_the_privacy_tables(any_url):
-    from pegaso_tui.db.models import Campaign, CrmAssignment, OptOut, Request
+def test_a_version_2_database_gets_the_italian_purposes_and_the_tables_of_seed_004(any_url):
+    from pegaso_tui.db.models import (
+        Campaign, CrmAssignment, Greeting, OptOut, Request, SavedSearch, Schedule, ScheduleRun,
+        SmsTemplate,
+    )
 
     db = open_database(any_url)
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
@@ -162,7 +165,7 @@ def test_a_version_2_database_gets_the_italian_purposes_and_the_privacy_tables(a
     else:
         migrator = PostgresqlMigrator(db)
         migrate(migrator.drop_column("request", "assignment_id"), migrator.drop_column("request", "purpose"))
-    db.drop_tables([OptOut, CrmAssignment])
+    db.drop_tables([OptOut, CrmAssignment, ScheduleRun, Schedule, SmsTemplate, SavedSearch, Greeting])
     for kind, purpose in (("practice", "service"), ("single", "service"), ("promo", "marketing"),
                           ("birthday", "marketing")):
         Campaign.create(kind=kind, template="t", purpose=purpose)
@@ -177,3 +180,4 @@ def test_a_version_2_database_gets_the_italian_purposes_and_the_privacy_tables(a
                         "birthday": "auguri"}
     assert {"opt_out", "crm_assignment"} <= set(db.get_tables())
     assert {"assignment_id", "purpose"} <= {c.name for c in db.get_columns(Request._meta.table_name)}
+    assert {"saved_search", "sms_template", "schedule", "schedule_run", "greeting"} <= set(db.get_tables())

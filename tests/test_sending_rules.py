@@ -105,7 +105,7 @@ def test_the_settings_file_carries_the_window_and_refuses_a_bad_one(tmp_path):
     path.write_text("")
     assert load_settings(path, env={}).sending.window().describe() == "09:00-20:00 mon,tue,wed,thu,fri,sat"
     path.write_text('[sending]\nquiet_hours = "sempre"\n')
-    with pytest.raises(SettingsError, match="fascia oraria"):
+    with pytest.raises(SettingsError, match="quiet_hours"):
         load_settings(path, env={})
 
 

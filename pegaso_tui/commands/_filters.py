@@ -79,6 +79,41 @@ def check_dates(dates):
     return dates
 
 
+def filters_from_args(kind: str, args: argparse.Namespace):
+    """The filters of the selection ``kind`` (practices, promo, birthdays) from the options
+    (``select``, ``send`` and ``search save`` share them).
+
+    Bad filters (an impossible date, a reversed range, a year out of range) are CliErrors.
+    """
+    from pegaso_tui.db import selections as sel
+
+    try:
+        if kind == "practices":
+            return sel.PracticeFilters(
+                status=sel.PracticeStatus.parse(args.status),
+                clients=sel.parse_client_range(args.client_from, args.client_to),
+                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
+                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
+            )
+        if kind == "promo":
+            if not args.with_practices and any(
+                (args.practice_from, args.practice_to, args.departure_from, args.departure_to)
+            ):
+                raise CliError("le date delle pratiche richiedono --with-practices", status=2)
+            return sel.PromoFilters(
+                clients=sel.parse_client_range(args.client_from, args.client_to),
+                preferences=tuple(args.preference),
+                with_practices=args.with_practices,
+                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
+                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
+            )
+        if kind == "birthdays":
+            return sel.BirthdayFilters(check_dates(sel.parse_date_range(args.birthday_from, args.birthday_to)))
+    except sel.SelectionError as exc:
+        raise CliError(str(exc)) from None
+    raise CliError(f"selezione sconosciuta: {kind}", status=2)
+
+
 def selection_from_args(kind: str, args: argparse.Namespace):
     """Run the selection ``kind`` (practices, promo, birthdays) with the parsed options.
 
@@ -86,31 +121,12 @@ def selection_from_args(kind: str, args: argparse.Namespace):
     """
     from pegaso_tui.db import selections as sel
 
+    filters = filters_from_args(kind, args)
     try:
         if kind == "practices":
-            filters = sel.PracticeFilters(
-                status=sel.PracticeStatus.parse(args.status),
-                clients=sel.parse_client_range(args.client_from, args.client_to),
-                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
-                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
-            )
             return sel.practices_to_notify(filters)
         if kind == "promo":
-            if not args.with_practices and any(
-                (args.practice_from, args.practice_to, args.departure_from, args.departure_to)
-            ):
-                raise CliError("le date delle pratiche richiedono --with-practices", status=2)
-            filters = sel.PromoFilters(
-                clients=sel.parse_client_range(args.client_from, args.client_to),
-                preferences=tuple(args.preference),
-                with_practices=args.with_practices,
-                practice_dates=check_dates(sel.parse_date_range(args.practice_from, args.practice_to)),
-                departure_dates=check_dates(sel.parse_date_range(args.departure_from, args.departure_to)),
-            )
             return sel.promo_recipients(filters)
-        if kind == "birthdays":
-            filters = sel.BirthdayFilters(check_dates(sel.parse_date_range(args.birthday_from, args.birthday_to)))
-            return sel.birthday_recipients(filters)
+        return sel.birthday_recipients(filters)
     except sel.SelectionError as exc:
         raise CliError(str(exc)) from None
-    raise CliError(f"selezione sconosciuta: {kind}", status=2)

@@ -25,19 +25,43 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         "birthdays", parents=[common], help="Buon Compleanno: one row per client"
     )
     _filters.add_birthday_filters(birthdays)
-    for sub in (practices, promo, birthdays):
+    saved = kinds.add_parser(
+        "saved", parents=[common],
+        help="a saved search: who it selects (as if today were --on)",
+        description="List who a saved search selects, as if today were DATE: what a scheduled "
+        "communication on that search would reach that day.",
+    )
+    saved.add_argument("name", metavar="NAME", help="the saved search")
+    saved.add_argument("--on", metavar="DATE", help="the day to select for (default: today)")
+    for sub in (practices, promo, birthdays, saved):
         sub.add_argument("--json", action="store_true", help="print JSON (see CLI.md)")
         sub.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, ctx) -> int:
     ctx.open_db()
-    selection = _filters.selection_from_args(args.selection, args)
+    if args.selection == "saved":
+        selection = _saved_selection(args)
+    else:
+        selection = _filters.selection_from_args(args.selection, args)
     if args.json:
         ctx.print_json(selection.to_json())
     else:
         print_table(selection)
     return 0
+
+
+def _saved_selection(args: argparse.Namespace):
+    from pegaso_tui.cli import CliError
+    from pegaso_tui.commands.search import day_arg
+    from pegaso_tui.db.searches import SearchError, get_search, select_saved
+    from pegaso_tui.db.selections import SelectionError
+
+    day = day_arg(args.on)
+    try:
+        return select_saved(get_search(args.name), day)
+    except (SearchError, SelectionError) as exc:
+        raise CliError(str(exc)) from None
 
 
 def print_table(selection) -> None:

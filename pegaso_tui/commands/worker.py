@@ -107,6 +107,35 @@ def _say(text: str) -> None:
         pass
 
 
+def _schedules(settings, *, once: bool):
+    """The scheduled communications that are due: run now (``--until-idle``: only now, so
+    their SMS are sent before it returns), else every minute while the worker runs."""
+    from pegaso_tui.sending.scheduler import Ticker
+
+    def report(results) -> None:
+        for r in results:
+            _say(f"comunicazione programmata '{r.schedule}' del {r.day:%d-%m-%Y}: "
+                 f"{r.status}, {r.queued} SMS accodati" + (f" ({r.error})" if r.error else ""))
+
+    said: list[str] = []
+
+    def failed(exc) -> None:
+        # once per problem: a database that went away would otherwise say it every minute
+        text = f"comunicazioni programmate non eseguite: {exc}"
+        if not said or said[-1] != text:
+            said.append(text)
+            _say(text)
+
+    ticker = Ticker(settings, report=report, failed=failed)
+    if once:
+        try:
+            report(ticker.tick())
+        except Exception as exc:
+            failed(exc)
+        return None
+    return ticker.start()
+
+
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
     from pegaso_tui.gateways import GatewayError, make_gateway
@@ -135,11 +164,14 @@ def run(args: argparse.Namespace, ctx) -> int:
     if receiver is not None and receiver.note:
         _say(receiver.note)
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    ticker = _schedules(settings, once=args.until_idle)
     try:
         sender = Sender(lambda: make_gateway(settings.gateway, max_connections=1, report_url=report_url),
                         config, hub, reports=receiver)
         report = sender.run(stop, until_idle=args.until_idle)
     finally:
+        if ticker is not None:
+            ticker.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if receiver is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from peewee import IntegrityError, SqliteDatabase, fn
@@ -95,6 +96,8 @@ class PlannedMessage:
     supplier_id: int | None = None
     practice_id: int | None = None
     practice: str | None = None
+    #: "Buon Compleanno": the birthday greeted (its year keys the greeting)
+    birthday: date | None = None
 
 
 @dataclass
@@ -165,6 +168,7 @@ def plan_selection(
             phone=row.mobile, text=message.text, encoding=message.info.encoding,
             segments=message.info.segments, name=row.name, client_id=row.client_id,
             client_code=row.client, practice_id=row.practice_id, practice=row.practice,
+            birthday=row.birthday,
         )
         for row, message in zip(sendable, rendered.messages)
     ]
@@ -278,8 +282,9 @@ def queue_campaign(
 ) -> Campaign:
     """Write the campaign, its messages and its practice notices in one transaction.
 
-    Raises SelectionChanged (nothing written) when a practice notice of this kind was queued
-    meanwhile by someone else, or a marketing recipient withdrew consent; CreditShortfall when
+    Raises SelectionChanged (nothing written) when a practice notice of this kind, or a
+    birthday greeting of the same year, was queued meanwhile by someone else (a mask or a
+    scheduled communication), or a marketing recipient withdrew consent; CreditShortfall when
     ``credits_left`` (if known) does not cover it; CampaignError when there is nothing to send.
     """
     if not plan.messages:
@@ -314,10 +319,14 @@ def queue_campaign(
             _check_consent(campaign)
             if plan.notice_kind:
                 _record_notices(campaign, plan.notice_kind, operator)
+            if plan.kind == "birthday":
+                from pegaso_tui.db.greetings import record_greetings
+
+                record_greetings(campaign, plan.messages)
     except IntegrityError:
         raise SelectionChanged(
-            "la selezione è cambiata (un'altra postazione ha già accodato alcuni di questi "
-            "avvisi): ripetere l'anteprima"
+            "la selezione è cambiata (un'altra postazione o una comunicazione programmata ha "
+            "già accodato alcuni di questi SMS): ripetere l'anteprima"
         ) from None
     return campaign
 

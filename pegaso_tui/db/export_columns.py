@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from peewee import fn
+from peewee import Case, fn
 
 from pegaso_tui.db.connection import is_sqlite
 from pegaso_tui.db.import_columns import SPECS
@@ -45,6 +45,9 @@ def _value_of(kind: str, name: str) -> Callable[[Any], Any]:
         return lambda row: PREFERENCE_SEPARATOR.join(
             sorted(filter(None, (getattr(row, "preference_codes", "") or "").split(PREFERENCE_SEPARATOR)))
         )
+    if kind == "clients" and name == "opt_out":
+        # filled by clients_export_pager: the client objected, by itself or by its mobile
+        return lambda row: bool(getattr(row, "opted_out", False))
     if kind == "practices" and name == "client":
         return lambda row: row.client.code
     return lambda row: getattr(row, name)
@@ -56,7 +59,8 @@ def record_columns(kind: str) -> list[RecordColumn]:
 
 
 def clients_export_pager(pager: KeysetPager) -> KeysetPager:
-    """The clients of ``pager`` (a clients_pager) with their preference codes in one column."""
+    """The clients of ``pager`` (a clients_pager) with their preference codes in one column,
+    and whether they objected to marketing ("Opposizione Marketing")."""
     aggregate = (
         fn.GROUP_CONCAT(Preference.code, PREFERENCE_SEPARATOR)
         if is_sqlite()
@@ -67,6 +71,9 @@ def clients_export_pager(pager: KeysetPager) -> KeysetPager:
         .join(Preference)
         .where(ClientPreference.client == Client.id)
     )
-    query = pager.query.select_extend(codes.alias("preference_codes"))
+    from pegaso_tui.db.optouts import not_opted_out
+
+    opted_out = Case(None, [(not_opted_out(), 0)], 1)
+    query = pager.query.select_extend(codes.alias("preference_codes"), opted_out.alias("opted_out"))
     return KeysetPager(query, pager.keys, descending=pager.descending, convert=pager.convert,
                        key_of=pager.key_of)

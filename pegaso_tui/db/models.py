@@ -344,6 +344,24 @@ class PracticeNotice(BaseModel):
         indexes = ((("practice", "kind"), True),)
 
 
+class Greeting(BaseModel):
+    """A birthday greeting queued or sent to a client for the birthday of one year.
+
+    The unique key (client, year) is the rule "a birthday greeting once per client per year",
+    whoever sends it: the "Buon Compleanno" mask or a scheduled communication, from any
+    terminal. A greeting whose message failed, was not delivered or was cancelled no longer
+    counts (``db.greetings``): the client is selected again.
+    """
+
+    client = ForeignKeyField(Client, backref="greetings", on_delete="CASCADE")
+    year = SmallIntegerField()
+    message = ForeignKeyField(Message, null=True, backref="greetings", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("client", "year"), True),)
+
+
 class AppSetting(BaseModel):
     """Settings shared by every terminal on the database (e.g. the preset SMS texts)."""
 
@@ -468,6 +486,89 @@ class Activity(BaseModel):
     created_at = DateTimeField(default=now)
 
 
+# --- Saved searches, models, scheduled communications (seed 004) ----------------------------
+
+#: How a saved search keeps its dates ("Modalità di calcolo").
+DATES_NONE = "none"  # Non salvare le date
+DATES_FIXED = "fixed"  # Mantieni le date selezionate
+DATES_ROLLING = "rolling"  # Mantieni gli intervalli impostati ma aggiorna le date
+DATE_MODES = (DATES_NONE, DATES_FIXED, DATES_ROLLING)
+
+
+class SavedSearch(BaseModel):
+    """A target saved from SMS Pratiche, SMS Promozionali or Buon Compleanno ("Salva ricerca")."""
+
+    name = CharField(max_length=80, unique=True)
+    description = TextField(default="")
+    kind = CharField(max_length=12)  # practice, promo, birthday: the selection's kind
+    #: JSON: the filters' ``describe()`` as saved (dates as typed that day)
+    filters = TextField(default="{}")
+    date_mode = CharField(max_length=8, default=DATES_FIXED)
+    #: the day the dates were saved: a rolling search moves them by the days since
+    saved_on = DateField()
+    scheduling = BooleanField(default=False)  # Abilita comunicazioni programmate
+    in_menu = BooleanField(default=False)  # Visibile nel menù principale
+    operator = ForeignKeyField(Operator, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class SmsTemplate(BaseModel):
+    """A named SMS text ("Modello") to pick into any SMS editor."""
+
+    name = CharField(max_length=80, unique=True)
+    text = TextField()
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class Schedule(BaseModel):
+    """A scheduled communication ("Comunicazione programmata"): a saved search, a text, a time."""
+
+    name = CharField(max_length=80, unique=True)
+    search = ForeignKeyField(SavedSearch, backref="schedules", on_delete="RESTRICT")
+    #: the text, unless a model is chosen (then the model's text at the time of each run)
+    text = TextField(default="")
+    template = ForeignKeyField(SmsTemplate, null=True, backref="schedules", on_delete="RESTRICT")
+    sender = CharField(max_length=20, default="")
+    purpose = CharField(max_length=12, default=PURPOSE_SERVICE)
+    #: "Referente di comunicazione": the operator in charge
+    operator = ForeignKeyField(Operator, null=True, on_delete="SET NULL")
+    once = BooleanField(default=False)  # Singolo (else Ricorrente, daily)
+    at_time = CharField(max_length=5)  # HH:MM, Europe/Rome
+    start_date = DateField()
+    end_date = DateField(null=True)
+    active = BooleanField(default=True)
+    #: the day it was last resumed: the days it was paused are not occurrences (not missed)
+    resumed_on = DateField(null=True)
+    obsolete = BooleanField(default=False)  # kept for its history, never runs again
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+#: What became of one occurrence of a schedule.
+RUN_DONE = "done"
+RUN_MISSED = "missed"
+RUN_FAILED = "failed"
+
+
+class ScheduleRun(BaseModel):
+    """One occurrence of a schedule: its day, and what it queued ("Storico Invii").
+
+    The unique key (schedule, day) is written in the same transaction that queues the
+    campaign: however many senders run at once, each occurrence runs once.
+    """
+
+    schedule = ForeignKeyField(Schedule, backref="runs", on_delete="CASCADE")
+    day = DateField()
+    status = CharField(max_length=8)
+    campaign = ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
+    queued = IntegerField(default=0)
+    error = TextField(null=True)
+    ran_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("schedule", "day"), True),)
 # --- Privacy and CRM actions to a target (seed 004) ------------------------------------------
 
 #: How an objection reached the agency: an alphanumeric sender is one-way, so never by SMS.
@@ -527,12 +628,17 @@ ALL_MODELS = (
     Message,
     MessageDayCount,
     PracticeNotice,
+    Greeting,
     AppSetting,
     Contact,
     Outcome,
     CrmAssignment,
     Request,
     Activity,
+    SavedSearch,
+    SmsTemplate,
+    Schedule,
+    ScheduleRun,
     OptOut,
     SchemaInfo,
 )

@@ -43,8 +43,15 @@ def _outbox_needs_nothing(db: Database) -> None:
     schema (the grace and the consent check use columns it had)."""
 
 
-def _reserved_v4(db: Database) -> None:
-    """Nothing here. # reserved: merged from another branch (saved searches, issue 15)."""
+def _searches_models_schedules(db: Database) -> None:
+    """Version 4 (seed 004): saved searches, SMS models, scheduled communications and their
+    runs, and the birthday greetings that keep "once per client per year". The GDPR purpose
+    of the campaigns already written takes its Italian value (``servizio``, ``auguri``)."""
+    from pegaso_tui.db.models import Greeting, SavedSearch, Schedule, ScheduleRun, SmsTemplate
+
+    db.create_tables([Greeting, SavedSearch, SmsTemplate, Schedule, ScheduleRun], safe=True)
+    db.execute_sql("UPDATE campaign SET purpose = 'auguri' WHERE kind = 'birthday'")
+    db.execute_sql("UPDATE campaign SET purpose = 'servizio' WHERE purpose = 'service'")
 
 
 def _privacy_and_crm_actions(db: Database) -> None:
@@ -60,6 +67,8 @@ def _privacy_and_crm_actions(db: Database) -> None:
     from pegaso_tui.db.models import Campaign, CrmAssignment, OptOut, Request
 
     db.create_tables([OptOut, CrmAssignment], safe=True)
+    # a database that passed version 4 while it was still reserved lacks its tables
+    _searches_models_schedules(db)
     columns = {c.name for c in db.get_columns(Request._meta.table_name)}
     migrator = PostgresqlMigrator(db) if isinstance(db, PostgresqlDatabase) else SqliteMigrator(db)
     steps = []
@@ -102,7 +111,7 @@ def _new_database_speed_tables(db: Database) -> None:
 UPGRADES: dict[int, Callable[[Database], None]] = {
     2: _practice_flag_indexes_with_number,
     3: _outbox_needs_nothing,
-    4: _reserved_v4,
+    4: _searches_models_schedules,
     5: _privacy_and_crm_actions,
     6: _speed_tables,
 }

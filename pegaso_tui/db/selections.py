@@ -13,7 +13,8 @@ The rules come from the manuals (seeds 000 and 001):
   Pratiche", only clients with a practice in the date ranges. One row per client.
 - birthdays: clients with "Invio Sms Promo" (a greeting is marketing), never the walk-in
   client, whose birthday falls in the range (which may cross the new year; 29 February falls
-  on 28 February in a common year), ordered by the coming birthday.
+  on 28 February in a common year), ordered by the coming birthday; a client already greeted
+  for that birthday's year (``db.greetings``) is left out.
 
 Every row says whether it can be sent and, if not, why. Each selection is one SQL query; the
 same functions give the preview and the rows a campaign queues, so what the user saw is what
@@ -555,12 +556,26 @@ def birthday_days(dates: DateRange) -> dict[int, date]:
 
 
 def _birthday_query(filters: BirthdayFilters, days: dict[int, date]):
-    """The query of "Buon Compleanno": its rows, or (with other columns) their count."""
+    """The query of "Buon Compleanno": its rows, or (with other columns) their count.
+
+    A client already greeted for the birthday's year (by this mask or by a scheduled
+    communication) is left out: a greeting goes once per client per year.
+    """
+    from pegaso_tui.db.greetings import already_greeted
+
+    by_year: dict[int, list[int]] = {}
+    for monthday, day in days.items():
+        by_year.setdefault(day.year, []).append(monthday)
+    falls = None
+    for year, monthdays in sorted(by_year.items()):
+        this_year = Client.birth_monthday.in_(monthdays) & ~already_greeted(year)
+        falls = this_year if falls is None else (falls | this_year)
     return Client.select(*_CLIENT_COLUMNS, Client.birth_date, Client.birth_monthday).where(
         not_opted_out(),  # a greeting is marketing: never to who objected (Non disturbare)
         Client.sms_promo == True,  # noqa: E712
         Client.walk_in == False,  # noqa: E712
         Client.birth_monthday.in_(list(days)),
+        falls,
     )
 
 

@@ -1,7 +1,8 @@
 """The home screen: every mask with its number, grouped as in the original menus.
 
 Typing a mask's number opens it: a number no other number starts with opens at once; ``1``
-waits a moment for a second digit (10 to 14 follow it), or opens at once with Enter.
+waits a moment for a second digit (10 to 19 follow it, as 20 follows ``2``), or opens at
+once with Enter.
 """
 
 from __future__ import annotations
@@ -21,20 +22,44 @@ from pegaso_tui.widgets.agenda import AgendaPanel
 DIGIT_PAUSE_S = 0.6
 
 
+def _mask_options() -> list[Option | None]:
+    options: list[Option | None] = []
+    section = None
+    for mask in MASKS:
+        if mask.section != section:
+            if section is not None:
+                options.append(None)
+            options.append(Option(f"[b]{mask.section}[/b]", disabled=True))
+            section = mask.section
+        options.append(Option(f"{mask.number:>3}  {mask.title}", id=f"mask-{mask.number}"))
+    return options
+
+
 class MaskList(OptionList):
-    """The numbered masks, with a heading per section."""
+    """The numbered masks, with a heading per section; then the saved searches "Visibile nel
+    menù principale" (``search-ID``), which open their mask with the filters filled in."""
 
     def __init__(self) -> None:
-        options: list[Option | None] = []
-        section = None
-        for mask in MASKS:
-            if mask.section != section:
-                if section is not None:
-                    options.append(None)
-                options.append(Option(f"[b]{mask.section}[/b]", disabled=True))
-                section = mask.section
-            options.append(Option(f"{mask.number:>3}  {mask.title}", id=f"mask-{mask.number}"))
-        super().__init__(*options, id="mask-list")
+        super().__init__(*_mask_options(), id="mask-list")
+        self.searches: list[tuple[int, str, str]] = []
+
+    def show_searches(self, searches: list[tuple[int, str, str]]) -> None:
+        """Put the menu's saved searches (id, name, kind) after the masks."""
+        from pegaso_tui.widgets.plain import plain
+
+        if searches == self.searches:
+            return
+        self.searches = searches
+        highlighted = self.highlighted
+        self.clear_options()
+        options = _mask_options()
+        if searches:
+            options += [None, Option("[b]Ricerche salvate[/b]", disabled=True)]
+            options += [Option(plain(f"  ▸  {name}"), id=f"search-{search_id}")
+                        for search_id, name, _kind in searches]
+        self.add_options(options)
+        if highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
 
 
 class HomeScreen(CarryOn, Screen[None]):
@@ -72,8 +97,25 @@ class HomeScreen(CarryOn, Screen[None]):
         self._shown_once = True
 
     async def load_agenda(self) -> None:
-        """Read the agenda (its rows in a worker)."""
+        """Read the agenda (its rows in a worker), and the saved searches of the menu."""
+        self.load_menu_searches()
         await self.query_one(AgendaPanel).load()
+
+    def load_menu_searches(self) -> None:
+        """Read the saved searches "Visibile nel menù principale" (in a worker)."""
+        from pegaso_tui.db.searches import menu_searches
+
+        services, menu = self.app.services, self.query_one(MaskList)
+
+        def job() -> None:
+            try:
+                rows = services.call(menu_searches)
+            except Exception:  # the agenda says what is wrong with the database
+                return
+            self.app.call_from_thread(menu.show_searches, rows)
+
+        self.run_worker(job, thread=True, group="menu-searches", exclusive=True,
+                        exit_on_error=False, description="ricerche del menù")
 
     def _today(self):
         from pegaso_tui.screens.crm_common import crm_today
@@ -99,6 +141,10 @@ class HomeScreen(CarryOn, Screen[None]):
             self._cancel_pending()
             self._digits = ""
             self.app.open_mask(int(event.option.id.removeprefix("mask-")))
+        elif event.option.id and event.option.id.startswith("search-"):
+            self._cancel_pending()
+            self._digits = ""
+            self.app.open_saved_search(int(event.option.id.removeprefix("search-")))
 
     def action_digit(self, digit: str) -> None:
         """Build a mask number from the digits typed; open the mask when it is unambiguous."""

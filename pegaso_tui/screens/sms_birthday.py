@@ -26,12 +26,16 @@ class SmsBirthdayScreen(CrmTargetMaskScreen):
     INTRO = ("Guarda quali sono i tuoi clienti che compiono gli anni nei prossimi giorni e "
              "inviagli un SMS di Auguri!")
     DETAIL_LABEL = "Compleanno"
+    SEARCH_KIND = "birthday"
 
     def compose_filters(self) -> ComposeResult:
         today = self.app.services.today()
+        saved: BirthdayFilters | None = self.initial_filters  # a saved search's, or None
+        start = saved.dates.start if saved else today
+        end = saved.dates.end if saved else today + timedelta(days=7)
         with Horizontal(classes="field-row"):
-            yield FormField("Da data Compleanno:", DateInput(today, id="birthday-from"), id="field-birthday-from")
-            yield FormField("A data Compleanno:", DateInput(today + timedelta(days=7), id="birthday-to"), id="field-birthday-to")
+            yield FormField("Da data Compleanno:", DateInput(start, id="birthday-from"), id="field-birthday-from")
+            yield FormField("A data Compleanno:", DateInput(end, id="birthday-to"), id="field-birthday-to")
 
     def preset_name(self) -> str:
         return "birthday"

@@ -7,6 +7,9 @@ editor, the live count of recipients, and the keys:
   renders the text for each of them in a worker, then opens the preview
   (``screens.sms_preview``); nothing is queued before the preview's own confirmation.
 - ``F9`` (alias ``ctrl+o``) saves the text as the one the mask proposes next time.
+- ``F6`` (alias ``ctrl+n``) picks a model into the editor, or saves the text as a model.
+- ``F7`` (alias ``ctrl+b``) saves the filters as a search (SMS Pratiche, Promozionali,
+  Buon Compleanno): ``screens.comms.save_search``.
 - ``Esc`` leaves; with a text changed and not sent, it asks first.
 
 While the filters are valid the mask counts the recipients in the background: first the
@@ -52,6 +55,11 @@ class SmsMaskScreen(MaskScreen):
         *MaskScreen.BINDINGS,
         Binding("f9,ctrl+o", "save_preset", "Salva testo", id="save_preset",
                 tooltip="Salva il testo come proposta per le prossime volte"),
+        # priority: the text area binds F6 and F7 itself (select line, select all)
+        Binding("f6,ctrl+n", "pick_template", "Modelli", id="pick_template", priority=True,
+                tooltip="Inserisce un modello nel testo, o salva il testo come modello"),
+        Binding("f7,ctrl+b", "save_search", "Salva ricerca", id="save_search", priority=True,
+                tooltip="Salva i filtri della maschera come ricerca"),
     ]
 
     #: the line under the title, as in the original masks
@@ -59,10 +67,17 @@ class SmsMaskScreen(MaskScreen):
     #: whether the mask counts recipients live (the single SMS has one recipient)
     LIVE_COUNT = True
 
-    def __init__(self, **kwargs: Any) -> None:
+    #: the kind a saved search of this mask has (None: the mask saves no search)
+    SEARCH_KIND: str | None = None
+
+    def __init__(self, *, filters: Any = None, search: Any = None, **kwargs: Any) -> None:
+        """``filters``: the mask's filters to show instead of its defaults (a saved search
+        opened from the menu); ``search``: that search's SearchInfo, to save it again."""
         super().__init__(**kwargs)
         self._recount_timer = None
         self._saved_text = ""
+        self.initial_filters = filters
+        self.search_info = search
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -312,6 +327,41 @@ class SmsMaskScreen(MaskScreen):
         if queued:
             self._saved_text = self.editor.text  # sent: nothing to lose any more
             self.schedule_recount()  # queued practices leave the selection
+
+    # -- F6 Modelli, F7 Salva ricerca -----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_search":
+            return self.SEARCH_KIND is not None
+        return super().check_action(action, parameters)
+
+    def action_pick_template(self) -> None:
+        from pegaso_tui.screens.comms.templates import TemplatePicker
+
+        def picked(text: str | None) -> None:
+            if text is not None:
+                self.editor.text = text
+                self.editor.text_area.focus()
+
+        self.app.push_screen(TemplatePicker(self.editor.text), picked)
+
+    def action_save_search(self) -> None:
+        from pegaso_tui.db.searches import filters_data
+        from pegaso_tui.screens.comms.save_search import SaveSearchDialog
+
+        self.clear_errors()
+        try:
+            filters = self.read_filters()
+        except FieldErrors as exc:
+            self.show_errors(exc.errors)
+            return
+        kind, data = filters_data(filters)
+
+        def saved(name: str | None) -> None:
+            if name:
+                self.notify(f"Ricerca '{name}' salvata", title="Salva ricerca", markup=False)
+
+        self.app.push_screen(SaveSearchDialog(kind, data, self.search_info), saved)
 
     # -- F9 and Esc -----------------------------------------------------------------------------
 

@@ -77,22 +77,29 @@ class SmsPracticesScreen(CrmTargetMaskScreen):
     MASK_TITLE = "SMS Pratiche"
     INTRO = "Seleziona in base alla pratica e allo stato in cui si trova"
     DETAIL_LABEL = "Pratica"
+    SEARCH_KIND = "practice"
 
     def compose_filters(self) -> ComposeResult:
         today = self.app.services.today()
-        yield FormField("Da Cliente:", ClientPicker(id="client-from"), id="field-client-from")
-        yield FormField("A Cliente:", ClientPicker(id="client-to"), id="field-client-to")
+        saved: PracticeFilters | None = self.initial_filters  # a saved search's, or None
+        clients = saved.clients if saved else ClientRange()
+        practice_dates = (saved.practice_dates if saved
+                          else DateRange(date(today.year, 1, 1), date(today.year, 12, 31)))
+        departure_dates = saved.departure_dates if saved else DateRange()
+        chosen = saved.status if saved else PracticeStatus.BALANCE_NOT_NOTIFIED
+        yield FormField("Da Cliente:", ClientPicker(clients.start or "", id="client-from"), id="field-client-from")
+        yield FormField("A Cliente:", ClientPicker(clients.end or "", id="client-to"), id="field-client-to")
         with Horizontal(classes="field-row"):
-            yield FormField("Da data Pratica:", DateInput(date(today.year, 1, 1), id="practice-from"), id="field-practice-from")
-            yield FormField("A data Pratica:", DateInput(date(today.year, 12, 31), id="practice-to"), id="field-practice-to")
+            yield FormField("Da data Pratica:", DateInput(practice_dates.start, id="practice-from"), id="field-practice-from")
+            yield FormField("A data Pratica:", DateInput(practice_dates.end, id="practice-to"), id="field-practice-to")
         with Horizontal(classes="field-row"):
-            yield FormField("Da Data Partenza:", DateInput(id="departure-from"), id="field-departure-from")
-            yield FormField("A Data Partenza:", DateInput(id="departure-to"), id="field-departure-to")
+            yield FormField("Da Data Partenza:", DateInput(departure_dates.start, id="departure-from"), id="field-departure-from")
+            yield FormField("A Data Partenza:", DateInput(departure_dates.end, id="departure-to"), id="field-departure-to")
         yield FormField(
             "Stato Pratica:",
             RadioSet(
                 *(
-                    RadioButton(label, value=(status is PracticeStatus.BALANCE_NOT_NOTIFIED), id=f"status-{status.value}")
+                    RadioButton(label, value=(status is chosen), id=f"status-{status.value}")
                     for status, label in STATUS_LABELS.items()
                 ),
                 id="status",

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 
 from pegaso_tui.dates import DateRange
 from pegaso_tui.db.preferences import all_preferences
-from pegaso_tui.db.selections import PromoFilters
+from pegaso_tui.db.selections import ClientRange, PromoFilters
 from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
 from pegaso_tui.screens.sms_mask import FieldErrors
 from pegaso_tui.screens.sms_practices import client_range, date_range, range_words
@@ -32,31 +32,41 @@ class SmsPromoScreen(CrmTargetMaskScreen):
 
     MASK_TITLE = "SMS Promozionali"
     INTRO = "Puoi selezionare i tuoi clienti in base alle loro preferenze"
+    SEARCH_KIND = "promo"
 
     def compose_filters(self) -> ComposeResult:
         today = self.app.services.today()
-        yield FormField("Da Cliente:", ClientPicker(id="client-from"), id="field-client-from")
-        yield FormField("A Cliente:", ClientPicker(id="client-to"), id="field-client-to")
-        yield Checkbox("Considera solo Clienti con Pratiche", id="with-practices")
+        saved: PromoFilters | None = self.initial_filters  # a saved search's, or None
+        with_practices = bool(saved and saved.with_practices)
+        clients = saved.clients if saved else ClientRange()
+        practice_dates = (saved.practice_dates if with_practices
+                          else DateRange(date(today.year, 1, 1), date(today.year, 12, 31)))
+        departure_dates = saved.departure_dates if with_practices else DateRange()
+        yield FormField("Da Cliente:", ClientPicker(clients.start or "", id="client-from"), id="field-client-from")
+        yield FormField("A Cliente:", ClientPicker(clients.end or "", id="client-to"), id="field-client-to")
+        yield Checkbox("Considera solo Clienti con Pratiche", with_practices, id="with-practices")
         with Horizontal(classes="field-row"):
-            yield FormField("Da data Pratica:", DateInput(date(today.year, 1, 1), id="practice-from"), id="field-practice-from")
-            yield FormField("A data Pratica:", DateInput(date(today.year, 12, 31), id="practice-to"), id="field-practice-to")
+            yield FormField("Da data Pratica:", DateInput(practice_dates.start, id="practice-from"), id="field-practice-from")
+            yield FormField("A data Pratica:", DateInput(practice_dates.end, id="practice-to"), id="field-practice-to")
         with Horizontal(classes="field-row"):
-            yield FormField("Da Data Partenza:", DateInput(id="departure-from"), id="field-departure-from")
-            yield FormField("A Data Partenza:", DateInput(id="departure-to"), id="field-departure-to")
-        yield Checkbox("Filtra per Preferenze", id="by-preferences")
+            yield FormField("Da Data Partenza:", DateInput(departure_dates.start, id="departure-from"), id="field-departure-from")
+            yield FormField("A Data Partenza:", DateInput(departure_dates.end, id="departure-to"), id="field-departure-to")
+        yield Checkbox("Filtra per Preferenze", bool(saved and saved.preferences), id="by-preferences")
         yield FormField("Preferenze Cliente:", SelectionList[str](id="preferences"), id="field-preferences")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._enable_practice_dates(False)
-        self.query_one("#preferences", SelectionList).disabled = True
+        saved: PromoFilters | None = self.initial_filters
+        self._enable_practice_dates(bool(saved and saved.with_practices))
+        self.query_one("#preferences", SelectionList).disabled = not (saved and saved.preferences)
         self.run_db(all_preferences, done=self._show_preferences, group="preferences")
 
     def _show_preferences(self, preferences) -> None:
         selection = self.query_one("#preferences", SelectionList)
         selection.clear_options()
-        selection.add_options([(plain(f"{p.code:<6} {p.description}"), p.code) for p in preferences])
+        chosen = {c.upper() for c in self.initial_filters.preferences} if self.initial_filters else set()
+        selection.add_options([(plain(f"{p.code:<6} {p.description}"), p.code, p.code.upper() in chosen)
+                               for p in preferences])
         if preferences:
             selection.highlighted = 0  # Space ticks at once, no arrow needed first
 
