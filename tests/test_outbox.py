@@ -316,3 +316,27 @@ def test_the_sender_thread_uses_its_own_connection(db, sandbox):
             assert Message.select().count() == 3
     finally:
         running.stop()
+
+
+def test_the_lanes_are_kept_busy_between_two_commits(db, sandbox):
+    """Outcomes are committed together at most every ``apply_every_s``; the next claim must
+    not wait for that commit. With a claim of four windows and a long commit interval, a
+    sender that slept until the commit left the gateway idle for the whole interval after
+    every claim (issue 17: 0.14x a plain loop on loopback)."""
+    import threading
+
+    server = sandbox(deliver_after_ms=10)
+    queue_numbers(64)
+    config = replace(FAST, window=2, claim_batch=8, apply_every_s=60.0)
+    sender = sender_for(server, config)
+    stop = threading.Event()
+    reports = []
+    thread = threading.Thread(target=lambda: reports.append(sender.run(stop, until_idle=True)), daemon=True)
+    thread.start()
+    # eight claims of 8 behind a commit interval of a minute: only a hang would need this long
+    thread.join(30)
+    stop.set()
+    assert not thread.is_alive(), "the sender waited for the commit interval before claiming again"
+    assert reports[0].ended == "idle"
+    assert statuses() == {DELIVERED: 64}
+    assert sent_once(server)

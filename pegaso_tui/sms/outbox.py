@@ -715,32 +715,14 @@ class Sender:
             timeout = max(0.0, self.config.apply_every_s - (time.monotonic() - self._last_apply))
         else:
             timeout = min(self.config.idle_wait_s, 0.2)
-        if self._inflight > self.config.window:
-            # The lanes have work queued: let outcomes pile up and take them together, rather
-            # than wake up (and take the GIL) for each one; but no later than when half the
-            # claimed messages are done, so that the next claim is made before the lanes run
-            # dry (a sender holds only a few windows' worth: sleeping a fixed tenth of a
-            # second here left the lanes idle most of the time on a fast gateway).
-            refill_at = max(self.config.window, self.config.batch) // 2
-            end = time.monotonic() + max(0.005, self.config.apply_every_s - (time.monotonic() - self._last_apply))
-            while self._inflight > refill_at and not stop.is_set():
-                remaining = end - time.monotonic()
-                if remaining <= 0:
-                    break
-                try:
-                    outcome = self.lanes.outcomes.get(timeout=remaining)
-                except queue.Empty:
-                    break
-                self._inflight -= 1
-                self._finished.append(outcome)
-            self._collect()
-        elif self._inflight:
-            try:
-                outcome = self.lanes.outcomes.get(timeout=timeout)
-            except queue.Empty:
-                return
-            self._inflight -= 1
-            self._finished.append(outcome)
+        if self._inflight:
+            # Sleep until enough outcomes are back to claim the next batch (half the depth
+            # free, see _fill) or a commit is due, whichever comes first: the lanes must never
+            # run dry while this thread sleeps, and it should not wake up (and take the GIL)
+            # for each outcome either. Sleeping a fixed commit interval instead left the lanes
+            # idle most of the time on a fast gateway.
+            wanted = self._inflight + len(self._ready) - self._depth() // 2
+            self.lanes.outcomes.wait_for(max(1, min(wanted, self._inflight)), timeout)
             self._collect()
         else:
             if self._ready and not self._paused():
@@ -763,17 +745,23 @@ class Sender:
     def _paused(self) -> bool:
         return time.monotonic() < self._paused_until
 
+    def _depth(self) -> int:
+        """How many messages may be handed to the lanes at once."""
+        if self._probe:
+            return 1
+        if not self._can_search:
+            # a gateway that cannot be asked (Kannel): after a crash every claimed message is
+            # "esito incerto" for a human, so claim no more than goes on the wire
+            return self.config.window
+        return max(self.config.window, self.config.batch)
+
     # --- claiming and submitting --------------------------------------------------------
 
     def _fill(self) -> None:
         # A batch is handed over at once: the lanes keep sending while this thread commits (an
         # fsync) or claims, and it wakes up once per commit instead of once per message. A lane
         # checks that the lease is still long enough when it starts a message.
-        depth = 1 if self._probe else max(self.config.window, self.config.batch)
-        if not self._can_search and not self._probe:
-            # a gateway that cannot be asked (Kannel): after a crash every claimed message is
-            # "esito incerto" for a human, so claim no more than goes on the wire
-            depth = self.config.window
+        depth = self._depth()
         free = depth - self._inflight
         if free <= 0 or self._paused():
             return
@@ -1165,7 +1153,7 @@ class _Lanes:
 
     def __init__(self, count: int, factory: Callable[[], Gateway], margin_s: float) -> None:
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
+        self.outcomes = _Outcomes()
         self.margin_s = margin_s
         self.threads = [
             threading.Thread(target=self._lane, args=(factory,), name=f"pegaso-outbox-{n}", daemon=True)
@@ -1216,6 +1204,48 @@ class _Lanes:
             self.jobs.put(None)
         for thread in self.threads:
             thread.join()
+
+
+class _Outcomes:
+    """The outcomes the lanes send back: a queue the sender can also wait on for several.
+
+    ``wait_for(n)`` wakes the sender once, when n outcomes are back, instead of once per
+    outcome: on a fast gateway each wake-up is a fight for the interpreter lock with the lanes.
+    """
+
+    def __init__(self) -> None:
+        self._items: deque[Outcome] = deque()
+        self._ready = threading.Condition(threading.Lock())
+        self._wanted = 1
+
+    def put(self, outcome: Outcome) -> None:
+        with self._ready:
+            self._items.append(outcome)
+            if len(self._items) >= self._wanted:
+                self._ready.notify()
+
+    def get(self, timeout: float | None = None) -> Outcome:
+        """The next outcome, waiting for it (``queue.Empty`` after ``timeout``)."""
+        with self._ready:
+            self._wanted = 1
+            if not self._ready.wait_for(lambda: self._items, timeout):
+                raise queue.Empty
+            return self._items.popleft()
+
+    def get_nowait(self) -> Outcome:
+        with self._ready:
+            if not self._items:
+                raise queue.Empty
+            return self._items.popleft()
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        """Wait until ``count`` outcomes are back, at most ``timeout`` seconds."""
+        with self._ready:
+            self._wanted = count
+            try:
+                return self._ready.wait_for(lambda: len(self._items) >= count, timeout)
+            finally:
+                self._wanted = 1
 
 
 def _can_search(factory: Callable[[], Gateway]) -> bool:
