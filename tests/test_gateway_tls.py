@@ -46,3 +46,10 @@ def test_eight_lanes_starting_together_share_one_tls_context(monkeypatch):
     built = _count_contexts(monkeypatch)
     _eight_lanes_at_once(GatewaySettings(kind="smshosting", key="k", secret="s"))
     assert built == [1]
+
+
+def test_the_sandbox_settings_never_show_its_credentials():
+    from pegaso_tui.gateways.sandbox import SandboxConfig
+
+    shown = repr(SandboxConfig(key="chiave-segreta", secret="parola-segreta"))
+    assert "chiave-segreta" not in shown and "parola-segreta" not in shown

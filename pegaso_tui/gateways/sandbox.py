@@ -58,8 +58,9 @@ DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 class SandboxConfig:
     """How the sandbox behaves; every option of ``pegaso-tui sandbox``."""
 
-    key: str = "sandbox"
-    secret: str = "sandbox"
+    # the credentials it accepts: a sandbox started with real-looking ones must not print them
+    key: str = field(default="sandbox", repr=False)
+    secret: str = field(default="sandbox", repr=False)
     fail_rate: float = 0.0
     drop_rate: float = 0.0
     throttle_rate: float = 0.0
