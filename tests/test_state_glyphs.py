@@ -54,3 +54,18 @@ def test_the_sent_and_delivered_dots_differ_by_glyph_not_only_by_colour():
     assert len(set(sent.values())) == 3, sent
     delivered = {status: delivered_dot(message(status)).plain for status in (DELIVERED, UNDELIVERED, SENT)}
     assert len(set(delivered.values())) == 3, delivered
+
+
+def test_no_screen_uses_a_toggle_that_shows_its_state_by_colour_alone():
+    """Every checkbox, radio button and checklist of the app comes from widgets/toggles, whose
+    glyphs differ on and off (Textual's own draw the same glyph in another colour)."""
+    import re
+    from pathlib import Path
+
+    import pegaso_tui
+
+    root = Path(pegaso_tui.__file__).parent
+    plain = re.compile(r"from textual\.widgets import[^\n]*\b(Checkbox|RadioButton|SelectionList)\b")
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "toggles.py" and plain.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

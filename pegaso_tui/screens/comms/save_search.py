@@ -8,13 +8,14 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from pegaso_tui.db.models import DATES_FIXED, DATES_NONE, DATES_ROLLING
 from pegaso_tui.screens.comms import COMMS_CSS
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.plain import plain
+from pegaso_tui.widgets.toggles import Checkbox, RadioButton
 
 LABEL_WIDTH = 13
 MODES = (

@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Header, Input, RadioButton, RadioSet, Select, Static
+from textual.widgets import Header, Input, RadioSet, Select, Static
 
 from pegaso_tui.dates import DateError, format_date
 from pegaso_tui.db.schedules import RUN_LABELS, RunRow, ScheduleRow
@@ -27,6 +27,7 @@ from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.sms_editor import SmsEditor
+from pegaso_tui.widgets.toggles import Checkbox, RadioButton
 
 LABEL_WIDTH = 16
 PURPOSE_LABELS = {"servizio": "Servizio", "marketing": "Marketing", "auguri": "Auguri"}
