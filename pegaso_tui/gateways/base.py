@@ -278,30 +278,24 @@ class Gateway(ABC):
 
     # Built on the above; adapters may do better.
 
+    def _every_record(self, query: SearchQuery) -> list[StatusRecord]:
+        """Every record a search finds, page after page."""
+        records: list[StatusRecord] = []
+        while True:
+            page = self.search(query, offset=len(records))
+            records += page.records
+            if not page.records or len(records) >= page.total:
+                return records
+
     def find_transaction(self, transaction_id: str) -> list[MessageStatus]:
         """Every SMS the gateway holds with this transaction id (empty: it never got it)."""
-        records: list[StatusRecord] = []
-        offset = 0
-        while True:
-            page = self.search(SearchQuery(transaction_id=transaction_id), offset=offset)
-            records += page.records
-            offset += len(page.records)
-            if not page.records or offset >= page.total:
-                break
-        return combine_parts(records)
+        return combine_parts(self._every_record(SearchQuery(transaction_id=transaction_id)))
 
     def statuses(self, provider_ids: Sequence[str]) -> list[MessageStatus]:
         """The status of each of these SMS, up to ``max_batch`` ids a call."""
         records: list[StatusRecord] = []
         for start in range(0, len(provider_ids), self.max_batch):
-            chunk = list(provider_ids[start : start + self.max_batch])
-            offset = 0
-            while True:
-                page = self.search(SearchQuery(ids=chunk), offset=offset)
-                records += page.records
-                offset += len(page.records)
-                if not page.records or offset >= page.total:
-                    break
+            records += self._every_record(SearchQuery(ids=list(provider_ids[start : start + self.max_batch])))
         return combine_parts(records)
 
     def __enter__(self) -> "Gateway":
