@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
 
 from pegaso_tui.config import GatewaySettings
@@ -391,3 +392,57 @@ def test_the_sandbox_command_registers_the_aliases_given():
         process.terminate()
         process.wait(10)
     assert user["senderAlias"] == ["FUTURA", "VIAGGI"]
+
+
+# --- the wire (gateways.wire): httpcore's pool below httpx, and proxies still honoured ----------
+
+
+def test_a_proxy_named_by_the_environment_carries_the_requests(sandbox, monkeypatch):
+    """HTTP_PROXY is honoured as httpx honours it: the gateway's host does not even resolve,
+    the proxy (here the sandbox, which reads an absolute target) takes the request."""
+    server = sandbox()
+    origin = server.url.split("/rest/api")[0]
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", origin)
+    settings = replace(server.gateway_settings(), url="http://sms-gateway.invalid/rest/api")
+    gateway = make_gateway(settings)
+    try:
+        result = gateway.send(Submission("via-proxy-1", "+393401234567", "Prova", "AGENZIA"))
+    finally:
+        gateway.close()
+    assert result.accepted
+    assert server.state.count_by_transaction().get("via-proxy-1") == 1
+
+
+def test_the_wire_is_used_unless_a_proxy_applies(monkeypatch):
+    from pegaso_tui.gateways import wire
+
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy",
+                 "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert wire.wanted("https://api.smshosting.it/rest/api")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.agenzia.lan:3128")
+    assert not wire.wanted("https://api.smshosting.it/rest/api")
+    assert wire.wanted("http://127.0.0.1:13013")  # only https goes through that proxy
+    monkeypatch.setenv("NO_PROXY", "api.smshosting.it")
+    assert wire.wanted("https://api.smshosting.it/rest/api")
+
+
+def test_a_gateway_address_that_is_no_url_is_said_at_the_request(sandbox):
+    for url in ("ftp://127.0.0.1/rest/api", "http://", "not a url at all"):
+        gateway = make_gateway(GatewaySettings(kind="sandbox", url=url, key="k", secret="s"))
+        try:
+            with pytest.raises(AccountGatewayError) as caught:
+                gateway.send(Submission("bad-url-1", "+393401234567", "Prova"))
+        finally:
+            gateway.close()
+        assert caught.value.code == "BAD_URL", url
+
+
+def test_the_wire_never_shows_the_credentials():
+    from pegaso_tui.gateways.wire import Wire
+
+    shown = repr(Wire("https://api.smshosting.it/rest/api", {"Authorization": "Basic c2VncmV0bw=="},
+                      httpx.Timeout(5.0)))
+    assert "c2VncmV0bw" not in shown

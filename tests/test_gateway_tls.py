@@ -9,6 +9,7 @@ import httpx
 from pegaso_tui.config import GatewaySettings
 from pegaso_tui.gateways import make_gateway
 from pegaso_tui.gateways import tls
+from pegaso_tui.gateways.base import GatewayError
 
 
 def _count_contexts(monkeypatch) -> list[int]:
@@ -25,8 +26,15 @@ def _count_contexts(monkeypatch) -> list[int]:
 
 
 def _eight_lanes_at_once(settings) -> None:
+    """Eight lanes make their gateway and try a request at once (nothing listens there)."""
     def lane():
-        make_gateway(settings, max_connections=1).close()
+        gateway = make_gateway(settings, max_connections=1)
+        try:
+            gateway.credit()
+        except GatewayError:
+            pass
+        finally:
+            gateway.close()
 
     threads = [threading.Thread(target=lane) for _ in range(8)]
     for thread in threads:
@@ -44,8 +52,16 @@ def test_a_gateway_on_plain_http_builds_no_tls_context(monkeypatch):
 
 def test_eight_lanes_starting_together_share_one_tls_context(monkeypatch):
     built = _count_contexts(monkeypatch)
-    _eight_lanes_at_once(GatewaySettings(kind="smshosting", key="k", secret="s"))
+    _eight_lanes_at_once(GatewaySettings(kind="smshosting", url="https://127.0.0.1:9/rest/api", key="k", secret="s"))
     assert built == [1]
+
+
+def test_a_gateway_that_sends_nothing_builds_no_tls_context(monkeypatch):
+    """The context is built at the first request, not when the sender makes its lanes."""
+    built = _count_contexts(monkeypatch)
+    for _ in range(8):
+        make_gateway(GatewaySettings(kind="smshosting", key="k", secret="s"), max_connections=1).close()
+    assert built == []
 
 
 def test_the_sandbox_settings_never_show_its_credentials():

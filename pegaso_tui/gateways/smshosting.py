@@ -52,6 +52,7 @@ from urllib.parse import urlencode
 import httpx
 
 from pegaso_tui.gateways.tls import verify_for
+from pegaso_tui.gateways.wire import Answer, Wire, wanted as wire_wanted
 
 from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, SENT, UNDELIVERED
 from pegaso_tui.errors import first_line
@@ -168,7 +169,7 @@ def parse_date(value: Any) -> datetime | None:
     return parsed
 
 
-def retry_after(response: httpx.Response) -> float | None:
+def retry_after(response: httpx.Response | Answer) -> float | None:
     """Seconds from a ``Retry-After`` header (seconds or an HTTP date), if any."""
     value = response.headers.get("retry-after")
     if not value:
@@ -206,26 +207,30 @@ class SmsHostingGateway(Gateway):
         self._headers = {"Authorization": f"Basic {token}", "User-Agent": "pegaso-tui"}
         self._form_headers = {**self._headers, "Content-Type": "application/x-www-form-urlencoded"}
         self._own_client = client is None
-        if client is None:
-            client = httpx.Client(
-                timeout=httpx.Timeout(settings.timeout_s, connect=min(settings.timeout_s, 10.0)),
+        timeout = httpx.Timeout(settings.timeout_s, connect=min(settings.timeout_s, 10.0))
+        #: requests on httpcore's pool directly (``gateways.wire``): half the CPU of
+        #: ``httpx.Client.request`` per request, which is what the sender spends per SMS on a
+        #: fast gateway (issue 17). A given client or transport (tests, a caller sharing
+        #: connections), or a proxy from the environment, goes through httpx instead.
+        self._wire: Wire | None = None
+        self.client: httpx.Client | None = client
+        if client is None and transport is None and wire_wanted(self.base_url):
+            self._wire = Wire(self.base_url, {**self._headers, "Accept": "*/*"}, timeout,
+                              max_connections)
+        elif client is None:
+            self.client = httpx.Client(
+                timeout=timeout,
                 verify=verify_for(self.base_url),
                 transport=transport,
                 limits=httpx.Limits(
                     max_connections=max_connections, max_keepalive_connections=max_connections
                 ),
             )
-        self.client = client
-        # our own client: requests go straight to its connection pool (see _exchange)
-        self._direct = self._own_client
-        self._transport: httpx.BaseTransport | None = None
-        self._extensions = {"timeout": client.timeout.as_dict()}
-        # the headers the client would add (Accept, Accept-Encoding...), then ours
-        self._direct_headers = _merged(client.headers, self._headers)
-        self._direct_form_headers = _merged(client.headers, self._form_headers)
 
     def close(self) -> None:
-        if self._own_client:
+        if self._wire is not None:
+            self._wire.close()
+        elif self._own_client and self.client is not None:
             self.client.close()
 
     # --- transport ----------------------------------------------------------------------
@@ -242,20 +247,17 @@ class SmsHostingGateway(Gateway):
                 "gateway SMS non configurato: indicare AUTH_KEY e AUTH_SECRET (key e secret in "
                 "[gateway], o PEGASO_GATEWAY_KEY e PEGASO_GATEWAY_SECRET)", "NOT_CONFIGURED",
             )
-        url = self.base_url + path
         try:
-            if self._direct:
-                if form is not None:
-                    response = self._exchange(method, url, content=urlencode(form).encode("utf-8"),
-                                              headers=self._direct_form_headers)
-                else:
-                    response = self._exchange(method, url, params=params, headers=self._direct_headers)
+            if self._wire is not None:
+                response = self._wire.request(method, path, form=form, params=params)
             elif form is not None:
                 response = self.client.request(
-                    method, url, content=urlencode(form).encode("utf-8"), headers=self._form_headers
+                    method, self.base_url + path, content=urlencode(form).encode("utf-8"),
+                    headers=self._form_headers,
                 )
             else:
-                response = self.client.request(method, url, params=params, headers=self._headers)
+                response = self.client.request(method, self.base_url + path, params=params,
+                                               headers=self._headers)
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise AccountGatewayError(
                 f"indirizzo del gateway SMS non valido ({self.base_url}): {first_line(exc)}", "BAD_URL"
@@ -283,30 +285,7 @@ class SmsHostingGateway(Gateway):
             ) from None
         return self._answer(response, submit=submit)
 
-    def _exchange(self, method: str, url: str, *, headers: list[tuple[str, str]],
-                  content: bytes | None = None, params: dict[str, Any] | None = None) -> httpx.Response:
-        """One request on the client's own transport (its connection pool, or the proxy the
-        environment names), the whole answer read.
-
-        ``Client.request`` adds a cookie jar, an auth flow, redirect handling and event hooks
-        that this API never uses, and they cost about a third of the CPU of a request: on a
-        fast gateway that is what the sender spends per SMS (issue 17). The exceptions are
-        httpx's own, as from ``Client.request``, so ``_request`` maps them the same way;
-        redirects were not followed there either.
-        """
-        if self._transport is None:
-            # the client's choice for this URL: its pool, or a proxy from the environment
-            self._transport = self.client._transport_for_url(httpx.URL(url))
-        request = httpx.Request(method, url, params=params, content=content, headers=headers,
-                                extensions=self._extensions)
-        response = self._transport.handle_request(request)
-        try:
-            response.read()
-        finally:
-            response.close()
-        return response
-
-    def _answer(self, response: httpx.Response, *, submit: bool) -> Any:
+    def _answer(self, response: httpx.Response | Answer, *, submit: bool) -> Any:
         status = response.status_code
         try:
             data = json.loads(response.content)
@@ -515,13 +494,6 @@ class SandboxGateway(SmsHostingGateway):
                 "quello di SMSHosting", "NOT_CONFIGURED",
             )
         super().__init__(settings, **kwargs)
-
-
-def _merged(defaults: httpx.Headers, ours: dict[str, str]) -> list[tuple[str, str]]:
-    """The client's default headers with ours over them, as a ready list."""
-    headers = httpx.Headers(defaults)
-    headers.update(ours)
-    return headers.multi_items()
 
 
 def _float(value: Any) -> float | None:

@@ -1143,26 +1143,62 @@ class Sender:
         self._apply(force=True)
 
 
+def lanes_worth_running(active: int, count: int, busy: float, *, waiting: bool) -> int:
+    """How many of ``count`` lanes to run next, ``active`` running while the process spent
+    ``busy`` CPU seconds per second, ``waiting``: whether jobs were left for want of a lane.
+
+    At a core's worth the lanes only fight for the interpreter lock: halve them (not below
+    two, so one request is on the wire while the other's answer is read). Well below it, with
+    jobs waiting, the lanes wait on the network: double them."""
+    if busy >= _Lanes.BUSY:
+        return max(min(2, count), active // 2)
+    if busy < _Lanes.IDLE and waiting:
+        return min(count, active * 2)
+    return active
+
+
 class _Lanes:
     """The requests in flight: a few threads, each with a gateway (a connection) of its own.
 
     One shared HTTP connection pool serialises its users on a lock and scans its connections
     for every request; a lane per connection avoids both. Jobs go in through ``jobs`` and
     outcomes come back through ``outcomes``; the lanes never touch the database.
+
+    Not every lane always runs (issue 17). Lanes pay while they wait on the network: with 50 ms
+    of gateway latency eight in flight send eight times as much. On a gateway that answers at
+    once the process is busy on the CPU instead, and more lanes only fight for the interpreter
+    lock: eight cost a quarter more CPU per SMS than two, and send no more. So every quarter
+    of a second the lanes look at how busy the process was: at one core they halve (down to
+    two), well below it with work waiting they double (up to ``count``).
     """
 
-    def __init__(self, count: int, factory: Callable[[], Gateway], margin_s: float) -> None:
+    #: how often the lanes judge whether more of them would pay
+    TUNE_EVERY_S = 0.25
+    #: the process's CPU time over wall time at which fewer lanes are run, and below which
+    #: more are, if jobs are waiting
+    BUSY = 0.85
+    IDLE = 0.5
+
+    def __init__(self, count: int, factory: Callable[[], Gateway], margin_s: float,
+                 active: int | None = None) -> None:
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
         self.outcomes = _Outcomes()
         self.margin_s = margin_s
+        self.count = count
+        #: lanes 0 .. active-1 take jobs; the others wait at the gate. All start: a slow
+        #: gateway must not wait for the first judgement to get its window
+        self.active = count if active is None else active
+        self._gate = threading.Condition(threading.Lock())
+        self._closing = False
+        self._mark = (time.perf_counter(), time.process_time())
         self.threads = [
-            threading.Thread(target=self._lane, args=(factory,), name=f"pegaso-outbox-{n}", daemon=True)
+            threading.Thread(target=self._lane, args=(factory, n), name=f"pegaso-outbox-{n}", daemon=True)
             for n in range(count)
         ]
         for thread in self.threads:
             thread.start()
 
-    def _lane(self, factory: Callable[[], Gateway]) -> None:
+    def _lane(self, factory: Callable[[], Gateway], index: int) -> None:
         try:
             gateway: Gateway | None = factory()
             broken: GatewayError | None = None
@@ -1172,6 +1208,9 @@ class _Lanes:
                 f"gateway SMS non utilizzabile: {exc}", "GATEWAY_ERROR")
         try:
             while True:
+                if index >= self.active:
+                    with self._gate:
+                        self._gate.wait_for(lambda: index < self.active or self._closing)
                 job = self.jobs.get()
                 if job is None:
                     return
@@ -1184,9 +1223,27 @@ class _Lanes:
                     self.outcomes.put(_reconcile(gateway, payload))
                 else:
                     self.outcomes.put(_poll(gateway, payload))
+                self._tune()
         finally:
             if gateway is not None:
                 gateway.close()
+
+    def _tune(self) -> None:
+        """Every TUNE_EVERY_S: fewer lanes if the process was busy, more if it waited."""
+        now = time.perf_counter()
+        if now - self._mark[0] < self.TUNE_EVERY_S:
+            return
+        with self._gate:
+            wall, cpu = self._mark
+            if now - wall < self.TUNE_EVERY_S:
+                return  # another lane just did it
+            spent = time.process_time()
+            busy = (spent - cpu) / (now - wall)
+            self._mark = (now, spent)
+            active = lanes_worth_running(self.active, self.count, busy, waiting=not self.jobs.empty())
+            if active > self.active:
+                self._gate.notify_all()
+            self.active = active
 
     def take_unstarted(self) -> list[tuple[str, Any]]:
         """The jobs no lane has taken yet (they are not run any more)."""
@@ -1200,6 +1257,9 @@ class _Lanes:
                 taken.append(job)
 
     def close(self) -> None:
+        with self._gate:
+            self._closing = True
+            self._gate.notify_all()
         for _ in self.threads:
             self.jobs.put(None)
         for thread in self.threads:
