@@ -446,3 +446,49 @@ def test_the_wire_never_shows_the_credentials():
     shown = repr(Wire("https://api.smshosting.it/rest/api", {"Authorization": "Basic c2VncmV0bw=="},
                       httpx.Timeout(5.0)))
     assert "c2VncmV0bw" not in shown
+
+
+def test_a_connection_the_gateway_closed_while_idle_is_not_reused():
+    """A gateway (or a proxy) may close a keep-alive connection between two SMS without
+    saying so: the next SMS goes on a new connection, it does not fail as "interrotta"."""
+    import http.server
+    import json
+    import threading
+
+    from pegaso_tui.gateways.wire import Wire
+
+    connections: list[int] = []
+
+    class OneAnswerPerConnection(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            connections.append(1)
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps({"ok": True}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()  # no "Connection: close": the client believes it may reuse it
+            self.wfile.write(body)
+            self.close_connection = True
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OneAnswerPerConnection)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    wire = Wire(f"http://127.0.0.1:{server.server_address[1]}/rest/api", {}, httpx.Timeout(2.0))
+    try:
+        for _ in range(3):
+            time.sleep(0.05)  # the server's close reaches us
+            answer = wire.request("POST", "/sms/send", form={"to": "393401234567"})
+            assert answer.status_code == 200 and json.loads(answer.content) == {"ok": True}
+    finally:
+        wire.close()
+        server.shutdown()
+        server.server_close()
+    assert len(connections) == 3

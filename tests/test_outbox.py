@@ -340,3 +340,34 @@ def test_the_lanes_are_kept_busy_between_two_commits(db, sandbox):
     assert reports[0].ended == "idle"
     assert statuses() == {DELIVERED: 64}
     assert sent_once(server)
+
+
+def test_until_idle_returns_as_soon_as_the_last_report_is_recorded(db, sandbox, monkeypatch):
+    """`worker --until-idle` is timed by its users with the wait for the reports: it must not
+    sit out a throttle once the last report is in (issue 17)."""
+    import time
+
+    server = sandbox(deliver_after_ms=100)
+    queue_numbers(5)
+    # were the idle check only throttled, the worker would wait this long after the last report
+    monkeypatch.setattr(Sender, "IDLE_CHECK_EVERY_S", 5.0)
+    hub = OutboxHub()
+    last_change: list[float] = []
+    hub.subscribe(lambda event: last_change.append(time.monotonic()) if isinstance(event, MessagesChanged) else None)
+    report = sender_for(server, hub=hub).run(until_idle=True)
+    returned = time.monotonic()
+    assert report.ended == "idle"
+    assert statuses() == {DELIVERED: 5}
+    assert returned - last_change[-1] < 1.0
+
+
+def test_polls_while_sending_follow_the_poll_interval():
+    """A worker asked for quick reports polls once a second while it sends, so that only the
+    last second's reports are left when the last SMS is out; the app's 5 s polls stay 25 s
+    apart while sending (submitting comes first), and never more than 30 s."""
+    from pegaso_tui.sms.outbox import SenderConfig
+
+    assert SenderConfig(poll_interval_s=0.2).polls_apart_while_sending == 1.0
+    assert SenderConfig(poll_interval_s=5.0).polls_apart_while_sending == 25.0
+    assert SenderConfig(poll_interval_s=60.0).polls_apart_while_sending == 30.0
+    assert SenderConfig(poll_interval_s=60.0, poll_while_sending_s=2.0).polls_apart_while_sending == 2.0

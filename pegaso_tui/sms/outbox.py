@@ -114,8 +114,12 @@ class SenderConfig:
     max_poll_interval_s: float = 600.0
     #: while messages are being submitted, polls are at least this far apart: submitting
     #: comes first (a poll of 1000 ids costs the gateway and the sender as much as dozens
-    #: of submissions), and delivery dots that move every half minute are enough meanwhile
-    poll_while_sending_s: float = 30.0
+    #: of submissions). None: five poll intervals, between 1 and 30 s. With the app's 5 s
+    #: that is 25 s, and delivery dots that move every half minute are enough meanwhile;
+    #: ``worker --poll-interval 0.2`` asks for quick reports, and gets a poll a second, so
+    #: that when the last SMS is submitted only the last second's reports are still to come
+    #: (issue 17: the worker timed with its wait for the reports)
+    poll_while_sending_s: float | None = None
     poll_batch: int = 1000
     #: how long a sent message waits for its delivery report before we stop asking
     delivery_horizon_s: float = 72 * 3600.0
@@ -142,6 +146,12 @@ class SenderConfig:
     @property
     def batch(self) -> int:
         return self.claim_batch if self.claim_batch is not None else 4 * self.window
+
+    @property
+    def polls_apart_while_sending(self) -> float:
+        if self.poll_while_sending_s is not None:
+            return self.poll_while_sending_s
+        return min(30.0, max(1.0, 5 * self.poll_interval_s))
 
     @property
     def grace(self) -> float:
@@ -554,6 +564,10 @@ class _Sql:
 class Sender:
     """Sends the outbox. ``run()`` in a thread of its own (it opens its own connection)."""
 
+    #: with nothing in hand, how often the database is asked whether work is left (sooner
+    #: after a change: see ``_apply``)
+    IDLE_CHECK_EVERY_S = 0.2
+
     def __init__(
         self,
         gateway_factory: Callable[[], Gateway],
@@ -848,6 +862,9 @@ class Sender:
             if outcome.recorded is not None:
                 outcome.recorded.set()  # the gateway may now be told we have its report
         self._last_apply = time.monotonic()
+        # something changed: whether that was the last of the work is worth asking at once
+        # (`worker --until-idle` returns then, not up to a throttle's 0.2 s later)
+        self._next_idle_check = 0.0
         self._announce(updates)
         if problem is not False:
             self._set_problem(problem)
@@ -1095,7 +1112,7 @@ class Sender:
             return
         # claimed messages not yet answered, or more waiting behind the last full claim
         sending = self._ready or self._inflight or self._more_queued
-        if sending and time.monotonic() - self._last_poll < self.config.poll_while_sending_s:
+        if sending and time.monotonic() - self._last_poll < self.config.polls_apart_while_sending:
             return
         self._next_poll_check = time.monotonic() + min(self.config.poll_interval_s / 2, 1.0)
         stamp = _now()
@@ -1123,7 +1140,7 @@ class Sender:
             return False
         if time.monotonic() < self._next_idle_check:
             return False
-        self._next_idle_check = time.monotonic() + 0.2
+        self._next_idle_check = time.monotonic() + self.IDLE_CHECK_EVERY_S
         horizon = _now() - timedelta(seconds=self.config.delivery_horizon_s)
         return not self.sql.rows(self.sql.busy, (_now(), horizon))
 
