@@ -394,7 +394,7 @@ def test_the_sandbox_command_registers_the_aliases_given():
     assert user["senderAlias"] == ["FUTURA", "VIAGGI"]
 
 
-# --- the wire (gateways.wire): httpcore's pool below httpx, and proxies still honoured ----------
+# --- the wire (gateways.wire): http.client below httpx, and proxies still honoured ----------
 
 
 def test_a_proxy_named_by_the_environment_carries_the_requests(sandbox, monkeypatch):

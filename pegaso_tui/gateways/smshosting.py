@@ -1,4 +1,4 @@
-"""The SMSHosting REST API (https://api.smshosting.it/rest/api) on httpx.
+"""The SMSHosting REST API (https://api.smshosting.it/rest/api), on ``gateways.wire`` (or httpx).
 
 What the provider documents (its REST docs and its public Java/C# clients), and we follow:
 
@@ -208,9 +208,9 @@ class SmsHostingGateway(Gateway):
         self._form_headers = {**self._headers, "Content-Type": "application/x-www-form-urlencoded"}
         self._own_client = client is None
         timeout = httpx.Timeout(settings.timeout_s, connect=min(settings.timeout_s, 10.0))
-        #: requests on httpcore's pool directly (``gateways.wire``): half the CPU of
-        #: ``httpx.Client.request`` per request, which is what the sender spends per SMS on a
-        #: fast gateway (issue 17). A given client or transport (tests, a caller sharing
+        #: requests on keep-alive ``http.client`` connections (``gateways.wire``): a quarter
+        #: of the CPU of ``httpx.Client.request`` per request, which is what the sender spends
+        #: per SMS on a fast gateway (issue 17). A given client or transport (tests, a caller sharing
         #: connections), or a proxy from the environment, goes through httpx instead.
         self._wire: Wire | None = None
         self.client: httpx.Client | None = client
