@@ -57,6 +57,8 @@ def run(bench) -> None:
             "PYTHONPATH": str(root),
         }
         env.pop("PEGASO_DB", None)
+        # a settings file named but absent is refused (one line, exit status 1): an empty one
+        Path(env["PEGASO_CONFIG"]).write_text("", encoding="utf-8")
         bare = [sys.executable, "-m", "bench.startup_probe", "bare"]
         pegaso = [sys.executable, "-m", "bench.startup_probe", "pegaso", str(database)]
         _time(bare, env)  # warm the OS caches for both before measuring

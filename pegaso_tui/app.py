@@ -241,15 +241,32 @@ class PegasoApp(CarryOn, App[None]):
     def _database_open(self) -> None:
         from pegaso_tui.screens.home import HomeScreen
 
+        if isinstance(self.screen, HomeScreen):
+            # the agenda first: the sender's start (its imports, its threads) took a third of
+            # the agenda's wait (issue 17). It starts once the agenda is shown, or after
+            # SENDER_DELAY_S whatever happens to the agenda.
+            self.call_later(self.screen.load_agenda)
+            self.set_timer(self.SENDER_DELAY_S, self._start_sender)
+        else:
+            self._start_sender()
+
+    #: the longest the sender waits for the home agenda before it starts anyway
+    SENDER_DELAY_S = 1.0
+
+    def on_agenda_panel_shown(self) -> None:
+        self._start_sender()
+
+    def _start_sender(self) -> None:
+        """Start the outbox sender, once (unless this app runs without one)."""
         services = self.services
+        if not services.database_ready.is_set() or services.database_problem:
+            return
         if services.outbox is None and services.run_sender:
             from pegaso_tui.sms.outbox import OutboxService
 
             services.outbox = OutboxService(services.settings)
         if services.outbox is not None and self._stop_listening is None:
             self._start_outbox()
-        if isinstance(self.screen, HomeScreen):
-            self.call_later(self.screen.load_agenda)
 
     def _database_failed(self) -> None:
         # As before the app starts: the reason on one line in the terminal, exit status 1.

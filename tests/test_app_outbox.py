@@ -84,3 +84,23 @@ def test_the_demo_starts_the_sandbox_and_points_the_settings_at_it(tmp_path):
         assert load_settings(services.config_path, env={}).gateway.url == services.settings.gateway.url
         with make_gateway(services.settings.gateway) as gateway:
             assert gateway.aliases() == ["PEGASO", "FUTURA"]
+
+
+async def test_the_sender_starts_once_the_home_agenda_is_on_screen(db_url, sandbox):
+    """Its start (imports, threads, the first claim) used to delay the agenda by a third
+    (issue 17): the home agenda comes first, then the sender, which then sends as before."""
+    from pegaso_tui.widgets.agenda import AgendaPanel
+
+    server = sandbox(deliver_after_ms=20)
+    app = app_with_outbox(db_url, server.gateway_settings(timeout_s=2))
+    queue_numbers(3)
+    running_when_shown: dict[int, bool] = {}
+
+    def hook(message) -> None:
+        # the hook sees the message at every node it bubbles through: the first one counts
+        if isinstance(message, AgendaPanel.Shown):
+            running_when_shown.setdefault(id(message), app.services.outbox.running)
+
+    async with app.run_test(message_hook=hook) as pilot:
+        assert await wait_for(pilot, lambda: statuses() == {DELIVERED: 3})
+    assert list(running_when_shown.values()) == [False]

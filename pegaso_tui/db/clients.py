@@ -49,7 +49,6 @@ from pegaso_tui.db.search import (
     count_client_fulltext,
     words,
 )
-from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number, is_italy
 from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
 
@@ -226,6 +225,10 @@ def check_client(data: ClientData) -> tuple[ClientData, dict[str, str]]:
         data.legal_representative, data.extra_mobiles = "", []
     else:
         data.birth_date = None
+    # imported here: python-stdnum costs 20 ms to import, and every list of the CRM (the home
+    # agenda first of all) imports this module without ever checking a tax id (issue 17)
+    from pegaso_tui.db.tax_ids import check_fiscal_code, check_vat_number, is_italy
+
     italy = is_italy(data.country)
     fiscal = check_fiscal_code(data.fiscal_code, country=data.country, birth_date=data.birth_date)
     data.fiscal_code = fiscal.value

@@ -93,13 +93,22 @@ class HomeScreen(CarryOn, Screen[None]):
         # have been managed there). The first time, the app asks once its first frame is
         # out (load_agenda): the menu must not wait for the CRM's modules and query.
         if self._shown_once:
-            self.call_after_refresh(self.load_agenda)
+            self.call_after_refresh(self._read_again)
         self._shown_once = True
 
-    async def load_agenda(self) -> None:
-        """Read the agenda (its rows in a worker), and the saved searches of the menu."""
+    async def _read_again(self) -> None:
+        # a saved search may have been made "Visibile nel menù principale" meanwhile
         self.load_menu_searches()
+        await self.load_agenda()
+
+    async def load_agenda(self) -> None:
+        """Read the agenda (its rows in a worker), then the saved searches of the menu."""
         await self.query_one(AgendaPanel).load()
+
+    def on_agenda_panel_shown(self) -> None:
+        # the first time, the menu's saved searches once the agenda is on screen: reading
+        # them (and importing what they need) delayed the agenda by a tenth (issue 17)
+        self.load_menu_searches()
 
     def load_menu_searches(self) -> None:
         """Read the saved searches "Visibile nel menù principale" (in a worker)."""

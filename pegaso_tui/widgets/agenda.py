@@ -64,6 +64,10 @@ class AgendaPanel(DbWorkMixin, Vertical):
     }
     """
 
+    class Shown(Message):
+        """The agenda's first page is on screen (its rows, or "Nessun ricontatto"): the app
+        starts the outbox sender only then, so that the sender's start does not delay it."""
+
     class Chosen(Message):
         """Enter on an item of the agenda (``row`` is its RequestRow)."""
 
@@ -115,6 +119,12 @@ class AgendaPanel(DbWorkMixin, Vertical):
         parts.append(f"{due} per oggi")
         self.query_one("#agenda-counts", Static).update(" · ".join(parts) + " · Tab per sceglierli, Invio per gestire")
         self.set_class(bool(overdue), "-overdue")
+
+    def on_paged_table_highlighted(self, event) -> None:
+        # not stopped: the table's highlight goes on up as before
+        if not getattr(self, "_shown", False):
+            self._shown = True
+            self.post_message(self.Shown())
 
     def on_paged_table_selected(self, event) -> None:
         event.stop()
