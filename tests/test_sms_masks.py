@@ -428,3 +428,31 @@ async def test_quitting_with_an_sms_text_being_typed_asks_first(agency, db_url):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one(SmsEditor).text == "Offerta speciale: Maldive a settembre"
+
+
+async def test_verifica_at_80x24_shows_the_newest_sms_it_opens_on(db_url):
+    """At 80x24 the list is a few lines high: the row under the cursor (the newest SMS, which
+    the detail below describes) must be among them, not scrolled out of sight."""
+    from pegaso_tui.widgets.message_list import MessageList
+    from tests.outboxutil import queue_numbers
+
+    app = make_app(db_url, today=date.today())
+    queue_numbers(40)
+    # names as long as the agency's: the columns are wider than 80, so a horizontal scrollbar
+    # takes a line of the list once its rows are in
+    Message.update(recipient_name="AGENZIA VIAGGI GIRAMONDO DI ROSSI MARIO E FIGLI S.R.L.").execute()
+    # delivered: the detail under the list says when, on a second line at 80 columns
+    from datetime import datetime
+
+    Message.update(status=DELIVERED, sent_at=datetime.now(), delivered_at=datetime.now(),
+                   provider_id="1").execute()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "enter")
+        assert await wait_until(pilot, lambda: app.screen.title == "Pannello di Controllo SMS")
+        await wait_for_workers(pilot)
+        await pilot.pause(0.3)
+        table = app.screen.query_one(MessageList).table.table
+        assert table.cursor_row == table.row_count - 1 == 39
+        shown = table.scrollable_content_region.height - table.header_height
+        assert shown >= 1
+        assert table.scroll_y <= table.cursor_row < table.scroll_y + shown

@@ -67,6 +67,14 @@ class _WindowTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, id="paged-table-rows")
         self._owner = owner
 
+    def on_resize(self, event) -> None:
+        # The panes around may take lines from the list once its rows are in (the detail of
+        # the highlighted SMS wraps onto a second line, a horizontal scrollbar comes): at
+        # 80x24 the list is five rows high, and the row under the cursor, the one the detail
+        # describes, went out of sight. It is scrolled back into view.
+        if self.row_count:
+            self.call_after_refresh(lambda: self.move_cursor(row=self.cursor_row, animate=False))
+
     def action_cursor_down(self) -> None:
         if self.cursor_row >= self.row_count - 1 and not self._owner.at_end:
             self._owner.load_after(move=1)
