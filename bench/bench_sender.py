@@ -239,6 +239,30 @@ def latent(folder: Path, bench) -> None:
                  plain_rate=round(plain, 1))
 
 
+def start_stop(folder: Path, bench) -> None:
+    """The sender's own start and stop (issue 17, item 2: under 50 ms beyond the app's): its
+    lanes started, one claim and one idle check on an empty outbox, the lanes joined. For an
+    https gateway too, whose TLS context is built only at the first request."""
+    from pegaso_tui.config import GatewaySettings
+    from pegaso_tui.db.connection import close_database, open_database
+    from pegaso_tui.gateways import make_gateway
+    from pegaso_tui.sms.outbox import Sender, SenderConfig
+
+    open_database(str(folder / "empty-outbox.db"))
+    try:
+        for url in ("http://127.0.0.1:9/rest/api", "https://api.smshosting.it/rest/api"):
+            settings = GatewaySettings(url=url, key="k", secret="s", timeout_s=15)
+
+            def once() -> None:
+                Sender(lambda: make_gateway(settings, max_connections=1), SenderConfig()).run(until_idle=True)
+
+            seconds = bench.time_it(once, repeat=9)
+            bench.report(f"sender start and stop, nothing to send ({url.split(':')[0]})", seconds * 1000, "ms",
+                         target=50.0)
+    finally:
+        close_database()
+
+
 def run(bench) -> None:
     global N_MESSAGES
     if bench.quick:
@@ -261,6 +285,7 @@ def run(bench) -> None:
         bench.report("sender CPU per message", cpu * 1e6, "us", baseline=plain_cpu * 1e6,
                      baseline_name="(plain httpx loop)", ratio_target=1.2)
         latent(folder, bench)
+        start_stop(folder, bench)
         shown = sorted(marks)
         for mark in (shown[0], shown[len(shown) // 2 - 1], shown[-1]) if shown else ():
             bench.report(f"sender RSS after {mark:,} sent", marks[mark][0], "MB",
