@@ -93,20 +93,35 @@ class ClaimBatch:
 Rule = Callable[[ClaimBatch], dict[int, Verdict]]
 
 
+def rows_where_in(select: str, values: Iterable) -> list[tuple]:
+    """``select`` (ending with ``... IN``) for ``values``, as plain SQL.
+
+    The rules ask this for every claimed batch: built through peewee's query builder, these
+    few lookups cost the sender more CPU than its own claim and updates (issue 17), for a
+    statement that differs only by the number of its parameters."""
+    from pegaso_tui.db.models import database_proxy
+
+    values = list(values)
+    if not values:
+        return []
+    db = database_proxy.obj
+    marks = ", ".join([db.param] * len(values))
+    return list(db.execute_sql(f"{select} ({marks})", values).fetchall())
+
+
+_CAMPAIGN_FACTS = f'SELECT id, kind, purpose FROM "{Campaign._meta.table_name}" WHERE id IN'
+_CLIENT_FACTS = (f'SELECT id, sms_practices, sms_promo, walk_in FROM "{Client._meta.table_name}" '
+                 "WHERE id IN")
+
+
 def load_batch(messages: list[ClaimedMessage], now: datetime) -> ClaimBatch:
     """The batch with its campaigns' kinds and purposes and its clients' flags."""
     batch = ClaimBatch(messages, now)
-    campaign_ids = {m.campaign_id for m in messages}
-    if campaign_ids:
-        for cid, kind, purpose in (Campaign.select(Campaign.id, Campaign.kind, Campaign.purpose)
-                                   .where(Campaign.id.in_(campaign_ids)).tuples()):
-            batch.campaigns[cid] = CampaignFacts(kind, purpose or "")
+    for cid, kind, purpose in rows_where_in(_CAMPAIGN_FACTS, {m.campaign_id for m in messages}):
+        batch.campaigns[cid] = CampaignFacts(kind, purpose or "")
     client_ids = {m.client_id for m in messages if m.client_id is not None}
-    if client_ids:
-        query = (Client.select(Client.id, Client.sms_practices, Client.sms_promo, Client.walk_in)
-                 .where(Client.id.in_(client_ids)).tuples())
-        for cid, practices, promo, walk_in in query:
-            batch.clients[cid] = ClientFacts(bool(practices), bool(promo), bool(walk_in))
+    for cid, practices, promo, walk_in in rows_where_in(_CLIENT_FACTS, client_ids):
+        batch.clients[cid] = ClientFacts(bool(practices), bool(promo), bool(walk_in))
     return batch
 
 

@@ -48,12 +48,14 @@ def opted_out(batch: consent.ClaimBatch) -> dict[int, consent.Verdict]:
     clients = {m.client_id for m in promotional if m.client_id is not None}
     objecting_phones: set[str] = set()
     objecting_clients: set[int] = set()
+    table = OptOut._meta.table_name
+    mobile, client = OptOut.mobile.column_name, OptOut.client.column_name
     if phones:
-        objecting_phones = {p for (p,) in OptOut.select(OptOut.mobile)
-                            .where(OptOut.mobile.in_(phones)).tuples()}
+        objecting_phones = {p for (p,) in consent.rows_where_in(
+            f'SELECT "{mobile}" FROM "{table}" WHERE "{mobile}" IN', phones)}
     if clients:
-        objecting_clients = {c for (c,) in OptOut.select(OptOut.client)
-                             .where(OptOut.client.in_(clients)).tuples()}
+        objecting_clients = {c for (c,) in consent.rows_where_in(
+            f'SELECT "{client}" FROM "{table}" WHERE "{client}" IN', clients)}
     verdicts: dict[int, consent.Verdict] = {}
     for m in promotional:
         objected = m.phone in objecting_phones or m.client_id in objecting_clients
