@@ -492,3 +492,36 @@ def test_a_connection_the_gateway_closed_while_idle_is_not_reused():
         server.shutdown()
         server.server_close()
     assert len(connections) == 3
+
+
+def test_the_wire_waits_for_a_free_connection_then_says_pool(sandbox):
+    """With every connection busy a request waits for one, up to the pool timeout; with no
+    pool timeout it waits as long as it takes (httpx's meaning of None)."""
+    import threading
+
+    from pegaso_tui.gateways.wire import Wire
+
+    server = sandbox(latency_ms=300)
+    started = threading.Event()
+
+    def busy(wire):
+        started.set()
+        wire.request("GET", "/user")
+
+    for pool_s, expected in ((0.05, httpx.PoolTimeout), (None, None)):
+        wire = Wire(server.url, {"Authorization": "Basic c2FuZGJveDpzYW5kYm94"},
+                    httpx.Timeout(5.0, pool=pool_s), max_connections=1)
+        started.clear()
+        first = threading.Thread(target=busy, args=(wire,))
+        first.start()
+        started.wait()
+        time.sleep(0.05)
+        try:
+            if expected is None:
+                assert wire.request("GET", "/user").status_code == 200
+            else:
+                with pytest.raises(expected):
+                    wire.request("GET", "/user")
+        finally:
+            first.join()
+            wire.close()

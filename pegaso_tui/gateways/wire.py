@@ -161,7 +161,7 @@ class Wire:
         if form is not None:
             body = urlencode(form).encode("utf-8")
             headers = self._form_headers
-        if not self._slots.acquire(timeout=self._pool_s if self._pool_s is not None else -1):
+        if not self._slots.acquire(timeout=self._pool_s):  # None: wait as long as it takes
             raise httpx.PoolTimeout("troppe richieste in corso")
         try:
             connection = self._checkout()
