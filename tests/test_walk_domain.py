@@ -36,3 +36,26 @@ def test_a_sample_sms_is_a_test_campaign_counted_apart_and_its_number_remembered
     assert sample_parts_sent() == 1
     send_sample("Ciao", "349 111 2222", "anna", sender="FUTURA")
     assert sample_number("anna") == "+393491112222"  # the last one typed
+
+
+def test_the_test_sms_count_reads_only_the_test_campaigns(any_db):
+    """The control panel asks it each time it opens: it must count the test SMS sent, and
+    on SQLite read the test campaigns' messages only, never walk every message sent (half a
+    second and the whole file on a million messages, issue 17)."""
+    from pegaso_tui.db.campaigns import plan_single, queue_campaign
+    from pegaso_tui.db.models import DELIVERED, SENT, database_proxy
+    from pegaso_tui.db.sample_sends import sample_parts_query, sample_parts_sent, send_sample
+
+    queue_campaign(plan_single("Buongiorno", number="349 555 0000"), sender="FUTURA")
+    send_sample("Prova " + "lunga " * 40, "347 999 0001", "anna", sender="FUTURA")  # 2 parts
+    send_sample("Ciao", "347 999 0002", "anna", sender="FUTURA")
+    Message.update(status=SENT).execute()
+    Message.update(status=DELIVERED).where(Message.phone == "+393479990002").execute()
+    assert sample_parts_sent() == 3
+    from peewee import SqliteDatabase
+
+    if isinstance(database_proxy.obj, SqliteDatabase):
+        sql, params = sample_parts_query().sql()
+        plan = " | ".join(row[3] for row in database_proxy.obj.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+        assert "message_campaign_id" in plan, plan
+        assert "message_status" not in plan, plan
