@@ -102,11 +102,22 @@ class GatewaySettings:
 
     def redacted(self) -> dict[str, Any]:
         """The settings with the key and the secret hidden, for printing."""
+        from pegaso_tui.errors import without_password
+
         data = asdict(self)
         for name in ("key", "secret"):
             if data[name]:
                 data[name] = SECRET_MASK
+        data["url"] = without_password(data["url"])
         return data
+
+    def __repr__(self) -> str:
+        # a URL may carry credentials too (https://user:password@host/...): not in a traceback
+        from pegaso_tui.errors import without_password
+
+        return (f"GatewaySettings(kind={self.kind!r}, url={without_password(self.url)!r}, "
+                f"timeout_s={self.timeout_s!r}, dlr_port={self.dlr_port!r}, "
+                f"max_messages={self.max_messages!r})")
 
 
 @dataclass(frozen=True)

@@ -525,3 +525,24 @@ def test_the_wire_waits_for_a_free_connection_then_says_pool(sandbox):
         finally:
             first.join()
             wire.close()
+
+
+def test_a_password_in_the_gateway_url_never_reaches_a_message_a_repr_or_config_show():
+    """``https://user:password@host/...`` is a way to give credentials: the password is
+    replaced wherever the URL is shown (secrets never reach a repr, a log or a screen)."""
+    settings = GatewaySettings(kind="sandbox", url="http://agenzia:parola-segreta@127.0.0.1:9/rest/api",
+                               key="k", secret="s", timeout_s=1.0)
+    gateway = make_gateway(settings)
+    try:
+        with pytest.raises(UnreachableGatewayError) as caught:
+            gateway.send(Submission("pw-1", "+393401234567", "Prova"))
+    finally:
+        gateway.close()
+    assert "parola-segreta" not in str(caught.value) and "agenzia:***@" in str(caught.value)
+    assert "parola-segreta" not in repr(settings)
+    assert settings.redacted()["url"] == "http://agenzia:***@127.0.0.1:9/rest/api"
+    kannel = GatewaySettings(kind="kannel", url="http://u:parola-segreta@127.0.0.1:9/cgi-bin/other",
+                             key="k", secret="s")
+    with pytest.raises(AccountGatewayError) as caught:
+        make_gateway(kannel).send(Submission("pw-2", "+393401234567", "Prova"))
+    assert "parola-segreta" not in str(caught.value)

@@ -54,7 +54,9 @@ def check_database_url(url: str) -> None:
 
 def _without_password(url: str) -> str:
     """The URL with the password replaced, for messages (the parse itself may fail)."""
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+    from pegaso_tui.errors import without_password
+
+    return without_password(url)
 
 
 def is_postgres_url(url: str) -> bool:

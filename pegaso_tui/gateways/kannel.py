@@ -34,6 +34,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from pegaso_tui.errors import without_password
 from pegaso_tui.gateways.tls import verify_for
 
 from pegaso_tui.db.models import DELIVERED, FAILED, SENT, UNDELIVERED
@@ -136,7 +137,7 @@ class KannelGateway(Gateway):
             )
         if "sendsms" not in self.url:
             raise AccountGatewayError(
-                f"URL di Kannel non valido: {self.url!r} (atteso l'indirizzo di sendsms, es. "
+                f"URL di Kannel non valido: {without_password(self.url)!r} (atteso l'indirizzo di sendsms, es. "
                 "http://127.0.0.1:13013/cgi-bin/sendsms)", "NOT_CONFIGURED",
             )
         if not self.report_url:

@@ -55,7 +55,7 @@ from pegaso_tui.gateways.tls import verify_for
 from pegaso_tui.gateways.wire import Answer, Wire, wanted as wire_wanted
 
 from pegaso_tui.db.models import CANCELLED, DELIVERED, FAILED, SENT, UNDELIVERED
-from pegaso_tui.errors import first_line
+from pegaso_tui.errors import first_line, without_password
 from pegaso_tui.gateways import (
     MAX_RECIPIENTS,
     AccountGatewayError,
@@ -260,11 +260,13 @@ class SmsHostingGateway(Gateway):
                                                headers=self._headers)
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise AccountGatewayError(
-                f"indirizzo del gateway SMS non valido ({self.base_url}): {first_line(exc)}", "BAD_URL"
+                f"indirizzo del gateway SMS non valido ({without_password(self.base_url)}): {first_line(exc)}",
+                "BAD_URL"
             ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise UnreachableGatewayError(
-                f"gateway SMS non raggiungibile ({self.base_url}): {first_line(exc)}", "CONNECTION"
+                f"gateway SMS non raggiungibile ({without_password(self.base_url)}): {first_line(exc)}",
+                "CONNECTION"
             ) from None
         except httpx.PoolTimeout:
             raise TemporaryGatewayError("troppe richieste in corso verso il gateway", "POOL") from None
