@@ -7,7 +7,8 @@ request. Measured on loopback against the sandbox, one request costs this proces
 its models, httpcore runs h11's state machine over every event, ``http.client`` writes the
 bytes and reads the answer. A gateway API is a handful of form POSTs and GETs with JSON
 answers, so this small pool over ``http.client`` is all the sender needs (``make bench``,
-``bench_sender``, measures it against a plain httpx loop).
+``bench_sender``, measures it against a plain httpx loop). urllib3, the usual pool over
+``http.client``, was measured too: 410 µs per request, twice ``http.client`` alone.
 
 What ``httpx.Client`` does and this keeps:
 - keep-alive connections, at most ``max_connections``, an idle one dropped after 5 s or as
