@@ -84,10 +84,9 @@ def _fill(count: int) -> float:
     from pegaso_tui.db.bulk import insert_rows
     from pegaso_tui.db.models import Client, database_proxy
 
-    # peewee's defaults are Python's, not the table's: the other columns get them here
-    others = [f for f in Client._meta.sorted_fields if f.name != "id" and f.name not in _FIELDS]
-    defaults = tuple(f.default() if callable(f.default) else f.default for f in others)
-    fields = (*_FIELDS, *(f.name for f in others))
+    from bench.common import client_fields
+
+    fields, defaults = client_fields(_FIELDS)
     started = time.perf_counter()
     for chunk in _client_rows(count):
         with database_proxy.obj.atomic():

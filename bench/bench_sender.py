@@ -147,12 +147,10 @@ def _agency(count: int) -> None:
     from pegaso_tui.db.models import Client, Practice, database_proxy
 
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-    given = {"code", "name", "first_name", "last_name", "mobile", "mobile_status", "sms_practices",
-             "created_at", "updated_at"}
-    others = [f for f in Client._meta.sorted_fields if f.name != "id" and f.name not in given]
-    fields = ("code", "name", "first_name", "last_name", "mobile", "mobile_status", "sms_practices",
-              "created_at", "updated_at", *(f.name for f in others))
-    defaults = tuple(f.default() if callable(f.default) else f.default for f in others)
+    from bench.common import client_fields
+
+    fields, defaults = client_fields(("code", "name", "first_name", "last_name", "mobile",
+                                      "mobile_status", "sms_practices", "created_at", "updated_at"))
     practice_fields = ("number", "client", "practice_date", "departure_date", "destination", "amount",
                        "balance", "notified_balance", "notified_documents", "paid",
                        "documents_delivered", "created_at")

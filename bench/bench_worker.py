@@ -40,12 +40,13 @@ def _clients(db: str, count: int) -> None:
 
     open_database(db)
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-    given = ("code", "name", "first_name", "last_name", "mobile", "mobile_status", "sms_promo",
-             "sms_practices", "created_at", "updated_at")
-    others = [f for f in Client._meta.sorted_fields if f.name != "id" and f.name not in given]
-    defaults = tuple(f.default() if callable(f.default) else f.default for f in others)
+    from bench.common import client_fields
+
+    fields, defaults = client_fields(("code", "name", "first_name", "last_name", "mobile",
+                                      "mobile_status", "sms_promo", "sms_practices", "created_at",
+                                      "updated_at"))
     with database_proxy.atomic():
-        insert_rows(Client, (*given, *(f.name for f in others)), [
+        insert_rows(Client, fields, [
             (f"{i:07d}", f"CLIENTE {i}", "Mario", f"Cliente{i}", f"+39340{i:07d}", "ok", True, True,
              stamp, stamp, *defaults)
             for i in range(count)

@@ -77,6 +77,17 @@ class Bench:
         ))
 
 
+def client_fields(given) -> tuple[tuple[str, ...], tuple]:
+    """For a bulk insert of clients giving the fields ``given``: every field to write (those,
+    then the others) and the values of the others. peewee's defaults are Python's, not the
+    table's, so rows written through ``db.bulk.insert_rows`` must carry them."""
+    from pegaso_tui.db.models import Client
+
+    others = [f for f in Client._meta.sorted_fields if f.name != "id" and f.name not in given]
+    defaults = tuple(f.default() if callable(f.default) else f.default for f in others)
+    return (*given, *(f.name for f in others)), defaults
+
+
 def summary_lines(results: list[dict[str, Any]]) -> list[str]:
     """The closing table of ``make bench``: every figure that has a target or a baseline,
     with its value, target, baseline, ratio and verdict (``MISS`` when over target)."""

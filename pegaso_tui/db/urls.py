@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+from pegaso_tui.errors import without_password
+
 POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+pool://")
 
 #: ``scheme:`` at the start of a URL (two letters at least: never a Windows drive letter).
@@ -41,22 +43,15 @@ def check_database_url(url: str) -> None:
             host = parsed.hostname
         except ValueError:
             raise DatabaseUrlError(
-                f"host o porta non validi in {_without_password(url)} (la porta va da 1 a "
+                f"host o porta non validi in {without_password(url)} (la porta va da 1 a "
                 "65535, un indirizzo IPv6 va tra parentesi quadre: [::1])"
             ) from None
         if port is not None and port == 0:
-            raise DatabaseUrlError(f"porta non valida in {_without_password(url)}: deve essere tra 1 e 65535")
+            raise DatabaseUrlError(f"porta non valida in {without_password(url)}: deve essere tra 1 e 65535")
         if "[" in parsed.netloc and not host:
-            raise DatabaseUrlError(f"host non valido in {_without_password(url)}")
+            raise DatabaseUrlError(f"host non valido in {without_password(url)}")
         if not parsed.path.strip("/"):
-            raise DatabaseUrlError(f"nome del database mancante in {_without_password(url)}")
-
-
-def _without_password(url: str) -> str:
-    """The URL with the password replaced, for messages (the parse itself may fail)."""
-    from pegaso_tui.errors import without_password
-
-    return without_password(url)
+            raise DatabaseUrlError(f"nome del database mancante in {without_password(url)}")
 
 
 def is_postgres_url(url: str) -> bool:
@@ -83,7 +78,7 @@ def describe_database(url: str) -> str:
             port = f":{parsed.port}" if parsed.port else ""
             host = parsed.hostname or "localhost"
         except ValueError:  # a bad port or host: said by check_database_url
-            return _without_password(url)
+            return without_password(url)
         if ":" in host:
             host = f"[{host}]"
         return f"postgresql://{user}{host}{port}{parsed.path}"

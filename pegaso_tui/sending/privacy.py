@@ -39,6 +39,11 @@ def _purpose(batch: consent.ClaimBatch, message: consent.ClaimedMessage) -> str:
     return "marketing" if batch.needs_promo_consent(message) else facts.purpose
 
 
+_OPT_OUT = OptOut._meta.table_name
+_OBJECTING_PHONES = f'SELECT mobile FROM "{_OPT_OUT}" WHERE mobile IN'
+_OBJECTING_CLIENTS = f'SELECT client_id FROM "{_OPT_OUT}" WHERE client_id IN'
+
+
 def opted_out(batch: consent.ClaimBatch) -> dict[int, consent.Verdict]:
     """Cancel the promotional messages whose number or client objected since they were queued."""
     promotional = [m for m in batch.messages if _purpose(batch, m) in PROMOTIONAL]
@@ -48,14 +53,10 @@ def opted_out(batch: consent.ClaimBatch) -> dict[int, consent.Verdict]:
     clients = {m.client_id for m in promotional if m.client_id is not None}
     objecting_phones: set[str] = set()
     objecting_clients: set[int] = set()
-    table = OptOut._meta.table_name
-    mobile, client = OptOut.mobile.column_name, OptOut.client.column_name
     if phones:
-        objecting_phones = {p for (p,) in consent.rows_where_in(
-            f'SELECT "{mobile}" FROM "{table}" WHERE "{mobile}" IN', phones)}
+        objecting_phones = {p for (p,) in consent.rows_where_in(_OBJECTING_PHONES, phones)}
     if clients:
-        objecting_clients = {c for (c,) in consent.rows_where_in(
-            f'SELECT "{client}" FROM "{table}" WHERE "{client}" IN', clients)}
+        objecting_clients = {c for (c,) in consent.rows_where_in(_OBJECTING_CLIENTS, clients)}
     verdicts: dict[int, consent.Verdict] = {}
     for m in promotional:
         objected = m.phone in objecting_phones or m.client_id in objecting_clients

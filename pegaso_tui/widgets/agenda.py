@@ -78,6 +78,8 @@ class AgendaPanel(DbWorkMixin, Vertical):
     def __init__(self, today_of: Callable[[], date] = date.today, *, id: str | None = "agenda") -> None:
         super().__init__(id=id)
         self.today_of = today_of
+        #: the first page has been on screen (``Shown`` was posted)
+        self._shown = False
         self._table: Any = None
 
     def compose(self) -> ComposeResult:
@@ -122,7 +124,7 @@ class AgendaPanel(DbWorkMixin, Vertical):
 
     def on_paged_table_highlighted(self, event) -> None:
         # not stopped: the table's highlight goes on up as before
-        if not getattr(self, "_shown", False):
+        if not self._shown:
             self._shown = True
             self.post_message(self.Shown())
 
