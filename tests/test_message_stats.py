@@ -132,3 +132,52 @@ def test_an_older_database_is_counted_when_it_is_upgraded(any_url):
     assert count_messages() == 9
     queue_numbers(2)  # and the triggers keep it from then on
     assert kept_counts() == direct_counts()
+
+
+def _insert_one_message(campaign_id: int, tid: str) -> None:
+    """A message written by hand, as another program (or an older version) would."""
+    Message.insert(campaign=campaign_id, phone="+393490000000", sender="AGENZIA", text="ciao",
+                   encoding="GSM-7", segments=1, status=QUEUED, transaction_id=tid,
+                   queued_at=datetime.now().replace(microsecond=0)).execute()
+
+
+def test_a_campaign_queued_in_bulk_is_counted_and_later_writes_are_counted_too(any_db):
+    # queue_campaign counts its rows in one grouped UPSERT (issue 17): the same counts as
+    # the row trigger, which is back for whatever is written next
+    campaign = queue_numbers(30)
+    _move_to(3, [m.id for m in Message.select(Message.id).limit(10)])
+    queue_numbers(5)
+    assert kept_counts() == direct_counts()
+    assert count_messages(date.today(), date.today()) == 25
+    _insert_one_message(campaign.id, "by-hand-1")
+    assert kept_counts() == direct_counts()
+
+
+def test_a_bulk_insert_that_fails_half_way_leaves_the_counts_right_whatever_the_caller_does(db):
+    # SQLite only: there the trigger is dropped for the block (and PostgreSQL cannot commit a
+    # transaction after an error anyway)
+    from pegaso_tui.db.message_stats import counted_in_bulk
+
+    campaign = queue_numbers(2)
+    db = database_proxy.obj
+    # the caller catches the error and commits what was written before it
+    with db.atomic():
+        try:
+            with counted_in_bulk(db):
+                _insert_one_message(campaign.id, "half-way-1")
+                _insert_one_message(campaign.id, "half-way-1")  # the same id: refused
+        except Exception:
+            pass
+    assert Message.select().count() == 3
+    assert kept_counts() == direct_counts()
+    # and a rolled-back one leaves nothing, the trigger in place
+    try:
+        with db.atomic():
+            with counted_in_bulk(db):
+                _insert_one_message(campaign.id, "rolled-back")
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    _insert_one_message(campaign.id, "after")
+    assert Message.select().count() == 4
+    assert kept_counts() == direct_counts()

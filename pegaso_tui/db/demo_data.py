@@ -40,6 +40,7 @@ from peewee import SqliteDatabase, fn
 
 from pegaso_tui.db import demo_names as N
 from pegaso_tui.db.bulk import insert_rows
+from pegaso_tui.db.message_stats import counted_in_bulk
 from pegaso_tui.db.models import (
     ALL_MODELS,
     Activity,
@@ -722,7 +723,8 @@ class _Generator:
             if len(messages) >= CHUNK or offset == len(plans) - 1:
                 with database_proxy.atomic():
                     insert_rows(Campaign, campaign_fields, campaigns)
-                    insert_rows(Message, message_fields, messages)
+                    with counted_in_bulk(database_proxy.obj):  # one grouped count per chunk
+                        insert_rows(Message, message_fields, messages)
                     insert_rows(PracticeNotice, notice_fields, notices)
                 written += len(messages)
                 self.summary.campaigns += len(campaigns)
