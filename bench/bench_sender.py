@@ -206,12 +206,15 @@ def queue_speed(folder: Path, bench) -> None:
         raw.executemany(f"INSERT INTO m ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
     bare = time.perf_counter() - started
     raw.close()
-    # issue 17 asks for 2x a bare executemany of the same rows (same run, same disk)
+    # issue 17 asks for queuing within 2x a bare executemany of the same rows (same run, same
+    # disk): the queue phase. The whole walk (the preview renders and measures every text) is
+    # told against the same baseline, its target in seconds.
     base = dict(baseline=bare, baseline_name="(bare executemany of the rows)")
     bench.report(f"select + preview + queue {count:,} practice SMS", ours, "s",
-                 target=5.0 if count == N_QUEUE else None, ratio_target=2.0, **base)
+                 target=5.0 if count == N_QUEUE else None, **base)
     for phase, seconds in phases.items():
-        bench.report(f"  ... of which {phase}", seconds, "s", **base)
+        bench.report(f"  ... of which {phase}", seconds, "s",
+                     ratio_target=2.0 if phase.startswith("queue") else None, **base)
 
 
 def latent(folder: Path, bench) -> None:
