@@ -102,6 +102,34 @@ def test_the_held_sms_go_out_once_the_window_opens(any_db, sandbox):
     assert {m.status for m in Message.select()} == {DELIVERED}
 
 
+def test_a_service_sms_behind_a_held_promo_campaign_goes_out_at_once(any_db, sandbox):
+    # 400 promo SMS queued after 20:00 are put back one claim at a time; each claim used to
+    # be followed by the idle pause (0.2 s), so an SMS queued after them waited ~6 s here,
+    # and minutes behind a big campaign
+    import threading
+    import time
+
+    server = sandbox(deliver_after_ms=20)
+    _promo(400)
+    queue_campaign(plan_single("Documenti pronti", number="347 999 0001"), sender="AGENZIA")
+    config = replace(FAST, sending_window=_closed_window_now(), idle_wait_s=0.5)
+    stop = threading.Event()
+    sender = sender_for(server, config)
+    worker = threading.Thread(target=sender.run, args=(stop,))
+    started = time.monotonic()
+    worker.start()
+    try:
+        while not server.state.records() and time.monotonic() - started < 10:
+            time.sleep(0.02)
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        worker.join(10)
+    assert [r["to"] for r in server.state.records()] == ["393479990001"]
+    assert took < 3, f"the service SMS left after {took:.1f} s"
+    assert waiting_for_window() == 400
+
+
 def test_worker_until_idle_says_how_many_wait(db_url, sandbox, tmp_path, capsys):
     server = sandbox(deliver_after_ms=20)
     open_database(db_url)

@@ -605,6 +605,7 @@ class Sender:
         self._gone_since: dict[str, float] = {}
         self._db_failing = False
         self._more_queued = False
+        self._last_claim_size = 0  # rows the last claim took, those the rules stopped included
         #: whether the gateway can be asked for a transaction id (read once a run starts)
         self._can_search = True
 
@@ -739,7 +740,7 @@ class Sender:
             self.lanes.outcomes.wait_for(max(1, min(wanted, self._inflight)), timeout)
             self._collect()
         else:
-            if self._ready and not self._paused():
+            if (self._ready or self._more_queued) and not self._paused():
                 return
             stop.wait(timeout)
 
@@ -785,9 +786,11 @@ class Sender:
         if room > 0 and room * 2 >= depth and time.monotonic() >= self._next_claim:
             batch = room
             claimed = self._claim(batch)
-            # a full claim: more of the campaign is waiting in the queue
-            self._more_queued = len(claimed) == batch
-            if len(claimed) < batch:
+            # a full claim: more of the campaign is waiting in the queue. Counted with the
+            # messages the rules put back (a promo campaign outside its hours): they are not
+            # sent, but more may be due behind them, to be claimed at once, not a pause later
+            self._more_queued = self._last_claim_size == batch
+            if self._last_claim_size < batch:
                 # nothing more is due now: do not ask again at every turn of the loop
                 self._next_claim = time.monotonic() + min(self.config.idle_wait_s, 0.25)
             self._ready.extend(claimed)
@@ -806,6 +809,7 @@ class Sender:
                 stamp, self.rules,
             )
             updates = self._stop_claimed(rows, verdicts, stamp) if verdicts else []
+        self._last_claim_size = len(rows)
         self._announce(updates)
         rows.sort(key=lambda r: r[0])
         return [
