@@ -33,3 +33,16 @@ def test_the_command_line_reference_carries_every_command_of_the_contract():
                     "demo-data", "cancel", "config", "search", "template", "schedule", "optout",
                     "audit", "crm assign"):
         assert f"pegaso-tui {command}" in cli, command
+
+
+def test_the_configuration_example_is_a_file_pegaso_reads(tmp_path):
+    # a user copies it: it must be valid TOML (no key twice) and every key one Pegaso knows
+    from pegaso_tui.config import load_settings
+
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", page, re.S).group(1)
+    path = tmp_path / "config.toml"
+    path.write_text(example, encoding="utf-8")
+    settings = load_settings(path, env={})
+    assert settings.sending.quiet_hours == "09:00-20:00"
+    assert settings.gateway.kind == "smshosting"
