@@ -101,12 +101,6 @@ class DayChart(Widget):
         self._strips = None
         self.refresh()
 
-    def plain_text(self) -> str:
-        """The chart as the user reads it, without colours (at the current size)."""
-        width, height = self.size
-        lines = chart_lines(self.days, width, height, self.bar_height)
-        return "\n".join("".join(text for text, _ in line) for line in lines)
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips = None  # a new theme: the widget's own colours changed
