@@ -42,12 +42,10 @@ from pegaso_tui.db.records import (
     clean,
 )
 from pegaso_tui.db.search import (
-    TRIGRAM,
-    client_fulltext_match,
+    client_index_query,
     client_search,
     contains_all,
-    count_client_fulltext,
-    words,
+    count_client_index,
 )
 from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
@@ -55,13 +53,13 @@ from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 def clients_pager(search: str | None = None, *, kind: str | None = None) -> KeysetPager[Client]:
     """Clients in code order whose code, name, mobile, phone, city or email contain every
     word of ``search`` (all clients when it is empty); only persons or companies with ``kind``."""
-    if client_fulltext_match(search) is None:  # nothing for the trigram index (PostgreSQL has its own)
+    found = client_index_query(search)
+    if found is None:  # nothing typed, or PostgreSQL (its GIN index serves LIKE)
         return KeysetPager(_clients_query(contains_all(Client.search_text, search), kind), [Client.code])
     counter = None
-    if kind is None and all(len(w) >= TRIGRAM for w in words(search)):
-        # every word is in the trigram index: it counts the matches without reading clients
-        match = client_fulltext_match(search)
-        counter = lambda: count_client_fulltext(match)  # noqa: E731
+    if kind is None and found.complete:
+        # the index answers every word: it counts the matches without reading clients
+        counter = lambda: count_client_index(found)  # noqa: E731
     return LazyKeysetPager(
         lambda: _clients_query(client_search(Client.search_text, Client.id, search), kind),
         [Client.code], counter=counter,

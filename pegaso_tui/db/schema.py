@@ -20,7 +20,7 @@ from peewee import Database, PostgresqlDatabase, fn
 from pegaso_tui.db.models import ALL_MODELS, Client, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: The practice flags each "SMS Pratiche" status selects on.
 _PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
@@ -133,13 +133,25 @@ def _crm_schedules(db: Database) -> None:
         migrate(*steps)
 
 
+def _letter_pairs(db: Database) -> None:
+    """Version 8 (issue 17): on SQLite, the index of the clients' letter pairs, which answers
+    a search word of one or two letters without reading every client; filled from the clients
+    there are. PostgreSQL gains nothing yet."""
+    from pegaso_tui.db.letter_pairs import ensure_letter_pairs
+
+    ensure_letter_pairs(db, fill=True)
+
+
 def _new_database_speed_tables(db: Database) -> None:
-    """The triggers and indexes of version 6 on a database just created (nothing to fill)."""
+    """The triggers and indexes of versions 6 and 8 on a database just created (nothing to
+    fill)."""
+    from pegaso_tui.db.letter_pairs import ensure_letter_pairs
     from pegaso_tui.db.message_stats import install_message_counts
     from pegaso_tui.db.search import ensure_client_fulltext
 
     install_message_counts(db)
     ensure_client_fulltext(db, fill=False)
+    ensure_letter_pairs(db, fill=False)
 
 
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.
@@ -150,6 +162,7 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
     5: _privacy_and_crm_actions,
     6: _speed_tables,
     7: _crm_schedules,
+    8: _letter_pairs,
 }
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.

@@ -6,6 +6,7 @@ search is one ``LIKE '%word%'`` per word on one column, the same on SQLite and P
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import reduce
 
 from peewee import SQL, Field, NodeList
@@ -61,7 +62,8 @@ def ensure_search_indexes(db) -> None:
 
 # --- the clients' full-text index on SQLite (schema 6) -------------------------------------------
 
-#: Words shorter than this cannot be looked up in a trigram index (they are read with LIKE).
+#: Words shorter than this cannot be looked up in a trigram index (on SQLite the index of
+#: letter pairs answers them, ``letter_pairs``; on PostgreSQL they are read with LIKE).
 TRIGRAM = 3
 
 _CLIENT_FTS = (
@@ -109,22 +111,45 @@ def _fts_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def client_fulltext_match(text: str | None) -> str | None:
-    """The FTS5 query of the words of ``text`` that the trigram index can answer (three
-    letters or more), all required; None when there is none (or not on SQLite)."""
+@dataclass(frozen=True)
+class IndexQuery:
+    """Which of the clients' full-text indexes answers a search, and how."""
+
+    table: str
+    match: str
+    #: the index answers every word (else the words it cannot are tested with LIKE on its rows)
+    complete: bool
+    #: the words left to LIKE
+    rest: str = ""
+
+
+def client_index_query(text: str | None) -> IndexQuery | None:
+    """SQLite: the index that answers the words of ``text``, or None (nothing typed, or not on
+    SQLite).
+
+    With a word of three letters or more, the trigram index, for those words. With only
+    shorter words, the index of letter pairs (schema 8), for all of them.
+    """
     from peewee import SqliteDatabase
 
+    from pegaso_tui.db.letter_pairs import TABLE as PAIRS
+    from pegaso_tui.db.letter_pairs import letter_pairs_match
     from pegaso_tui.db.models import database_proxy
 
     if not isinstance(database_proxy.obj, SqliteDatabase):
         return None
-    long_words = [w for w in words(text) if len(w) >= TRIGRAM]
-    if not long_words:
-        return None
-    return " AND ".join(_fts_phrase(w) for w in long_words)
+    typed = words(text)
+    long_words = [w for w in typed if len(w) >= TRIGRAM]
+    short = [w for w in typed if len(w) < TRIGRAM]
+    if long_words:
+        match = " AND ".join(_fts_phrase(w) for w in long_words)
+        return IndexQuery("client_fts", match, complete=not short, rest=" ".join(short))
+    if short:
+        return IndexQuery(PAIRS, letter_pairs_match(short), complete=True)
+    return None
 
 
-#: A search whose trigram words match at least this many clients is "broad": its first page
+#: A search whose indexed words match at least this many clients is "broad": its first page
 #: is found sooner by reading the clients in code order (one in a few hundred matches, so a
 #: page is near) than by sorting every match by code (linear in the matches).
 BROAD = 2000
@@ -133,36 +158,38 @@ BROAD = 2000
 def client_search(field: Field, id_field: Field, text: str | None):
     """A condition: the client's search text ``field`` contains every word of ``text``.
 
-    On SQLite, with a word of three letters or more, the trigram index (``client_fts``) is
-    asked first how many clients match, up to ``BROAD``: few, and the condition takes them
-    from the index (the shorter words tested with LIKE on those rows); many, and it is the
-    LIKE of every word, which the list's query meets early walking the clients in code order.
-    Elsewhere it is ``contains_all`` (PostgreSQL's GIN index serves LIKE itself). It queries
-    the database: build it in a worker.
+    On SQLite the index that answers the words (``client_index_query``) is asked first how
+    many clients match, up to ``BROAD``: few, and the condition takes them from the index (any
+    word it cannot answer tested with LIKE on those rows); many, and it is the LIKE of every
+    word, which the list's query meets early walking the clients in code order. Elsewhere it
+    is ``contains_all`` (PostgreSQL's GIN index serves LIKE itself). It queries the database:
+    build it in a worker.
     """
-    match = client_fulltext_match(text)
-    if match is None or _fulltext_matches(match, BROAD) >= BROAD:
+    found = client_index_query(text)
+    if found is None or _index_matches(found, BROAD) >= BROAD:
         return contains_all(field, text)
-    condition = NodeList((id_field, SQL("IN (SELECT rowid FROM client_fts WHERE client_fts MATCH ?)", [match])))
-    short = " ".join(w for w in words(text) if len(w) < TRIGRAM)
-    rest = contains_all(field, short)
+    condition = NodeList((id_field, SQL(f"IN (SELECT rowid FROM {found.table} WHERE {found.table} MATCH ?)",
+                                        [found.match])))
+    rest = contains_all(field, found.rest)
     return condition if rest is None else condition & rest
 
 
-def _fulltext_matches(match: str, limit: int) -> int:
+def _index_matches(found: IndexQuery, limit: int) -> int:
     from pegaso_tui.db.models import database_proxy
 
     row = database_proxy.obj.execute_sql(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM client_fts WHERE client_fts MATCH ? LIMIT ?)", (match, limit)
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {found.table} WHERE {found.table} MATCH ? LIMIT ?)",
+        (found.match, limit),
     ).fetchone()
     return int(row[0])
 
 
-def count_client_fulltext(match: str) -> int:
-    """How many clients the FTS5 query ``match`` finds, from the index alone."""
+def count_client_index(found: IndexQuery) -> int:
+    """How many clients the index's query finds, from the index alone (for a ``complete``
+    query, the count of the search)."""
     from pegaso_tui.db.models import database_proxy
 
     row = database_proxy.obj.execute_sql(
-        "SELECT COUNT(*) FROM client_fts WHERE client_fts MATCH ?", (match,)
+        f"SELECT COUNT(*) FROM {found.table} WHERE {found.table} MATCH ?", (found.match,)
     ).fetchone()
     return int(row[0])
