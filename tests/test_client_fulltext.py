@@ -37,9 +37,9 @@ def _expected(text: str) -> list[str]:
     return [code for (code,) in query.tuples()]
 
 
-def _found(text: str) -> tuple[list[str], int]:
+def _found(text: str, page: int = 100) -> tuple[list[str], int]:
     pager = clients_pager(text)
-    return [c.code for c in pager.first(100).rows], pager.count()
+    return [c.code for c in pager.first(page).rows], pager.count()
 
 
 @pytest.mark.parametrize("broad", [2000, 1], ids=["few-matches", "many-matches"])

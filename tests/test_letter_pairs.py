@@ -14,25 +14,17 @@ from pegaso_tui.db.clients import clients_pager
 from pegaso_tui.db.connection import close_database, open_database
 from pegaso_tui.db.models import Client, SchemaInfo
 from pegaso_tui.db.schema import SCHEMA_VERSION, schema_version
-from pegaso_tui.db.search import contains_all
 from tests.factories import make_client
+from tests.test_client_fulltext import _expected
+from tests.test_client_fulltext import _found as found
 
 #: Letters, digits, what mobiles and e-mails hold, LIKE's own wildcards, a quote, accented
 #: letters (two bytes in UTF-8), an upper-case one and a space.
 ALPHABET = "arozqx3+@.è'%_ÈéR "
 
 
-def _expected(text: str) -> list[str]:
-    condition = contains_all(Client.search_text, text)
-    query = Client.select(Client.code).order_by(Client.code)
-    if condition is not None:
-        query = query.where(condition)
-    return [code for (code,) in query.tuples()]
-
-
 def _found(text: str) -> tuple[list[str], int]:
-    pager = clients_pager(text)
-    return [c.code for c in pager.first(500).rows], pager.count()
+    return found(text, page=500)
 
 
 def _every_short_word() -> list[str]:
