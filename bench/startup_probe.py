@@ -54,9 +54,17 @@ def pegaso(database: str) -> int:
                 super()._database_open()  # the sender starts, the agenda is read, as in the app
 
             def on_paged_table_highlighted(self, event) -> None:
-                # the agenda's first page is on screen (its rows, or "Nessun ricontatto")
-                print(f"agenda {time.time():.6f}", flush=True)
-                self.exit()
+                # the agenda's first page is in the list (its rows, or "Nessun ricontatto"):
+                # it is on screen once the next frame is out
+                self.call_after_refresh(self._agenda_painted)
+
+            def _agenda_painted(self) -> None:
+                if not self._agenda_told:
+                    self._agenda_told = True
+                    print(f"agenda {time.time():.6f}", flush=True)
+                    self.exit()
+
+            _agenda_told = False
 
             def _database_failed(self) -> None:
                 print(f"failed {services.database_problem}", flush=True)
