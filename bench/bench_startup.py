@@ -10,6 +10,7 @@ medians. The time until each process has ended is reported too.
 
 from __future__ import annotations
 
+import compileall
 import os
 import statistics
 import subprocess
@@ -46,6 +47,9 @@ def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float, float | N
 def run(bench) -> None:
     database = data.demo_database(bench)
     root = Path(__file__).resolve().parent.parent
+    # the app as installed: with its byte-code written (as `make install` and pip do), not
+    # compiled again at every start where PYTHONDONTWRITEBYTECODE is set
+    compileall.compile_dir(str(root / "pegaso_tui"), quiet=1)
     with tempfile.TemporaryDirectory() as home:
         env = {
             **os.environ,
