@@ -254,7 +254,8 @@ class PegasoApp(CarryOn, App[None]):
     SENDER_DELAY_S = 1.0
 
     def on_agenda_panel_shown(self) -> None:
-        self._start_sender()
+        # after the frame that shows the agenda: the sender's imports would hold it back
+        self.call_after_refresh(self._start_sender)
 
     def _start_sender(self) -> None:
         """Start the outbox sender, once (unless this app runs without one)."""

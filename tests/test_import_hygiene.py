@@ -48,3 +48,15 @@ def test_the_crm_domain_never_imports_textual():
 
     code = "\n".join(f"import {name}" for name in modules_of(pegaso_tui.db.crm))
     assert not textual_loaded_after(code)
+
+
+def test_the_home_agenda_imports_only_what_it_shows():
+    # The agenda is the first list on screen at start-up, and every module it imports is
+    # paid before it appears (issue 17): writing requests, the subject search and the SMS
+    # drafts wait until a CRM mask is opened.
+    probe = ("import sys\nimport pegaso_tui.db.crm.agenda\n"
+             "print(sorted(m for m in sys.modules if m.startswith('pegaso_tui.') and m.split('.')[-1] in "
+             "('requests', 'subjects', 'clients', 'outcomes', 'draft', 'search')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -107,8 +107,9 @@ class HomeScreen(CarryOn, Screen[None]):
 
     def on_agenda_panel_shown(self) -> None:
         # the first time, the menu's saved searches once the agenda is on screen: reading
-        # them (and importing what they need) delayed the agenda by a tenth (issue 17)
-        self.load_menu_searches()
+        # them (and importing what they need) delayed the agenda by a tenth (issue 17), and
+        # so did importing them before the frame that paints the agenda
+        self.call_after_refresh(self.load_menu_searches)
 
     def load_menu_searches(self) -> None:
         """Read the saved searches "Visibile nel menù principale" (in a worker)."""

@@ -14,7 +14,7 @@ from datetime import date
 
 from peewee import fn
 
-from pegaso_tui.db.crm.requests import RequestRow, operator_id_query, request_rows_query, to_request_row
+from pegaso_tui.db.crm.request_rows import RequestRow, operator_id_query, request_rows_query, to_request_row
 from pegaso_tui.db.models import Activity, Request
 from pegaso_tui.db.paging import KeysetPager
 

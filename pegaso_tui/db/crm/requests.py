@@ -18,10 +18,18 @@ from peewee import JOIN, fn
 from pegaso_tui.dates import format_date
 from pegaso_tui.db.crm.errors import CrmError, CrmErrors
 from pegaso_tui.db.crm.outcomes import closes_request, default_outcome
+from pegaso_tui.db.crm.request_rows import (  # noqa: F401 (re-exported: the lists' rows)
+    REQUEST_TYPE_LABELS,
+    RequestRow,
+    _as_date,
+    operator_id_query,
+    request_rows_query,
+    request_type_label,
+    to_request_row,
+)
 from pegaso_tui.db.crm.subjects import (
     CLIENT,
     CONTACT,
-    KIND_LABELS,
     UNREGISTERED,
     Subject,
     checked_email,
@@ -50,130 +58,11 @@ from pegaso_tui.sms.draft import CLIENT as SMS_CLIENT
 from pegaso_tui.sms.draft import OTHER as SMS_OTHER
 from pegaso_tui.sms.draft import SmsDraft
 
-#: The request types as the mask names them (seed 002).
-REQUEST_TYPE_LABELS = {"call": "Telefonata", "meeting": "Incontro", "email": "e-mail", "other": "Altro"}
 #: Where undated requests go when open requests are ordered by recontact date: last.
 NO_DATE = date(9999, 12, 31)
 
 
-def request_type_label(request_type: str) -> str:
-    """Telefonata, Incontro, e-mail or Altro."""
-    return REQUEST_TYPE_LABELS.get(request_type, request_type)
-
-
 # --- what the lists show ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RequestRow:
-    """One request as the lists show it."""
-
-    id: int
-    created_at: datetime
-    subject_kind: str
-    subject_name: str
-    client_code: str
-    phone: str
-    mobile: str
-    request_type: str
-    destinations: str
-    description: str
-    recontact_date: date | None
-    is_open: bool
-    outcome_name: str
-    outcome_colour: str
-    outcome_group: str
-    operator: str
-    #: the latest activity's description (only the agenda fills it in)
-    last_activity: str = ""
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.subject_kind]
-
-    @property
-    def type_label(self) -> str:
-        return request_type_label(self.request_type)
-
-    @property
-    def status_label(self) -> str:
-        return "Aperta" if self.is_open else "Chiusa"
-
-    @property
-    def summary(self) -> str:
-        """The description's first line."""
-        return (self.description or "").strip().splitlines()[0] if (self.description or "").strip() else ""
-
-    def is_overdue(self, today: date) -> bool:
-        """An open request whose recontact date has passed."""
-        return self.is_open and self.recontact_date is not None and self.recontact_date < today
-
-
-def request_rows_query():
-    """Requests with what a row shows: operator, last outcome, client code (outer joins)."""
-    return (
-        Request.select(
-            Request.id,
-            Request.created_at,
-            Request.client,
-            Request.contact,
-            Request.subject_name,
-            Request.phone,
-            Request.mobile,
-            Request.request_type,
-            Request.destinations,
-            Request.description,
-            Request.recontact_date,
-            Request.is_open,
-            Outcome.name.alias("outcome_name"),
-            Outcome.colour.alias("outcome_colour"),
-            Outcome.group.alias("outcome_group"),
-            Operator.username.alias("operator_username"),
-            Client.code.alias("client_code"),
-        )
-        .join(Outcome, JOIN.LEFT_OUTER, on=(Request.last_outcome == Outcome.id))
-        .switch(Request)
-        .join(Operator, JOIN.LEFT_OUTER, on=(Request.operator == Operator.id))
-        .switch(Request)
-        .join(Client, JOIN.LEFT_OUTER, on=(Request.client == Client.id))
-        .dicts()
-    )
-
-
-def to_request_row(values: dict[str, Any]) -> RequestRow:
-    """A row of ``request_rows_query`` as a RequestRow."""
-    kind = CLIENT if values["client"] else CONTACT if values["contact"] else UNREGISTERED
-    return RequestRow(
-        id=values["id"],
-        created_at=values["created_at"],
-        subject_kind=kind,
-        subject_name=values["subject_name"] or "",
-        client_code=values.get("client_code") or "",
-        phone=values["phone"] or "",
-        mobile=values["mobile"] or "",
-        request_type=values["request_type"],
-        destinations=values["destinations"] or "",
-        description=values["description"] or "",
-        recontact_date=_as_date(values["recontact_date"]),
-        is_open=bool(values["is_open"]),
-        outcome_name=values.get("outcome_name") or "",
-        outcome_colour=values.get("outcome_colour") or "",
-        outcome_group=values.get("outcome_group") or "",
-        operator=values.get("operator_username") or "",
-    )
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    return date.fromisoformat(str(value)[:10])
-
-
-def operator_id_query(username: str):
-    """A subquery for the operator's id: keeps (operator, is_open, recontact_date) usable."""
-    return Operator.select(Operator.id).where(Operator.username == username)
 
 
 def open_requests_pager(search: str | None = None, operator: str | None = None) -> KeysetPager[RequestRow]:

@@ -26,6 +26,7 @@ from peewee import SQL, Case, IntegrityError, Select, Value, fn
 
 from pegaso_tui.db.clients import next_client_code
 from pegaso_tui.db.crm.errors import CrmError
+from pegaso_tui.db.crm.kinds import CLIENT, CONTACT, KIND_LABELS, UNREGISTERED
 from pegaso_tui.db.models import (
     PERSON,
     Client,
@@ -38,15 +39,9 @@ from pegaso_tui.db.paging import Page
 from pegaso_tui.db.search import contains_all
 from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile
 
-CLIENT = "client"
-CONTACT = "contact"
-UNREGISTERED = "unregistered"
 #: The order of kinds for the same name: clients first, then contacts, then the others.
 KIND_RANK = {CLIENT: 1, CONTACT: 2, UNREGISTERED: 3}
 RANK_KIND = {rank: kind for kind, rank in KIND_RANK.items()}
-#: How the masks name each kind.
-KIND_LABELS = {CLIENT: "Cliente", CONTACT: "Contatto", UNREGISTERED: "Non registrato"}
-
 
 @dataclass(frozen=True)
 class Subject:
