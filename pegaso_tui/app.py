@@ -246,7 +246,11 @@ class PegasoApp(CarryOn, App[None]):
             # the agenda's wait (issue 17). It starts once the agenda is shown, or after
             # SENDER_DELAY_S whatever happens to the agenda.
             self.call_later(self.screen.load_agenda)
-            self.set_timer(self.SENDER_DELAY_S, self._start_sender)
+            if self.screen.agenda_shown:
+                # already on screen (read by the start-up helper): no reason to wait
+                self.call_after_refresh(self._start_sender)
+            else:
+                self.set_timer(self.SENDER_DELAY_S, self._start_sender)
         else:
             self._start_sender()
 

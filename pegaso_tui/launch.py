@@ -40,7 +40,17 @@ def run_app(ctx, demo: bool = False) -> int:
         database_ready=threading.Event(),
         run_sender=True,
     )
+    _start_agenda_preview(services)
     return _run(services)
+
+
+def _start_agenda_preview(services: AppServices) -> None:
+    """Read the home agenda's first page on the other core while Textual starts."""
+    from pegaso_tui.agenda_preview import PAGE_SIZE, AgendaPreview
+
+    services.agenda_preview = AgendaPreview.start(
+        services.database_url, services.operator_username, services.today(), PAGE_SIZE
+    )
 
 
 def _without_postgres_driver() -> None:

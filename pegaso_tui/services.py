@@ -57,6 +57,9 @@ class AppServices:
     database_ready: threading.Event = field(default_factory=_ready)
     #: Why the database could not be opened (then every query fails with it).
     database_problem: str | None = None
+    #: The home agenda's first page being read by a helper process while the app starts
+    #: (``pegaso_tui.agenda_preview``); the home screen takes it once.
+    agenda_preview: Any = None
 
     def today(self) -> date:
         """Today, as the masks' default dates see it."""

@@ -150,6 +150,38 @@ def open_database(url: str, create_folder: bool = False) -> Database:
     return db
 
 
+def open_existing(url: str) -> Database | None:
+    """Open ``url`` as it is, to read from it: None when the database does not exist yet, its
+    schema is not this program's, or it cannot be reached now.
+
+    For a look ahead while the app starts (``pegaso_tui.agenda_preview``): it never creates
+    a file or a table and never upgrades; ``open_database`` does that, and says what is wrong.
+    """
+    from pegaso_tui.db.schema import SCHEMA_VERSION, schema_version
+
+    if not is_postgres_url(url):
+        try:
+            path = sqlite_path(url)
+        except Exception:  # noqa: BLE001 - a URL the app will refuse, with its reason
+            return None
+        if str(path) == ":memory:" or not path.is_file():
+            return None
+    try:
+        db = make_database(url)
+    except Exception:  # noqa: BLE001 - whatever it is, the app opens the database and tells it
+        return None
+    database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if schema_version(db) == SCHEMA_VERSION:
+            return db
+    except Exception:  # noqa: BLE001 - as above
+        pass
+    if not db.is_closed():
+        db.close()
+    return None
+
+
 def close_database() -> None:
     """Close this thread's connection (and, for a pool, every idle one)."""
     db = database_proxy.obj

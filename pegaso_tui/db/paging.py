@@ -11,9 +11,10 @@ match an index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Sequence, TypeVar
 
-from peewee import Field, SelectQuery
+if TYPE_CHECKING:  # the widgets import Page without the database layer (issue 17)
+    from peewee import Field, SelectQuery
 
 T = TypeVar("T")
 

@@ -101,15 +101,31 @@ class HomeScreen(CarryOn, Screen[None]):
         self.load_menu_searches()
         await self.load_agenda()
 
+    @property
+    def agenda_shown(self) -> bool:
+        """The agenda's first page has been on screen."""
+        return self.query_one(AgendaPanel).shown
+
     async def load_agenda(self) -> None:
         """Read the agenda (its rows in a worker), then the saved searches of the menu."""
         await self.query_one(AgendaPanel).load()
+        if self._searches_after_open:
+            self._searches_after_open = False
+            self.call_after_refresh(self.load_menu_searches)
+
+    #: the agenda was shown before the database was open: the searches wait for it
+    _searches_after_open = False
 
     def on_agenda_panel_shown(self) -> None:
         # the first time, the menu's saved searches once the agenda is on screen: reading
         # them (and importing what they need) delayed the agenda by a tenth (issue 17), and
         # so did importing them before the frame that paints the agenda
-        self.call_after_refresh(self.load_menu_searches)
+        if self.app.services.database_ready.is_set():
+            self.call_after_refresh(self.load_menu_searches)
+        else:
+            # shown from the start-up helper's page: they are read once the database opens
+            # (load_agenda), not by a worker left waiting for it
+            self._searches_after_open = True
 
     def load_menu_searches(self) -> None:
         """Read the saved searches "Visibile nel menù principale" (in a worker)."""

@@ -164,7 +164,12 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         empty_text: str = "Nessun elemento",
         id: str | None = None,
         classes: str | None = None,
+        page: Page[T] | None = None,
+        key_of: Callable[[T], tuple] | None = None,
+        total: int | None = None,
     ) -> None:
+        """``page`` (with its rows' ``key_of`` and the ``total``): a first page read elsewhere,
+        shown from the first frame until ``attach`` gives the pager it came from."""
         super().__init__(id=id, classes=classes)
         self.columns = columns
         self.page_size = page_size
@@ -180,6 +185,9 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self._pending_move = 0  # cursor moves typed while a page was being fetched
         self._generation = 0  # bumped by show(): answers for an older pager are dropped
         self._count_timer = None  # a count waiting for the typing to pause
+        self._first_page = page
+        self._page_key_of = key_of  # the rows' keys while there is no pager
+        self._first_total = total
 
     # -- composing ------------------------------------------------------------------------------
 
@@ -190,7 +198,14 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
     def on_mount(self) -> None:
         table = self.table
         self._column_keys = [table.add_column(column.label, width=column.width) for column in self.columns]
+        if self._first_page is not None:
+            page, self._first_page = self._first_page, None
+            self.total = self._first_total
+            self._replace(page, cursor=0, offset=0)
         self._show_status()
+
+    #: a page is on screen (its rows, or the empty text): from a pager, or given at the start
+    has_page = False
 
     @property
     def table(self) -> DataTable:
@@ -223,6 +238,13 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             self._count_timer = self.set_timer(count_after, lambda: self._count(pager, generation))
         elif count:
             self._count(pager, generation)
+
+    def attach(self, pager: KeysetPager[T]) -> None:
+        """The pager of the page given to the constructor: its rows are read again (the
+        cursor stays on its row) and the list scrolls and counts from then on."""
+        self.pager = pager
+        self._page_key_of = None
+        self.reload()
 
     def _count(self, pager: KeysetPager[T], generation: int) -> None:
         self._count_timer = None
@@ -424,8 +446,9 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
     # -- applying pages -------------------------------------------------------------------------
 
     def _row_key(self, row: T) -> str:
-        assert self.pager is not None
-        return "|".join(str(v) for v in self.pager.key_of(row))
+        key_of = self.pager.key_of if self.pager is not None else self._page_key_of
+        assert key_of is not None
+        return "|".join(str(v) for v in key_of(row))
 
     def _cells(self, row: T) -> list[Text]:
         # A str cell would be read as markup by the DataTable: names and texts from the
@@ -453,6 +476,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
 
     def _replace(self, page: Page[T], *, cursor: int | None = None, cursor_key: str | None = None, offset: int | None = 0) -> None:
         table = self.table
+        self.has_page = True
         self.rows = list(page.rows)
         self.at_start, self.at_end = page.at_start, page.at_end
         self._offset = offset
@@ -544,7 +568,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             status.update("caricamento…")
             return
         if not self.rows:
-            status.update(self.empty_text if self.pager is not None else "")
+            status.update(self.empty_text if self.has_page else "")
             return
         position = "?"
         if self._offset is not None:

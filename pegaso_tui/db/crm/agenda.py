@@ -14,7 +14,8 @@ from datetime import date
 
 from peewee import fn
 
-from pegaso_tui.db.crm.request_rows import RequestRow, operator_id_query, request_rows_query, to_request_row
+from pegaso_tui.db.crm.request_query import operator_id_query, request_rows_query, to_request_row
+from pegaso_tui.db.crm.request_row import RequestRow, agenda_key
 from pegaso_tui.db.models import Activity, Request
 from pegaso_tui.db.paging import KeysetPager
 
@@ -57,7 +58,7 @@ def agenda_pager(operator: str, today: date | None = None) -> KeysetPager[Reques
         query,
         [Request.recontact_date, Request.id],
         convert=to_request_row,
-        key_of=lambda row: (row.recontact_date, row.id),
+        key_of=agenda_key,
     )
 
 
@@ -70,3 +71,33 @@ def agenda_counts(operator: str, today: date | None = None) -> tuple[int, int]:
     overdue = base.where(Request.recontact_date < today).count()
     due = base.where(Request.recontact_date == today).count()
     return overdue, due
+
+
+def read_agenda_preview(url: str, operator: str, today: date, size: int) -> dict | None:
+    """The agenda's first ``size`` rows and its counts, as plain data, from the database at
+    ``url`` as it is (None when it cannot be read so: missing, another schema, unreachable).
+
+    What ``pegaso_tui.agenda_preview`` reads in its helper process while the app starts:
+    the same pager and counts as the home screen's, so the two show the same rows.
+    """
+    from pegaso_tui.db.connection import open_existing
+
+    db = open_existing(url)
+    if db is None:
+        return None
+    try:
+        page = agenda_pager(operator, today).first(size)
+        overdue, due = agenda_counts(operator, today)
+    finally:
+        db.close()
+    from pegaso_tui.sms.phone import display_number
+
+    return {
+        "rows": [row.as_data() for row in page.rows],
+        "at_end": page.at_end,
+        "overdue": overdue,
+        "due": due,
+        # the rows' mobiles as the list shows them: formatting them takes a library the
+        # app would otherwise load before its first frame
+        "numbers": {row.mobile: display_number(row.mobile) for row in page.rows if row.mobile},
+    }

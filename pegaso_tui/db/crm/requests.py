@@ -18,14 +18,16 @@ from peewee import JOIN, fn
 from pegaso_tui.dates import format_date
 from pegaso_tui.db.crm.errors import CrmError, CrmErrors
 from pegaso_tui.db.crm.outcomes import closes_request, default_outcome
-from pegaso_tui.db.crm.request_rows import (  # noqa: F401 (re-exported: the lists' rows)
-    REQUEST_TYPE_LABELS,
-    RequestRow,
+from pegaso_tui.db.crm.request_query import (  # noqa: F401 (re-exported)
     _as_date,
     operator_id_query,
     request_rows_query,
-    request_type_label,
     to_request_row,
+)
+from pegaso_tui.db.crm.request_row import (  # noqa: F401 (re-exported: the lists' rows)
+    REQUEST_TYPE_LABELS,
+    RequestRow,
+    request_type_label,
 )
 from pegaso_tui.db.crm.subjects import (
     CLIENT,

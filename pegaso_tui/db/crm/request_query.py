@@ -1,4 +1,4 @@
-"""A request as the lists show it (``RequestRow``) and the query that reads it.
+"""The query that reads requests as the lists show them (``RequestRow``).
 
 Apart from ``requests`` (writing requests and activities, their checks, the SMS to a
 subject), so that the home agenda, the first list on screen at start-up, imports only what
@@ -7,67 +7,14 @@ it shows: that took a tenth of its wait (issue 17). ``requests`` re-exports all 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from peewee import JOIN
 
-from pegaso_tui.db.crm.kinds import CLIENT, CONTACT, KIND_LABELS, UNREGISTERED
+from pegaso_tui.db.crm.kinds import CLIENT, CONTACT, UNREGISTERED
+from pegaso_tui.db.crm.request_row import RequestRow
 from pegaso_tui.db.models import Client, Operator, Outcome, Request
-
-#: The request types as the mask names them (seed 002).
-REQUEST_TYPE_LABELS = {"call": "Telefonata", "meeting": "Incontro", "email": "e-mail", "other": "Altro"}
-
-
-def request_type_label(request_type: str) -> str:
-    """Telefonata, Incontro, e-mail or Altro."""
-    return REQUEST_TYPE_LABELS.get(request_type, request_type)
-
-
-@dataclass(frozen=True)
-class RequestRow:
-    """One request as the lists show it."""
-
-    id: int
-    created_at: datetime
-    subject_kind: str
-    subject_name: str
-    client_code: str
-    phone: str
-    mobile: str
-    request_type: str
-    destinations: str
-    description: str
-    recontact_date: date | None
-    is_open: bool
-    outcome_name: str
-    outcome_colour: str
-    outcome_group: str
-    operator: str
-    #: the latest activity's description (only the agenda fills it in)
-    last_activity: str = ""
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.subject_kind]
-
-    @property
-    def type_label(self) -> str:
-        return request_type_label(self.request_type)
-
-    @property
-    def status_label(self) -> str:
-        return "Aperta" if self.is_open else "Chiusa"
-
-    @property
-    def summary(self) -> str:
-        """The description's first line."""
-        return (self.description or "").strip().splitlines()[0] if (self.description or "").strip() else ""
-
-    def is_overdue(self, today: date) -> bool:
-        """An open request whose recontact date has passed."""
-        return self.is_open and self.recontact_date is not None and self.recontact_date < today
 
 
 def request_rows_query():
