@@ -9,7 +9,8 @@ end.
 script does (argument parsing, settings, the agenda's helper process, database, operator, the
 App) but headless; it prints when its first frame is out ("ready"), when the database is open
 behind it ("database") and when the agenda's first page is on screen ("agenda": the first
-frame if that held its rows, else the frame after the list received them), and exits then. ``PEGASO_PROBE_NO_SENDER=1``
+frame if that held its rows, else the frame after the list received them), and exits once it
+has told both. ``PEGASO_PROBE_NO_SENDER=1``
 starts it without the outbox sender, to tell the sender's share of the agenda's wait.
 """
 
@@ -53,28 +54,31 @@ def pegaso(database: str) -> int:
 
                 table = self.screen.query_one(AgendaPanel).table
                 if table is not None and table.has_page:
-                    # the first frame held the agenda (its rows, or "Nessun ricontatto", read by the
-                    # start-up helper).
-                    # The app ends a moment later, once PegasoApp.on_ready has started opening
-                    # the database, as it always has by the time the user can press a key.
-                    self._agenda_told = True
-                    print(f"agenda {time.time():.6f}", flush=True)
-                    self.call_later(self.exit)
+                    # the first frame held the agenda (its rows, or "Nessun ricontatto"), read
+                    # by the start-up helper
+                    self._tell_agenda()
 
             def _database_open(self) -> None:
                 print(f"database {time.time():.6f}", flush=True)
                 super()._database_open()  # the sender starts, the agenda is read, as in the app
+                self._end_when_both()
 
             def on_paged_table_highlighted(self, event) -> None:
                 # the agenda's first page is in the list (its rows, or "Nessun ricontatto"):
                 # it is on screen once the next frame is out
-                self.call_after_refresh(self._agenda_painted)
+                self.call_after_refresh(self._tell_agenda)
 
-            def _agenda_painted(self) -> None:
+            def _tell_agenda(self) -> None:
                 if not self._agenda_told:
                     self._agenda_told = True
                     print(f"agenda {time.time():.6f}", flush=True)
-                    self.exit()
+                    self._end_when_both()
+
+            def _end_when_both(self) -> None:
+                # the agenda on screen and the database open (with the helper, the agenda
+                # comes first): the app ends then
+                if self._agenda_told and self.services.database_ready.is_set():
+                    self.call_later(self.exit)
 
             _agenda_told = False
 
