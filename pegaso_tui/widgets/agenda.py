@@ -1,8 +1,10 @@
 """The agenda on the home screen: the current operator's recontacts due today and overdue.
 
-It draws only a heading at first: the list (and the modules it needs) come after the home
-screen has been painted, and its rows are read in a worker, so start-up does not wait for
-the database. ``load()`` reads it again (the home screen calls it each time it comes back).
+At start-up its first page comes from the helper process that read it while the app started
+(``pegaso_tui.agenda_preview``): in the first frame if it has arrived by then, or as soon as
+it does. Otherwise the list (and the modules it needs) comes once the database is open, its
+rows read in a worker, so start-up never waits for the database. ``load()`` reads it again
+(the home screen calls it when the database opens and each time it comes back).
 Enter on an item posts ``AgendaPanel.Chosen`` (the home screen opens "Gestisci" for it).
 """
 
@@ -18,13 +20,13 @@ from textual.message import Message
 from textual.widgets import Static
 
 from pegaso_tui.agenda_preview import PAGE_SIZE
+from pegaso_tui.widgets.db_work import DbWorkMixin
+from pegaso_tui.widgets.plain import plain
 
 #: How often, and how long at most, the agenda looks again for the start-up helper's page
 #: when it had not arrived by the first frame.
 PREVIEW_POLL_S = 0.005
 PREVIEW_WAIT_S = 2.0
-from pegaso_tui.widgets.db_work import DbWorkMixin
-from pegaso_tui.widgets.plain import plain
 
 
 def _agenda_columns(today_of):
