@@ -51,7 +51,7 @@ class AgendaPreview:
                 helper_command(),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )
-        except OSError:
+        except (OSError, ValueError, TypeError):  # no interpreter to start (embedded Python)
             return None
         preview = cls(process)
         try:

@@ -183,3 +183,10 @@ def test_numbers_formatted_by_the_helper_read_as_the_apps_own(stored, shown):
     assert display_number("+390000000001") == "told by the helper"
     assert display_number(stored) == shown
 
+
+
+@pytest.mark.parametrize("command", [[""], [None]])
+def test_no_interpreter_to_start_means_no_helper(monkeypatch, db_url, command):
+    # an embedded Python has no sys.executable: the agenda is then read as it always was
+    monkeypatch.setattr(agenda_preview, "helper_command", lambda: command)
+    assert AgendaPreview.start(db_url, "tester", TODAY, 50) is None
