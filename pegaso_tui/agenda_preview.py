@@ -59,7 +59,7 @@ class AgendaPreview:
             process.stdin.write(request)  # a few hundred bytes: the pipe takes them at once
             process.stdin.close()
             os.set_blocking(process.stdout.fileno(), False)
-        except OSError:
+        except (OSError, AttributeError):  # no non-blocking pipes here (Windows before 3.12)
             preview.discard()
             return None
         return preview

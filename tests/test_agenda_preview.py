@@ -156,8 +156,10 @@ async def test_a_late_helpers_page_is_shown_as_soon_as_it_comes(db_url, db, monk
         assert not app.services.database_ready.is_set()  # shown before the database opened
         assert [r.subject_name for r in agenda.table.rows] == ["VERDI GINO", "ROSSI MARIO"]
         gate.set()
-        assert await wait_until(pilot, lambda: agenda.table.pager is not None and agenda.table.total == 2)
+        assert await wait_until(pilot, lambda: agenda.table.pager is not None and agenda.table.total == 2
+                                and not agenda.table._loading)
         assert len(app.screen.query("#agenda-list")) == 1
+        assert [r.subject_name for r in agenda.table.rows] == ["VERDI GINO", "ROSSI MARIO"]
 
 
 async def test_the_database_first_stops_the_helper(db_url, db, monkeypatch):
@@ -169,7 +171,9 @@ async def test_the_database_first_stops_the_helper(db_url, db, monkeypatch):
     gate.set()
     async with app.run_test(size=(100, 30)) as pilot:
         agenda = app.screen.query_one(AgendaPanel)
-        assert await wait_until(pilot, lambda: agenda.table is not None and agenda.table.total == 2)
+        # the count and the page are read by two workers: wait for both
+        assert await wait_until(pilot, lambda: agenda.table is not None and agenda.table.total == 2
+                                and len(agenda.table.rows) == 2)
         assert [r.subject_name for r in agenda.table.rows] == ["VERDI GINO", "ROSSI MARIO"]
         assert preview.process.returncode is not None  # stopped and reaped, not left behind
 
@@ -190,3 +194,20 @@ def test_no_interpreter_to_start_means_no_helper(monkeypatch, db_url, command):
     # an embedded Python has no sys.executable: the agenda is then read as it always was
     monkeypatch.setattr(agenda_preview, "helper_command", lambda: command)
     assert AgendaPreview.start(db_url, "tester", TODAY, 50) is None
+
+
+def test_no_non_blocking_pipe_means_no_helper_left_behind(monkeypatch, db_url):
+    started = []
+    real_popen = agenda_preview.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    def no_set_blocking(*args):
+        raise AttributeError("set_blocking")  # as on Windows before Python 3.12
+
+    monkeypatch.setattr(agenda_preview.subprocess, "Popen", popen)
+    monkeypatch.setattr(agenda_preview.os, "set_blocking", no_set_blocking)
+    assert AgendaPreview.start(db_url, "tester", TODAY, 50) is None
+    assert started and started[0].returncode is not None  # stopped and reaped
