@@ -8,8 +8,9 @@ core, the helper opens the database as it is (it never creates or upgrades it), 
 agenda's first page and counts exactly as the home screen does
 (``pegaso_tui.db.crm.agenda.read_agenda_preview``), writes them as one JSON document and
 ends. If they have arrived when the home screen is composed, the agenda is in the first
-frame; if not, the helper is stopped and the agenda is read as before. Once the database is
-open, the list takes its pager and reads the rows again, keeping the cursor where it is.
+frame; if not, it shows them as soon as they arrive, unless the database opens first (the
+helper is then stopped and the agenda read as before). Once the database is open, the list
+takes its pager and reads the rows again, keeping the cursor where it is.
 
 The database URL, which may hold a password, reaches the helper through its standard input,
 never its command line; the helper writes nothing to the terminal.
@@ -131,10 +132,10 @@ def main() -> int:
     try:
         request = json.loads(sys.stdin.buffer.read())
         url = request["database_url"]
-        from pegaso_tui.db.urls import is_postgres_url
+        from pegaso_tui.db.urls import is_postgres_url, without_postgres_driver
 
         if not is_postgres_url(url):
-            sys.modules.setdefault("psycopg2", None)  # type: ignore[arg-type] # as pegaso-tui does
+            without_postgres_driver()
         from pegaso_tui.db.crm.agenda import read_agenda_preview
 
         found = read_agenda_preview(url, request["operator"], date.fromisoformat(request["today"]),

@@ -5,7 +5,7 @@ Kept apart from ``cli`` so that ``pegaso-tui COMMAND`` never imports Textual.
 
 from __future__ import annotations
 
-from pegaso_tui.db.urls import is_postgres_url
+from pegaso_tui.db.urls import is_postgres_url, without_postgres_driver
 from pegaso_tui.services import AppServices
 
 
@@ -20,7 +20,7 @@ def run_app(ctx, demo: bool = False) -> int:
         except DatabaseUrlError as exc:
             raise CliError(str(exc)) from None
     if demo or not is_postgres_url(ctx.database_url):
-        _without_postgres_driver()
+        without_postgres_driver()
     if demo:
         from pegaso_tui.demo import demo_environment
 
@@ -51,19 +51,6 @@ def _start_agenda_preview(services: AppServices) -> None:
     services.agenda_preview = AgendaPreview.start(
         services.database_url, services.operator_username, services.today(), PAGE_SIZE
     )
-
-
-def _without_postgres_driver() -> None:
-    """Tell Python the PostgreSQL driver is absent, before peewee is imported.
-
-    peewee imports psycopg2 whether or not it is used (a tenth of start-up), and a terminal on
-    a SQLite file never uses it: its database is fixed for the life of the process. Only this
-    path does it; commands and tests, which may open both kinds, keep the driver.
-    """
-    import sys
-
-    if "peewee" not in sys.modules:
-        sys.modules.setdefault("psycopg2", None)  # type: ignore[arg-type]
 
 
 def _run(services: AppServices) -> int:

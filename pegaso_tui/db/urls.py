@@ -88,3 +88,17 @@ def describe_database(url: str) -> str:
         return "~/" + str(path.resolve().relative_to(home))
     except ValueError:
         return str(path)
+
+
+def without_postgres_driver() -> None:
+    """Tell Python the PostgreSQL driver is absent, before peewee is imported.
+
+    peewee imports psycopg2 whether or not it is used (a tenth of start-up), and a terminal on
+    a SQLite file never uses it: its database is fixed for the life of the process. Only
+    ``pegaso-tui`` on a SQLite file and its agenda helper do it; commands and tests, which
+    may open both kinds, keep the driver.
+    """
+    import sys
+
+    if "peewee" not in sys.modules:
+        sys.modules.setdefault("psycopg2", None)  # type: ignore[arg-type]
