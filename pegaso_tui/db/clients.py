@@ -46,6 +46,8 @@ from pegaso_tui.db.search import (
     client_search,
     contains_all,
     count_client_index,
+    has_short_word,
+    pg_client_search,
 )
 from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
@@ -54,7 +56,11 @@ def clients_pager(search: str | None = None, *, kind: str | None = None) -> Keys
     """Clients in code order whose code, name, mobile, phone, city or email contain every
     word of ``search`` (all clients when it is empty); only persons or companies with ``kind``."""
     found = client_index_query(search)
-    if found is None:  # nothing typed, or PostgreSQL (its GIN index serves LIKE)
+    if found is None and not is_sqlite() and has_short_word(search):
+        # its GIN trigram index serves LIKE, but not a word of one or two letters
+        return LazyKeysetPager(lambda: _clients_query(pg_client_search(Client.search_text, search), kind),
+                               [Client.code])
+    if found is None:  # nothing typed, or PostgreSQL with long words only
         return KeysetPager(_clients_query(contains_all(Client.search_text, search), kind), [Client.code])
     counter = None
     if kind is None and found.complete:

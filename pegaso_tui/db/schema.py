@@ -20,7 +20,7 @@ from peewee import Database, PostgresqlDatabase, fn
 from pegaso_tui.db.models import ALL_MODELS, Client, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 #: The practice flags each "SMS Pratiche" status selects on.
 _PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
@@ -136,22 +136,32 @@ def _crm_schedules(db: Database) -> None:
 def _letter_pairs(db: Database) -> None:
     """Version 8 (issue 17): on SQLite, the index of the clients' letter pairs, which answers
     a search word of one or two letters without reading every client; filled from the clients
-    there are. PostgreSQL gains nothing yet."""
+    there are. PostgreSQL gains its own in version 9."""
     from pegaso_tui.db.letter_pairs import ensure_letter_pairs
 
     ensure_letter_pairs(db, fill=True)
 
 
+def _pg_letter_pairs(db: Database) -> None:
+    """Version 9 (issue 17): on PostgreSQL, the same index of letter pairs as an expression
+    index (built from the clients there are, then analysed so the search can ask the planner
+    which words are common). SQLite has it since version 8."""
+    from pegaso_tui.db.letter_pairs import ensure_pg_letter_pairs
+
+    ensure_pg_letter_pairs(db, analyze=True)
+
+
 def _new_database_speed_tables(db: Database) -> None:
-    """The triggers and indexes of versions 6 and 8 on a database just created (nothing to
+    """The triggers and indexes of versions 6, 8 and 9 on a database just created (nothing to
     fill)."""
-    from pegaso_tui.db.letter_pairs import ensure_letter_pairs
+    from pegaso_tui.db.letter_pairs import ensure_letter_pairs, ensure_pg_letter_pairs
     from pegaso_tui.db.message_stats import install_message_counts
     from pegaso_tui.db.search import ensure_client_fulltext
 
     install_message_counts(db)
     ensure_client_fulltext(db, fill=False)
     ensure_letter_pairs(db, fill=False)
+    ensure_pg_letter_pairs(db, analyze=False)
 
 
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.
@@ -163,6 +173,7 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
     6: _speed_tables,
     7: _crm_schedules,
     8: _letter_pairs,
+    9: _pg_letter_pairs,
 }
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.

@@ -174,6 +174,37 @@ def client_search(field: Field, id_field: Field, text: str | None):
     return condition if rest is None else condition & rest
 
 
+def pg_client_search(field: Field, text: str | None):
+    """PostgreSQL: a condition, the search text ``field`` contains every word of ``text``.
+
+    The trigram index serves the LIKE of words of three letters or more. A shorter word that
+    few clients hold is also looked up in the index of letter pairs (schema 9), so that ``qx``
+    does not read a million clients to find none. It may query the database (the planner's
+    estimate): build it in a worker.
+    """
+    from peewee import fn
+
+    from pegaso_tui.db.letter_pairs import pg_pairs_condition
+    from pegaso_tui.db.models import database_proxy
+
+    typed = words(text)
+    short = [w for w in typed if len(w) < TRIGRAM]
+    pairs = pg_pairs_condition(database_proxy.obj, field, short)
+    if pairs is None:
+        return contains_all(field, text)
+    # Each short word is also tested as it is, so that a plan filtering clients computes
+    # pairs only for those that hold it; with strpos, not LIKE, which the trigram index would
+    # offer to serve by reading the whole of itself (it has no trigram of "qx" to look up).
+    condition = reduce(lambda a, b: a & b, [fn.strpos(field, w) > 0 for w in short], pairs)
+    rest = contains_all(field, " ".join(w for w in typed if len(w) >= TRIGRAM))
+    return condition if rest is None else condition & rest
+
+
+def has_short_word(text: str | None) -> bool:
+    """True when ``text`` has a word too short for a trigram index."""
+    return any(len(w) < TRIGRAM for w in words(text))
+
+
 def _index_matches(found: IndexQuery, limit: int) -> int:
     from pegaso_tui.db.models import database_proxy
 

@@ -1,0 +1,130 @@
+"""Search words of one or two letters on PostgreSQL through the clients' index of letter pairs
+(schema 9): the same clients as a LIKE of every word, the index really usable by the search's
+own query, common words kept away from it, and an older database upgraded."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pegaso_tui.db import letter_pairs
+from pegaso_tui.db.clients import clients_pager
+from pegaso_tui.db.connection import close_database, open_database
+from pegaso_tui.db.models import Client, SchemaInfo, database_proxy
+from pegaso_tui.db.schema import SCHEMA_VERSION, schema_version
+from tests.factories import make_client
+from tests.test_client_fulltext import _expected
+from tests.test_client_fulltext import _found as found
+from tests.test_letter_pairs import ALPHABET, _every_short_word
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_db(pg_url):
+    database = open_database(pg_url)
+    yield database
+    close_database()
+    database_proxy.initialize(None)
+
+
+def _found(text: str) -> tuple[list[str], int]:
+    return found(text, page=500)
+
+
+def _random_clients(count: int) -> None:
+    rnd = random.Random(9)
+    for i in range(1, count + 1):
+        text = "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 12)))
+        make_client(f"{i:07d}", name="X")
+        Client.update(search_text=text).where(Client.code == f"{i:07d}").execute()
+
+
+def _uses_pairs(text: str) -> bool:
+    sql, _ = clients_pager(text).query.sql()
+    return letter_pairs.PG_FUNCTION in sql
+
+
+@pytest.mark.parametrize("few_min", [10**9, 0], ids=["through-the-index", "through-like"])
+def test_every_short_word_finds_what_like_finds(pg_db, monkeypatch, few_min):
+    monkeypatch.setattr(letter_pairs, "FEW_MIN", few_min)
+    monkeypatch.setattr(letter_pairs, "FEW_SHARE", 0.0 if few_min == 0 else 1.0)
+    _random_clients(150)
+    pg_db.execute_sql("ANALYZE client")
+    for word in _every_short_word() + ["r o", "zq a", "è x", "ro zzz", "%", "_"]:
+        expected = _expected(word)
+        assert _found(word) == (expected, len(expected)), word
+    # the two ways were really taken
+    assert _uses_pairs("qx") is (few_min > 0)
+
+
+def test_the_search_query_can_use_the_index_of_pairs(pg_db):
+    """The expression and collation of the search's condition are the index's: otherwise the
+    index is built, kept, and never read."""
+    make_client("0000001", name="QXENIA")
+    # enough clients for the planner to prefer an index to reading them all
+    Client.insert_many(
+        [{"code": f"{i:07d}", "name": "ROSSI MARIO", "search_text": f"rossi mario verona {i}"}
+         for i in range(2, 5001)]
+    ).execute()
+    pg_db.execute_sql("ANALYZE client")
+    pager = clients_pager("qx")
+    assert _uses_pairs("qx")
+    for query in (pager.query.order_by(Client.code).limit(100), pager.query.select(Client.id)):
+        sql, params = query.sql()
+        plan = "\n".join(row[0] for row in pg_db.execute_sql("EXPLAIN " + sql, params).fetchall())
+        assert letter_pairs.PG_INDEX in plan, plan
+    assert _found("qx") == (["0000001"], 1)
+
+
+def test_a_word_most_clients_hold_is_not_looked_up_in_the_index(pg_db, monkeypatch):
+    """Computing the pairs of every client takes seconds on a million: a common word is read
+    with LIKE (its first page is near in code order), a rare one through the index."""
+    monkeypatch.setattr(letter_pairs, "FEW_MIN", 20)
+    for i in range(1, 201):
+        make_client(f"{i:07d}", name=f"ROSSI {i}", city="VERONA")
+    make_client("0000900", name="QXENIA")
+    pg_db.execute_sql("ANALYZE client")
+    assert not _uses_pairs("ro")
+    assert not _uses_pairs("e")
+    assert _uses_pairs("qx")
+    assert _found("ro")[1] == len(_expected("ro")) == 201  # the default client is a Rosso
+    assert _found("qx") == (["0000900"], 1)
+
+
+def test_the_index_follows_writes_by_the_app_and_by_hand(pg_db):
+    make_client("0000001", name="ROSSI MARIO", city="VERONA")
+    make_client("0000002", name="QXENIA", city="ROMA")
+    assert _found("qx") == (["0000002"], 1)
+    qxenia = Client.get(Client.code == "0000002")
+    qxenia.name = "XENIA"
+    qxenia.save()
+    assert _found("qx") == ([], 0)
+    pg_db.execute_sql("UPDATE client SET search_text = 'aqxb é' WHERE code = '0000001'")
+    assert _found("qx") == (["0000001"], 1)
+    assert _found("é") == (["0000001"], 1)
+    assert _found("b") == (["0000001"], 1)  # the last character alone
+    pg_db.execute_sql("UPDATE client SET search_text = '' WHERE code = '0000001'")
+    assert _found("qx") == ([], 0)
+
+
+def test_an_older_database_gets_the_index_when_upgraded(pg_url):
+    db = open_database(pg_url)
+    make_client("0000001", name="QXENIA", city="ROMA")
+    # as schema 8 left it on PostgreSQL: no function, no index
+    db.execute_sql(f"DROP INDEX {letter_pairs.PG_INDEX}")
+    db.execute_sql(f"DROP FUNCTION {letter_pairs.PG_FUNCTION}(text)")
+    SchemaInfo.update(version=8).execute()
+    close_database()
+
+    db = open_database(pg_url)
+    try:
+        assert schema_version(db) == SCHEMA_VERSION
+        names = {row[0] for row in db.execute_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'client'")}
+        assert letter_pairs.PG_INDEX in names
+        assert _found("qx") == (["0000001"], 1)
+        make_client("0000002", name="AQX")
+        assert _found("qx") == (["0000001", "0000002"], 2)
+    finally:
+        close_database()
