@@ -227,9 +227,15 @@ class PegasoApp(CarryOn, App[None]):
             return
         services = self.services
 
+        def tell_upgrade(current: int, target: int) -> None:
+            try:
+                self.call_from_thread(self._upgrading, current, target)
+            except RuntimeError:  # the app is ending: the upgrade goes on all the same
+                pass
+
         def open_it() -> None:
             try:
-                services.open_database()
+                services.open_database(on_upgrade=tell_upgrade)
             except Exception:
                 self.call_from_thread(self._database_failed)
             else:
@@ -238,8 +244,22 @@ class PegasoApp(CarryOn, App[None]):
         self.run_worker(open_it, thread=True, group="database", name="database",
                         exit_on_error=False, description="apertura del database")
 
+    #: set while the schema is upgraded (told on screen until the database opens)
+    _upgrade_told = False
+
+    def _upgrading(self, current: int, target: int) -> None:
+        from pegaso_tui.db.schema import upgrade_notice
+
+        self._upgrade_told = True
+        self.notify(upgrade_notice(current, target), title="Database", timeout=3600, markup=False)
+
     def _database_open(self) -> None:
         from pegaso_tui.screens.home import HomeScreen
+
+        if self._upgrade_told:
+            self._upgrade_told = False
+            self.clear_notifications()  # the notice stays until now, whatever its length
+            self.notify("Database aggiornato.", title="Database", markup=False)
 
         if isinstance(self.screen, HomeScreen):
             # the agenda first: the sender's start (its imports, its threads) took a third of

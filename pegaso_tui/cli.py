@@ -57,6 +57,13 @@ class CliError(Exception):
         self.status = status
 
 
+def _tell_upgrade(current: int, target: int) -> None:
+    """A command that upgrades the schema says so first, on stderr (stdout may be a pipe)."""
+    from pegaso_tui.db.schema import upgrade_notice
+
+    print(upgrade_notice(current, target), file=sys.stderr, flush=True)
+
+
 class CliContext:
     """What a command needs: the settings (with the options applied) and the database."""
 
@@ -105,7 +112,8 @@ class CliContext:
 
             try:
                 self._db = open_database(
-                    self.database_url, create_folder=self.settings.uses_default_database()
+                    self.database_url, create_folder=self.settings.uses_default_database(),
+                    on_upgrade=_tell_upgrade,
                 )
             except (DatabaseOpenError, SchemaError) as exc:
                 raise CliError(str(exc)) from None

@@ -72,9 +72,10 @@ class AppServices:
 
         return describe_database(self.database_url)
 
-    def open_database(self) -> None:
+    def open_database(self, on_upgrade: Callable[[int, int], None] | None = None) -> None:
         """Open the database (creating or upgrading its schema) and record the operator, then
-        let the waiting queries through; on failure, ``database_problem`` says why."""
+        let the waiting queries through; on failure, ``database_problem`` says why.
+        ``on_upgrade(current, target)`` is told before a schema upgrade starts."""
         from pegaso_tui.db.connection import open_database, session
         from pegaso_tui.db.operators import current_operator
 
@@ -83,6 +84,7 @@ class AppServices:
                 self.database_url,
                 create_folder=self.database_url == self.settings.database_url()
                 and self.settings.uses_default_database(),
+                on_upgrade=on_upgrade,
             )
             with session():
                 current_operator(self.operator_username)

@@ -111,9 +111,9 @@ def held_app(db_url, preview: AgendaPreview):
     gate = threading.Event()
     real_open = services.open_database
 
-    def open_when_allowed() -> None:
+    def open_when_allowed(on_upgrade=None) -> None:
         gate.wait(30)
-        real_open()
+        real_open(on_upgrade=on_upgrade)
 
     services.open_database = open_when_allowed
     return app, gate

@@ -16,7 +16,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urlparse
 
 from peewee import Database, DatabaseError, InterfaceError, OperationalError, SqliteDatabase
@@ -118,11 +118,14 @@ def _create_private(path: Path) -> None:
         pass
 
 
-def open_database(url: str, create_folder: bool = False) -> Database:
+def open_database(
+    url: str, create_folder: bool = False, on_upgrade: Callable[[int, int], None] | None = None
+) -> Database:
     """Open ``url``, point every model at it, and create or upgrade the schema.
 
     Raises DatabaseOpenError with a clear message when the database cannot be reached.
-    ``create_folder``: see make_database.
+    ``create_folder``: see make_database. ``on_upgrade(current, target)`` is told before
+    the schema is upgraded (see ``ensure_schema``).
     """
     from pegaso_tui.db.schema import SchemaError, ensure_schema
 
@@ -130,7 +133,7 @@ def open_database(url: str, create_folder: bool = False) -> Database:
     database_proxy.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-        ensure_schema(db)
+        ensure_schema(db, on_upgrade=on_upgrade)
     except SchemaError:
         db.close()
         raise

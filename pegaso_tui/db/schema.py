@@ -180,6 +180,14 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
 _PG_SCHEMA_LOCK = 0x5E6A50
 
 
+def upgrade_notice(current: int, target: int) -> str:
+    """What whoever opens a database is told while its schema is upgraded."""
+    return (
+        f"Aggiornamento del database (schema {current} → {target}): con molti clienti può "
+        "durare qualche minuto; avviene una volta sola."
+    )
+
+
 class SchemaError(Exception):
     """The database's schema cannot be used by this program."""
 
@@ -198,8 +206,14 @@ def schema_version(db: Database) -> int | None:
     return version
 
 
-def ensure_schema(db: Database, target: int | None = None) -> int:
-    """Create or upgrade the schema to ``target`` (default: this program's); return it."""
+def ensure_schema(
+    db: Database, target: int | None = None, on_upgrade: Callable[[int, int], None] | None = None
+) -> int:
+    """Create or upgrade the schema to ``target`` (default: this program's); return it.
+
+    ``on_upgrade(current, target)`` is told before an upgrade starts: building an index over
+    a million clients takes a minute or two, and whoever waits should know why.
+    """
     target = SCHEMA_VERSION if target is None else target
     # The usual case, a database already at this version, is settled by a read: no write
     # lock, so a terminal starts at once even while another one imports a big file.
@@ -222,6 +236,8 @@ def ensure_schema(db: Database, target: int | None = None) -> int:
                 f"il database ha lo schema versione {current}, più recente di questo programma "
                 f"(versione {target}): aggiornare Pegaso"
             )
+        if on_upgrade is not None:
+            on_upgrade(current, target)
         for version in range(current + 1, target + 1):
             step = UPGRADES.get(version)
             if step is None:
