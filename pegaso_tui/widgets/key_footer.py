@@ -16,7 +16,33 @@ KEY_COLUMNS = 5
 
 
 class KeyFooter(Footer):
-    """A Footer whose grid (used on narrow screens) has at most ``KEY_COLUMNS`` columns."""
+    """A Footer whose grid (used on narrow screens) has at most ``KEY_COLUMNS`` columns, and
+    which builds its keys again only when they change."""
+
+    #: what the keys on screen were built from (None: not built yet)
+    _shown: tuple | None = None
+
+    def _keys_wanted(self) -> tuple:
+        """Everything the keys show: each key, its label, action and state, and the footer's
+        own options."""
+        keys = tuple(
+            (binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+             binding.group, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+        return keys, self.compact, self.show_command_palette
+
+    async def recompose(self) -> None:
+        # Footer rebuilds every key whenever the screen's bindings are told to have changed,
+        # which is at every move of the focus: three times while a mask opens, 20 ms each,
+        # for the same keys (issue 17, the panel from the menu).
+        if self._bindings_ready and self.is_attached:
+            wanted = self._keys_wanted()
+            if wanted == self._shown:
+                return
+            self._shown = wanted
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
