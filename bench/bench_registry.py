@@ -221,6 +221,45 @@ def _upgrade_to_letter_pairs(bench: Bench, count: int) -> None:
     bench.report(f"sqlite, {count:,} clients: upgrade to schema 8 (letter pairs filled)", seconds, "s")
 
 
+def _pg_upgrade_to_letter_pairs(bench: Bench, count: int) -> None:
+    """The upgrade to schema 9 of a copy of the PostgreSQL registry: the GIN index of letter
+    pairs built from every client, then analysed (once, when the new version first opens it)."""
+    admin_url = os.environ.get("PEGASO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        import psycopg2
+
+        admin = psycopg2.connect(admin_url, connect_timeout=3)
+    except Exception:  # no server: _postgres said so already
+        return
+    from pegaso_tui.db.connection import close_database, open_database
+    from pegaso_tui.db.letter_pairs import PG_FUNCTION, PG_INDEX
+    from pegaso_tui.db.models import SchemaInfo
+
+    admin.autocommit = True
+    source = f"pegaso_bench_clients_{count}_{_fingerprint()}"
+    copy = f"pegaso_bench_clients_{count}_schema8"
+    url = f"{admin_url.rsplit('/', 1)[0]}/{copy}"
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+        db = open_database(url)
+        db.execute_sql(f"DROP INDEX {PG_INDEX}")
+        db.execute_sql(f"DROP FUNCTION {PG_FUNCTION}(text)")
+        SchemaInfo.update(version=8).execute()
+        close_database()
+        started = time.perf_counter()
+        open_database(url)
+        seconds = time.perf_counter() - started
+        close_database()
+    finally:
+        close_database()
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        admin.close()
+    bench.report(f"postgres, {count:,} clients: upgrade to schema 9 (index of letter pairs built)", seconds, "s")
+
+
 def run(bench: Bench) -> None:
     sizes = [s // 10 for s in SIZES] if bench.quick else list(SIZES)
     for count in sizes:
@@ -228,3 +267,4 @@ def run(bench: Bench) -> None:
         _sqlite(bench, count, detail)
         _postgres(bench, count, detail)
     _upgrade_to_letter_pairs(bench, sizes[1])
+    _pg_upgrade_to_letter_pairs(bench, sizes[1])
