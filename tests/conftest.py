@@ -117,13 +117,24 @@ def any_url(request, tmp_path):
         yield request.getfixturevalue("pg_url")
 
 
-@pytest.fixture
-def any_db(any_url):
-    """A fresh database with the schema on each backend."""
-    database = open_database(any_url)
+def _with_schema(url: str):
+    """The database at ``url`` opened with the schema for a test, then let go."""
+    database = open_database(url)
     yield database
     close_database()
     database_proxy.initialize(None)
+
+
+@pytest.fixture
+def any_db(any_url):
+    """A fresh database with the schema on each backend."""
+    yield from _with_schema(any_url)
+
+
+@pytest.fixture
+def pg_db(pg_url):
+    """A fresh PostgreSQL database with the schema (for what only PostgreSQL has)."""
+    yield from _with_schema(pg_url)
 
 
 @pytest.fixture

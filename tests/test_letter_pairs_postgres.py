@@ -11,22 +11,14 @@ import pytest
 from pegaso_tui.db import letter_pairs
 from pegaso_tui.db.clients import clients_pager
 from pegaso_tui.db.connection import close_database, open_database
-from pegaso_tui.db.models import Client, SchemaInfo, database_proxy
+from pegaso_tui.db.models import Client, SchemaInfo
 from pegaso_tui.db.schema import SCHEMA_VERSION, schema_version
 from tests.factories import make_client
 from tests.test_client_fulltext import _expected
 from tests.test_client_fulltext import _found as found
-from tests.test_letter_pairs import ALPHABET, _every_short_word
+from tests.test_letter_pairs import ALPHABET, _every_short_word, follows_the_apps_writes
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_db(pg_url):
-    database = open_database(pg_url)
-    yield database
-    close_database()
-    database_proxy.initialize(None)
 
 
 def _found(text: str) -> tuple[list[str], int]:
@@ -94,13 +86,7 @@ def test_a_word_most_clients_hold_is_not_looked_up_in_the_index(pg_db, monkeypat
 
 
 def test_the_index_follows_writes_by_the_app_and_by_hand(pg_db):
-    make_client("0000001", name="ROSSI MARIO", city="VERONA")
-    make_client("0000002", name="QXENIA", city="ROMA")
-    assert _found("qx") == (["0000002"], 1)
-    qxenia = Client.get(Client.code == "0000002")
-    qxenia.name = "XENIA"
-    qxenia.save()
-    assert _found("qx") == ([], 0)
+    follows_the_apps_writes()
     pg_db.execute_sql("UPDATE client SET search_text = 'aqxb é' WHERE code = '0000001'")
     assert _found("qx") == (["0000001"], 1)
     assert _found("é") == (["0000001"], 1)
