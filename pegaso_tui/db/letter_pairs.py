@@ -139,9 +139,9 @@ def pg_pairs_condition(db, field, short_words: list[str]):
     page is found at once walking the clients in code order, and a plan that computed the
     pairs of each client would take seconds (30 us a client). So the planner's own estimate is
     asked first (an ``EXPLAIN``, well under a millisecond): its statistics of the index know
-    every common character and pair. The caller keeps the words' LIKE next to this condition,
-    so that any plan filtering clients tests the cheap LIKE first and computes pairs only for
-    the clients that already match.
+    every common character and pair. The caller also tests each word as it is (``strpos``,
+    see ``search.pg_client_search``), so that any plan filtering clients tests that cheap
+    condition first and computes pairs only for the clients that already match.
     """
     import json
 
