@@ -17,6 +17,18 @@ from pegaso_tui.db.crm.request_row import RequestRow
 from pegaso_tui.db.models import Client, Operator, Outcome, Request
 
 
+def outcome_and_operator_columns() -> tuple:
+    """The outcome's name, colour and group and the operator's username, with the names the
+    rows read them by (a request's last outcome, an activity's own): join ``Outcome`` and
+    ``Operator`` with outer joins to select them."""
+    return (
+        Outcome.name.alias("outcome_name"),
+        Outcome.colour.alias("outcome_colour"),
+        Outcome.group.alias("outcome_group"),
+        Operator.username.alias("operator_username"),
+    )
+
+
 def request_rows_query():
     """Requests with what a row shows: operator, last outcome, client code (outer joins)."""
     return (
@@ -33,10 +45,7 @@ def request_rows_query():
             Request.description,
             Request.recontact_date,
             Request.is_open,
-            Outcome.name.alias("outcome_name"),
-            Outcome.colour.alias("outcome_colour"),
-            Outcome.group.alias("outcome_group"),
-            Operator.username.alias("operator_username"),
+            *outcome_and_operator_columns(),
             Client.code.alias("client_code"),
         )
         .join(Outcome, JOIN.LEFT_OUTER, on=(Request.last_outcome == Outcome.id))

@@ -21,6 +21,7 @@ from pegaso_tui.db.crm.outcomes import closes_request, default_outcome
 from pegaso_tui.db.crm.request_query import (  # noqa: F401 (re-exported)
     _as_date,
     operator_id_query,
+    outcome_and_operator_columns,
     request_rows_query,
     to_request_row,
 )
@@ -461,10 +462,7 @@ def activities_pager(request_id: int) -> KeysetPager[ActivityRow]:
             Activity.activity_date,
             Activity.description,
             Activity.next_recontact,
-            Outcome.name.alias("outcome_name"),
-            Outcome.colour.alias("outcome_colour"),
-            Outcome.group.alias("outcome_group"),
-            Operator.username.alias("operator_username"),
+            *outcome_and_operator_columns(),
         )
         .join(Outcome, JOIN.LEFT_OUTER, on=(Activity.outcome == Outcome.id))
         .switch(Activity)
