@@ -85,6 +85,52 @@ def test_a_word_most_clients_hold_is_not_looked_up_in_the_index(pg_db, monkeypat
     assert _found("qx") == (["0000900"], 1)
 
 
+def _count_plan(pg_db, monkeypatch, text: str) -> str:
+    """The plan of the query the list's count runs for ``text`` (the count is taken)."""
+    statements = []
+    execute = pg_db.execute_sql
+
+    def recording(sql, params=None, *args, **kwargs):
+        statements.append((sql, params))
+        return execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(pg_db, "execute_sql", recording)
+    count = clients_pager(text).count()
+    monkeypatch.setattr(pg_db, "execute_sql", execute)
+    assert count == len(_expected(text)), text
+    sql, params = next((sql, params) for sql, params in statements if "COUNT" in sql.upper())
+    with pg_db.atomic():  # explained as it ran: after the settings it gave its transaction
+        for setting, _ in statements:
+            if setting.startswith("SET LOCAL"):
+                pg_db.execute_sql(setting)
+        return "\n".join(row[0] for row in pg_db.execute_sql("EXPLAIN " + sql, params).fetchall())
+
+
+def test_the_count_of_a_common_short_word_reads_the_index_not_every_client(pg_db, monkeypatch):
+    """On a million clients the count of "ro" read them all (370 ms); the index of pairs
+    counts it, common or rare, and gives the same number as a LIKE."""
+    Client.insert_many(
+        [{"code": f"{i:07d}", "name": "ROSSI MARIO", "kind": "person" if i % 2 else "company",
+          "search_text": f"rossi mario verona {i}"} for i in range(1, 5001)]
+    ).execute()
+    make_client("0009000", name="QXENIA")
+    pg_db.execute_sql("ANALYZE client")
+    assert not _uses_pairs("ro")  # the list walks the clients in code order...
+    for text in ("ro", "r o", "e", "qx"):
+        plan = _count_plan(pg_db, monkeypatch, text)
+        assert letter_pairs.PG_INDEX in plan, (text, plan)  # ...its count reads the index
+    persons = Client.select().where(Client.search_text.contains("ro") & (Client.kind == "person"))
+    assert clients_pager("ro", kind="person").count() == persons.count() > 2500
+    # a word of three letters or more keeps the trigram index's count
+    assert letter_pairs.PG_FUNCTION not in _count_plan(pg_db, monkeypatch, "ro verona")
+
+
+def test_the_apps_connections_do_not_compile_queries(pg_db):
+    """JIT costs 50-200 ms a query, and the planner asks for it on the count of a common
+    short word on a million clients (its function of pairs is priced high)."""
+    assert pg_db.execute_sql("SHOW jit").fetchone()[0] == "off"
+
+
 def test_the_index_follows_writes_by_the_app_and_by_hand(pg_db):
     follows_the_apps_writes()
     pg_db.execute_sql("UPDATE client SET search_text = 'aqxb é' WHERE code = '0000001'")

@@ -20,6 +20,7 @@ from datetime import date
 from peewee import IntegrityError, fn
 
 from pegaso_tui.db.connection import is_sqlite
+from pegaso_tui.db.letter_pairs import pg_count_through_pairs
 from pegaso_tui.db.models import (
     COMPANY,
     PERSON,
@@ -48,6 +49,7 @@ from pegaso_tui.db.search import (
     count_client_index,
     has_short_word,
     pg_client_search,
+    pg_short_words_counted,
 )
 from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
@@ -58,8 +60,12 @@ def clients_pager(search: str | None = None, *, kind: str | None = None) -> Keys
     found = client_index_query(search)
     if found is None and not is_sqlite() and has_short_word(search):
         # its GIN trigram index serves LIKE, but not a word of one or two letters
+        counter = None
+        counted = pg_short_words_counted(Client.search_text, search)
+        if counted is not None:
+            counter = lambda: pg_count_through_pairs(_clients_query(counted, kind))  # noqa: E731
         return LazyKeysetPager(lambda: _clients_query(pg_client_search(Client.search_text, search), kind),
-                               [Client.code])
+                               [Client.code], counter=counter)
     if found is None:  # nothing typed, or PostgreSQL with long words only
         return KeysetPager(_clients_query(contains_all(Client.search_text, search), kind), [Client.code])
     counter = None

@@ -12,6 +12,8 @@ threads, and each of them borrows a connection for the duration of ``session()``
 
 from __future__ import annotations
 
+import functools
+
 import os
 import sys
 from contextlib import contextmanager
@@ -52,12 +54,10 @@ def make_database(url: str, create_folder: bool = False) -> Database:
     except DatabaseUrlError as exc:
         raise DatabaseOpenError(str(exc)) from None
     if is_postgres_url(url):
-        from playhouse.pool import PooledPostgresqlDatabase
-
         parsed = urlparse(url)
         if not parsed.path.strip("/"):
             raise DatabaseOpenError(f"nome del database mancante in {describe_database(url)}")
-        return PooledPostgresqlDatabase(
+        return _postgres_database_class()(
             parsed.path.lstrip("/"),
             user=parsed.username,
             password=parsed.password,
@@ -100,6 +100,27 @@ def make_database(url: str, create_folder: bool = False) -> Database:
             "temp_store": "memory",
         },
     )
+
+
+@functools.cache
+def _postgres_database_class():
+    """peewee's pooled PostgreSQL database, whose every new connection turns JIT off.
+
+    JIT compilation costs 50-200 ms and pays off only for long analytical queries, which this
+    app does not make. PostgreSQL compiles any query estimated above ``jit_above_cost``: the
+    count of a common short word on a million clients through the index of letter pairs is
+    (its function is priced high on purpose), and took 180 ms with JIT instead of 40.
+    A ``SET`` rather than a connection option, which PgBouncer refuses by default.
+    """
+    from playhouse.pool import PooledPostgresqlDatabase
+
+    class PegasoPostgresqlDatabase(PooledPostgresqlDatabase):
+        def _initialize_connection(self, conn):
+            super()._initialize_connection(conn)
+            with conn.cursor() as cursor:
+                cursor.execute("SET jit = off")
+
+    return PegasoPostgresqlDatabase
 
 
 def _create_private(path: Path) -> None:
