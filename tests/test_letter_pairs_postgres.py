@@ -107,20 +107,24 @@ def _count_plan(pg_db, monkeypatch, text: str) -> str:
 
 
 def test_the_count_of_a_common_short_word_reads_the_index_not_every_client(pg_db, monkeypatch):
-    """On a million clients the count of "ro" read them all (370 ms); the index of pairs
-    counts it, common or rare, and gives the same number as a LIKE."""
+    """On a million clients the count of "ro" (29% of them) read them all with LIKE (354 ms);
+    the index of pairs counts it (193 ms) and gives the same number. A letter nearly every
+    client holds is still counted with LIKE, which was quicker there."""
+    monkeypatch.setattr(letter_pairs, "FEW_MIN", 20)
     Client.insert_many(
-        [{"code": f"{i:07d}", "name": "ROSSI MARIO", "kind": "person" if i % 2 else "company",
-          "search_text": f"rossi mario verona {i}"} for i in range(1, 5001)]
+        [{"code": f"{i:07d}", "name": "X", "kind": "person" if i % 2 else "company",
+          "search_text": f"rossi mario verona {i}" if i % 10 < 3 else f"bianchi luca milano {i}"}
+         for i in range(1, 5001)]
     ).execute()
     make_client("0009000", name="QXENIA")
     pg_db.execute_sql("ANALYZE client")
     assert not _uses_pairs("ro")  # the list walks the clients in code order...
-    for text in ("ro", "r o", "e", "qx"):
+    for text in ("ro", "r o", "qx"):
         plan = _count_plan(pg_db, monkeypatch, text)
         assert letter_pairs.PG_INDEX in plan, (text, plan)  # ...its count reads the index
+    assert letter_pairs.PG_FUNCTION not in _count_plan(pg_db, monkeypatch, "a")  # every client
     persons = Client.select().where(Client.search_text.contains("ro") & (Client.kind == "person"))
-    assert clients_pager("ro", kind="person").count() == persons.count() > 2500
+    assert clients_pager("ro", kind="person").count() == persons.count() > 500
     # a word of three letters or more keeps the trigram index's count
     assert letter_pairs.PG_FUNCTION not in _count_plan(pg_db, monkeypatch, "ro verona")
 

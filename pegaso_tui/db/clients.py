@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 
 from peewee import IntegrityError, fn
 
 from pegaso_tui.db.connection import is_sqlite
-from pegaso_tui.db.letter_pairs import pg_count_through_pairs
 from pegaso_tui.db.models import (
     COMPANY,
     PERSON,
@@ -48,8 +48,9 @@ from pegaso_tui.db.search import (
     contains_all,
     count_client_index,
     has_short_word,
+    only_short_words,
     pg_client_search,
-    pg_short_words_counted,
+    pg_count_short_words,
 )
 from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
@@ -60,10 +61,9 @@ def clients_pager(search: str | None = None, *, kind: str | None = None) -> Keys
     found = client_index_query(search)
     if found is None and not is_sqlite() and has_short_word(search):
         # its GIN trigram index serves LIKE, but not a word of one or two letters
-        counter = None
-        counted = pg_short_words_counted(Client.search_text, search)
-        if counted is not None:
-            counter = lambda: pg_count_through_pairs(_clients_query(counted, kind))  # noqa: E731
+        # its count reads the index of pairs too, when every word is short
+        counter = (partial(pg_count_short_words, _clients_query(None, kind), Client.search_text, search)
+                   if only_short_words(search) else None)
         return LazyKeysetPager(lambda: _clients_query(pg_client_search(Client.search_text, search), kind),
                                [Client.code], counter=counter)
     if found is None:  # nothing typed, or PostgreSQL with long words only

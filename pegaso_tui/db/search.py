@@ -200,22 +200,29 @@ def pg_client_search(field: Field, text: str | None):
     return condition if rest is None else condition & rest
 
 
-def pg_short_words_counted(field: Field, text: str | None):
-    """PostgreSQL: the condition to count the clients whose search text ``field`` holds every
-    word of ``text``, when all its words are shorter than a trigram (else None).
-
-    The list's own condition reads a common word such as ``ro`` with LIKE, walking the clients
-    in code order: its first page comes at once, but its count reads every client (370 ms on a
-    million). The index of pairs counts any such word, common or rare, without computing a
-    client's pairs: a text holds a pair exactly when its pairs do, so the index's answer needs
-    no check against the text.
-    """
-    from pegaso_tui.db.letter_pairs import pg_pairs_contain
-
+def only_short_words(text: str | None) -> bool:
+    """True when ``text`` has words and every one is too short for a trigram index."""
     typed = words(text)
-    if not typed or any(len(w) >= TRIGRAM for w in typed):
-        return None
-    return pg_pairs_contain(field, typed)
+    return bool(typed) and all(len(w) < TRIGRAM for w in typed)
+
+
+def pg_count_short_words(base, field: Field, text: str | None) -> int:
+    """PostgreSQL: how many rows of the query ``base`` have a search text ``field`` holding
+    every word of ``text``, all of them shorter than a trigram (``only_short_words``).
+
+    The list's condition reads a common word such as ``ro`` with LIKE, walking the clients in
+    code order: its first page comes at once, but its count reads every client (354 ms on a
+    million). The index of pairs counts such a word in 193 ms, a rarer one sooner, without
+    computing a client's pairs: a text holds a pair exactly when its pairs do, so the index's
+    answer needs no check against the text. It queries the database: call it in a worker.
+    """
+    from pegaso_tui.db.letter_pairs import pg_count_condition, pg_count_through_pairs
+    from pegaso_tui.db.models import database_proxy
+
+    condition = pg_count_condition(database_proxy.obj, field, words(text))
+    if condition is None:  # nearly every client: LIKE finds each word early in the text
+        return base.where(contains_all(field, text)).count()
+    return pg_count_through_pairs(base.where(condition))
 
 
 def has_short_word(text: str | None) -> bool:
