@@ -13,6 +13,7 @@ from textual.message import Message
 from pegaso_tui.masks import BY_NUMBER, MASKS, Mask
 from pegaso_tui.services import AppServices
 from pegaso_tui.terminal_keys import DIGITS, read_esc_digit_as_alt
+from pegaso_tui.widgets import typing_order
 from pegaso_tui.widgets.carry_on import CarryOn
 
 STYLES = Path(__file__).parent / "styles"
@@ -119,6 +120,7 @@ class PegasoApp(CarryOn, App[None]):
 
     def __init__(self, services: AppServices, *, cursor_blink: bool = True) -> None:
         read_esc_digit_as_alt()
+        typing_order.install()
         super().__init__()
         self.services = services
         #: False keeps text cursors steady (tests and snapshots: a blink caught mid-way would

@@ -1,0 +1,51 @@
+"""Keys typed fast into a text field take effect in the order they were typed.
+
+Textual (8.2.8; its issue #6605) inserts a printable key in the field's own ``_on_key``, but
+runs a bound key of the field (backspace, ``Ctrl+U``, the arrows) only once the key has
+bubbled up to the app, a hop through each container's queue. Keys that arrive together, as a
+fast typist or a terminal over SSH sends them, overtake it: the search "ros" then ⌫ ⌫ q x
+left "ros" (q and x went in, then the two backspaces removed them), where the operator meant
+"rqx".
+
+``install`` makes ``Input`` and ``TextArea`` run their own bindings at once, in ``_on_key``,
+before anything typed after. That is the binding Textual would have run: the focused widget
+is the first of the binding chain, and priority bindings are still run before the key reaches
+the field. Every text field of the app is one of the two, Textual's own included (the command
+palette), so the classes are patched, once, rather than each field replaced.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+_MARK = "_pegaso_in_order"
+
+
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run ``widget``'s own (not priority) binding of ``event``'s key, as the app would once
+    the key reached it; True when one ran (the event is then stopped)."""
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
+
+
+def _in_order(on_key):
+    async def _on_key(self, event: events.Key) -> None:
+        if await run_own_binding(self, event):
+            return
+        await on_key(self, event)
+
+    setattr(_on_key, _MARK, True)
+    return _on_key
+
+
+def install() -> None:
+    """Patch ``Input`` and ``TextArea`` (once; calling again changes nothing)."""
+    for cls in (Input, TextArea):
+        if not getattr(cls._on_key, _MARK, False):
+            cls._on_key = _in_order(cls._on_key)
