@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
+from functools import partial
 
 from peewee import IntegrityError, fn
 
@@ -60,8 +60,8 @@ def clients_pager(search: str | None = None, *, kind: str | None = None) -> Keys
     word of ``search`` (all clients when it is empty); only persons or companies with ``kind``."""
     found = client_index_query(search)
     if found is None and not is_sqlite() and has_short_word(search):
-        # its GIN trigram index serves LIKE, but not a word of one or two letters
-        # its count reads the index of pairs too, when every word is short
+        # its GIN trigram index serves LIKE, but not a word of one or two letters; the count
+        # of a search of short words only reads the index of pairs, common words too
         counter = (partial(pg_count_short_words, _clients_query(None, kind), Client.search_text, search)
                    if only_short_words(search) else None)
         return LazyKeysetPager(lambda: _clients_query(pg_client_search(Client.search_text, search), kind),
