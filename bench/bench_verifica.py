@@ -15,9 +15,10 @@ Measured twice on the cached demo database with a million messages:
 - the panel opened from the menu as a user opens it (issue 17): "5" on the home screen until
   the list of the default range (the last 30 days) is on screen with its count ("riga N di
   M", M known), target 500 ms. The baseline, in the same run, is the same panel opened from
-  the menu on an empty database: the screen's own cost, without the data. That one in turn
-  is compared with a bare Textual app opening a screen of the same widgets
-  (``bench/bare_panel.py``): how much of the screen's cost is Textual's own.
+  the menu on an empty database: the screen's own cost, without the data. It is timed again
+  when opened a second time in the same app, as most openings of a working day are. The
+  empty database's panel in turn is compared with a bare Textual app opening a screen of
+  the same widgets (``bench/bare_panel.py``): how much of the screen's cost is Textual's own.
 """
 
 from __future__ import annotations
@@ -189,6 +190,13 @@ async def _from_menu_once(path: str, today) -> dict[str, float]:
                 raise TimeoutError("the panel did not show its chart")
         timings["chart"] = (time.perf_counter() - started) * 1000
         await _idle(app, pilot)
+        # and once more, as the operator opens it again later in the day: Textual has read
+        # the mask's style sheet and the widgets' default styles by then
+        await pilot.press("escape")
+        await _idle(app, pilot)
+        await pilot.pause(0.3)
+        timings["list and count, opened again"] = await _press_until(app, pilot, "5", listed, "the panel again")
+        await _idle(app, pilot)
     close_database()
     return timings
 
@@ -214,11 +222,11 @@ def _from_menu(bench: Bench, path: str, empty: str, today, total_label: str) -> 
         ours.append(asyncio.run(_from_menu_once(path, today)))
         bare.append(asyncio.run(_from_menu_once(empty, today)))
         textual.append(asyncio.run(_bare_once()))
-    for name in ("list and count", "chart"):
+    for name in ("list and count", "chart", "list and count, opened again"):
         value = statistics.median(r[name] for r in ours)
         baseline = statistics.median(r[name] for r in bare)
         bench.report(f"panel from the menu ('5'), {total_label}: {name} on screen", value, "ms",
-                     TARGET_MS if name == "list and count" else None, baseline=baseline,
+                     None if name == "chart" else TARGET_MS, baseline=baseline,
                      baseline_name="(empty database)")
     # how much of the screen's own cost is Textual's: the same widgets in a bare app
     bench.report("panel from the menu ('5'), empty database: list and count on screen",
