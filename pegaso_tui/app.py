@@ -335,6 +335,12 @@ class PegasoApp(CarryOn, App[None]):
 
         return HomeScreen()
 
+    def push_screen(self, *args, **kwargs):
+        """Textual's ``push_screen``, with the text fields of the screen's module set to apply
+        keys in the order typed (``widgets.typing_order``)."""
+        typing_order.install()
+        return super().push_screen(*args, **kwargs)
+
     def on_mount(self) -> None:
         if self.services.handle_hangups:
             self.install_hangup_handlers()

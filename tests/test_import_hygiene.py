@@ -60,3 +60,14 @@ def test_the_home_agenda_imports_only_what_it_shows():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_app_does_not_import_the_text_area_to_start():
+    # The menu's first frame pays every import made before it (issue 17): TextArea (14 ms)
+    # waits for the first mask that has one, where the typing order's patch follows it
+    # (widgets.typing_order, installed again at each push_screen).
+    probe = ("import sys\nfrom pegaso_tui.app import PegasoApp\nfrom pegaso_tui.widgets import typing_order\n"
+             "typing_order.install()\nprint('textual.widgets._text_area' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
