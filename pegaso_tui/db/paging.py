@@ -108,6 +108,12 @@ class KeysetPager(Generic[T]):
 
     # -- the query behind them ----------------------------------------------------------------
 
+    def opening(self, size: int, *, at_end: bool = False, count: bool = True) -> tuple[Page[T], int | None]:
+        """What a list shows first, in one call: the first page (the last with ``at_end``)
+        and the count of every row (None without ``count``)."""
+        page = self.last(size) if at_end else self.first(size)
+        return page, (self.count() if count else None)
+
     def _fetch(self, key: tuple | None, *, forward: bool, size: int, inclusive: bool = False) -> list[T]:
         ascending = forward != self.descending
         query = self.query.clone()

@@ -3,11 +3,15 @@
 ``run_db`` runs a domain function in a thread worker with its own database connection and
 hands the result back on the UI thread; a newer call of the same group cancels an older one,
 so a search typed quickly shows only the last answer.
+
+``ReadAhead`` starts a screen's first read when the screen is created, before Textual composes
+it: the rows are there for its first frame instead of arriving a layout later.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+import threading
+from typing import Any, Callable, Generic, TypeVar
 
 from textual.worker import Worker, get_current_worker
 
@@ -72,3 +76,52 @@ class DbWorkMixin(CarryOn):
     def notify_error(self, exc: BaseException) -> None:
         """Show a failed domain call to the user."""
         self.notify(user_message(exc), title="Errore", severity="error", timeout=8, markup=False)  # type: ignore[attr-defined]
+
+
+class ReadAhead(Generic[T]):
+    """A domain call started as a screen is created, taken when the screen is mounted.
+
+    Opening a mask is some 200 ms of Textual's work on the UI thread (composing, styling, the
+    first layout). A read started from ``on_mount`` hands its rows back only once that work
+    is over, and the list is laid out and drawn a second time. Started from the screen's
+    constructor, the read runs in a thread while the screen is composed; ``take`` then finds
+    it over and the rows are in the first frame. When it is not over yet, ``take`` hands the
+    result on when it comes, as ``run_db`` would. Nothing waits for it on the UI thread.
+    """
+
+    def __init__(self, app: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> None:
+        self._lock = threading.Lock()
+        self._outcome: tuple[bool, Any] | None = None
+        self._taker: tuple[Callable[[T], None], Callable[[BaseException], None]] | None = None
+        services = app.services
+
+        def job() -> None:
+            try:
+                outcome: tuple[bool, Any] = (True, services.call(fn, *args, **kwargs))
+            except Exception as exc:  # handed to the taker, who shows it
+                outcome = (False, exc)
+            with self._lock:
+                self._outcome = outcome
+                taker, self._taker = self._taker, None
+            if taker is not None:
+                app.call_from_thread(self._hand, taker, outcome)
+
+        app.run_worker(job, thread=True, group="read-ahead", exclusive=False, exit_on_error=False,
+                       description=f"read ahead: {getattr(fn, '__name__', 'db')}")
+
+    def take(self, done: Callable[[T], None], failed: Callable[[BaseException], None]) -> bool:
+        """``done(result)`` (or ``failed(error)``), on the UI thread: at once when the read is
+        over, which it tells by returning True; when it ends otherwise."""
+        with self._lock:
+            outcome = self._outcome
+            if outcome is None:
+                self._taker = (done, failed)
+                return False
+        self._hand((done, failed), outcome)
+        return True
+
+    @staticmethod
+    def _hand(taker, outcome: tuple[bool, Any]) -> None:
+        done, failed = taker
+        ok, value = outcome
+        (done if ok else failed)(value)

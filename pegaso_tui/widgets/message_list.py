@@ -68,6 +68,9 @@ def _when(message: Message):
     return message.sent_at or message.queued_at
 
 
+#: Rows read at a time (the first page, and each page the cursor reaches beyond).
+MESSAGE_PAGE = 100
+
 MESSAGE_COLUMNS: list[Column[Message]] = [
     Column("Data Invio", lambda m: format_date(_when(m)), width=10, value=lambda m: _when(m)),
     Column("Num.", lambda m: str(m.id), width=6, value=lambda m: m.id),
@@ -130,7 +133,7 @@ class MessageList(Vertical):
         self.empty_text = empty_text
 
     def compose(self) -> ComposeResult:
-        yield PagedTable(MESSAGE_COLUMNS, page_size=100, empty_text=self.empty_text)
+        yield PagedTable(MESSAGE_COLUMNS, page_size=MESSAGE_PAGE, empty_text=self.empty_text)
         yield Static(describe_message(None), classes="message-text")
 
     @property
@@ -145,9 +148,10 @@ class MessageList(Vertical):
     def columns(self) -> list[Column[Message]]:
         return self.table.columns
 
-    def show(self, pager: KeysetPager[Message]) -> None:
-        """Show the messages of ``pager``, the most recent highlighted (with ``at_end``)."""
-        self.table.show(pager, at_end=self.at_end)
+    def show(self, pager: KeysetPager[Message], *, ahead=None) -> None:
+        """Show the messages of ``pager``, the most recent highlighted (with ``at_end``);
+        ``ahead``: its opening (``pager.opening(MESSAGE_PAGE, at_end=...)``) already being read."""
+        self.table.show(pager, at_end=self.at_end, ahead=ahead)
 
     def reload(self) -> None:
         """Read the rows on screen again (their dots move as the sender reports)."""

@@ -31,7 +31,7 @@ from textual.widgets import DataTable, Static
 
 from pegaso_tui.db.paging import KeysetPager, Page
 from pegaso_tui.numbers import thousands
-from pegaso_tui.widgets.db_work import DbWorkMixin
+from pegaso_tui.widgets.db_work import DbWorkMixin, ReadAhead
 from pegaso_tui.widgets.plain import plain_text
 
 T = TypeVar("T")
@@ -233,13 +233,22 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
     # -- what the owner calls -----------------------------------------------------------------
 
     def show(
-        self, pager: KeysetPager[T], *, at_end: bool = False, count: bool = True, count_after: float = 0.0
+        self,
+        pager: KeysetPager[T],
+        *,
+        at_end: bool = False,
+        count: bool = True,
+        count_after: float = 0.0,
+        ahead: ReadAhead[tuple[Page[T], int | None]] | None = None,
     ) -> None:
         """Show a new result (the first page, or the last with ``at_end``).
 
         ``count_after`` (seconds) counts the whole result only once no newer ``show`` came in
         that time: a search typed quickly asks for the first page at every keystroke and for
         the count (which reads every match) once the typing pauses.
+
+        ``ahead``: the same page and count, already being read (``pager.opening`` of
+        ``page_size`` rows, started as the screen was created): shown at once when it is over.
         """
         self.pager = pager
         self._generation += 1
@@ -247,12 +256,18 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self.total = None
         generation = self._generation
         if at_end:
-            self._fetch(lambda: pager.last(self.page_size), lambda page: self._replace(page, cursor=-1, offset=None), generation)
+            fetch = lambda: pager.last(self.page_size)  # noqa: E731
+            apply = lambda page: self._replace(page, cursor=-1, offset=None)  # noqa: E731
         else:
-            self._fetch(lambda: pager.first(self.page_size), lambda page: self._replace(page, cursor=0, offset=0), generation)
+            fetch = lambda: pager.first(self.page_size)  # noqa: E731
+            apply = lambda page: self._replace(page, cursor=0, offset=0)  # noqa: E731
         if self._count_timer is not None:
             self._count_timer.stop()
             self._count_timer = None
+        if ahead is not None:
+            self._take_ahead(ahead, pager, fetch, apply, generation)
+            return
+        self._fetch(fetch, apply, generation)
         if count and count_after > 0:
             self._count_timer = self.set_timer(count_after, lambda: self._count(pager, generation))
         elif count:
@@ -264,6 +279,31 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self.pager = pager
         self._page_key_of = None
         self.reload()
+
+    def _take_ahead(self, ahead, pager, fetch, apply, generation: int) -> None:
+        self._loading = True
+
+        def done(opening: tuple[Page[T], int | None]) -> None:
+            if generation != self._generation:
+                return  # a newer result is being shown
+            self._loading = False
+            page, total = opening
+            self.total = total
+            apply(page)
+            if total is None:
+                self._count(pager, generation)
+            if self._pending_move:
+                move, self._pending_move = self._pending_move, 0
+                self.move_by(move)
+
+        def failed(exc: BaseException) -> None:
+            # read again the usual way, which tells the user what went wrong
+            if generation == self._generation:
+                self._fetch(fetch, apply, generation)
+                self._count(pager, generation)
+
+        if not ahead.take(done, failed):
+            self._show_status()  # "caricamento…" until it comes
 
     def _count(self, pager: KeysetPager[T], generation: int) -> None:
         self._count_timer = None

@@ -34,7 +34,7 @@ from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.day_chart import DayChart
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
-from pegaso_tui.widgets.message_list import MessageList
+from pegaso_tui.widgets.message_list import MESSAGE_PAGE, MessageList
 from pegaso_tui.widgets.plain import plain
 
 STYLES = Path(__file__).parent.parent.parent / "styles"
@@ -92,6 +92,23 @@ class SmsPanelScreen(MaskScreen):
         Binding("f9,ctrl+b", "fail_uncertain", "Segna fallito", id="sms_fail"),
     ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The list's last page and its count are read while Textual composes the screen, so
+        # that they are in its first frame (see ReadAhead): the default range, as composed.
+        self._ahead = None
+        try:
+            app = self.app
+        except Exception:  # created outside a running app: it reads when mounted
+            return
+        from pegaso_tui.db.messages import messages_pager
+        from pegaso_tui.widgets.db_work import ReadAhead
+
+        today = app.services.today()
+        dates = DateRange(today - timedelta(days=DEFAULT_DAYS), today)
+        pager = messages_pager(dates=dates)
+        self._ahead = (dates, pager, ReadAhead(app, pager.opening, MESSAGE_PAGE, at_end=True))
+
     def compose(self) -> ComposeResult:
         today = self.app.services.today()
         yield Header()
@@ -144,7 +161,11 @@ class SmsPanelScreen(MaskScreen):
         if dates == self._range and not again:
             return
         self._range = dates
-        self.query_one(MessageList).show(messages_pager(dates=dates))
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == dates and not again:
+            self.query_one(MessageList).show(ahead[1], ahead=ahead[2])
+        else:
+            self.query_one(MessageList).show(messages_pager(dates=dates))
         self._read_chart()
 
     def _read_chart(self) -> None:
