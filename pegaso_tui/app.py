@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -101,6 +102,12 @@ class OutboxProblem(Message):
 #: comes back at every frame would otherwise fill the log and bury the screen in dialogs.
 ERROR_BURST = 10
 ERROR_BURST_S = 5.0
+#: How often Python hands the interpreter from a busy thread to a waiting one while the app
+#: runs (Python's default: every 5 ms). A database read in a worker gives the interpreter up
+#: at every row it steps to, and while Textual composes and lays out a screen it waited up to
+#: the full interval each time to get it back: the control panel's first page (100 rows, 7
+#: ms on its own) took 200-340 ms while the panel was being built, and came a layout late.
+SWITCH_INTERVAL_S = 0.001
 
 
 class PegasoApp(CarryOn, App[None]):
@@ -127,6 +134,7 @@ class PegasoApp(CarryOn, App[None]):
         #: make two pictures of one screen differ)
         self.cursor_blink = cursor_blink
         self._stop_listening = None
+        self._switch_interval = sys.getswitchinterval()  # given back when the app ends
         self._recent_errors: list[float] = []
         #: the one line told when the app ends on an unexpected error
         self._crash_line: str | None = None
@@ -341,6 +349,10 @@ class PegasoApp(CarryOn, App[None]):
         typing_order.install()
         return super().push_screen(*args, **kwargs)
 
+    def on_load(self) -> None:
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+
     def on_mount(self) -> None:
         if self.services.handle_hangups:
             self.install_hangup_handlers()
@@ -408,6 +420,7 @@ class PegasoApp(CarryOn, App[None]):
 
     def on_unmount(self) -> None:
         self._closing = True
+        sys.setswitchinterval(self._switch_interval)
         # The sender's thread must end before the app's event loop can close: it finishes the
         # requests on the wire (bounded by the gateway timeout) and records them.
         if self._stop_listening is not None:
