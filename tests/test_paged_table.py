@@ -131,3 +131,31 @@ async def test_reload_redraws_only_what_changed_and_shows_rows_arrived_at_the_en
         assert [c.code for c in table.rows][-1] == "0000011"
         assert table.rows[3].name == "RINOMINATO"
         assert status(app) == "riga 1 di 11"
+
+
+async def test_a_value_longer_than_its_column_ends_in_an_ellipsis(db, db_url):
+    Client.create(code="0000001", name="AGENZIA VIAGGI E TURISMO DEL LAGO DI GARDA")
+    app = TableApp(db_url)
+    app.compose = lambda: iter([PagedTable([Column("Ragione Sociale", lambda c: c.name, width=20)])])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = app.query_one("#paged-table-rows").render_line(1).text
+        assert " AGENZIA VIAGGI E TU… " in line  # never a value cut without a sign
+
+
+async def test_the_control_panel_shows_a_seven_digit_message_number_whole(db, db_url):
+    from pegaso_tui.db.campaigns import plan_single, queue_campaign
+    from pegaso_tui.db.models import Message
+    from pegaso_tui.widgets.message_list import MessageList
+    from tests.apputil import make_app, wait_until
+
+    queue_campaign(plan_single("Ciao", number="349 555 0000"), sender="FUTURA")
+    Message.update(id=1_000_000).execute()  # the millionth SMS of an agency
+    app = make_app(db_url, sender="FUTURA")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        assert await wait_until(pilot, lambda: bool(app.screen.query(MessageList))
+                                and bool(app.screen.query_one(MessageList).table.rows))
+        await pilot.pause()
+        line = app.screen.query_one("#paged-table-rows").render_line(1).text
+        assert " 1000000 " in line, line  # it read "100000"

@@ -73,7 +73,7 @@ MESSAGE_PAGE = 100
 
 MESSAGE_COLUMNS: list[Column[Message]] = [
     Column("Data Invio", lambda m: format_date(_when(m)), width=10, value=lambda m: _when(m)),
-    Column("Num.", lambda m: str(m.id), width=6, value=lambda m: m.id),
+    Column("Num.", lambda m: str(m.id), width=7, value=lambda m: m.id),  # 1.000.000 and beyond
     Column("Ora Invio", lambda m: format_time(_when(m)), width=9, value=lambda m: format_time(_when(m))),
     Column("Cliente", lambda m: m.client_code, width=8),
     Column("Ragione Sociale", lambda m: m.recipient_name, width=24),

@@ -542,7 +542,12 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
     def _cells(self, row: T) -> list[Text]:
         # A str cell would be read as markup by the DataTable: names and texts from the
         # database are shown as written ("VIAGGI [/] SRL" must neither vanish nor crash).
-        return [plain_text(column.render(row)) for column in self.columns]
+        cells = [plain_text(column.render(row)) for column in self.columns]
+        for cell in cells:
+            # a value longer than its column ends in "…": cut silently, the message 1000000
+            # read "100000" and a Swiss mobile lost its last digits
+            cell.overflow = cell.overflow or "ellipsis"
+        return cells
 
     def _cursor_key(self) -> str | None:
         row = self.current_row
