@@ -71,3 +71,15 @@ def test_the_app_does_not_import_the_text_area_to_start():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_the_control_panel_imports_none_of_the_sending_masks():
+    # Its first opening paid for importing the SMS editor, the send preview and the
+    # selections, which it never shows: about 130 ms more than its own modules (issue 17).
+    probe = ("import sys\nimport pegaso_tui.screens.sms.panel\n"
+             "print(sorted(m for m in sys.modules if m in ('pegaso_tui.widgets.sms_editor', "
+             "'pegaso_tui.screens.sms.preview', 'pegaso_tui.db.selections', 'pegaso_tui.screens.sms.mask', "
+             "'pegaso_tui.screens.sms.practices', 'textual.widgets._text_area')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -11,7 +11,8 @@ from textual.containers import Horizontal
 from pegaso_tui.db.selections import BirthdayFilters, SelectionError
 from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
 from pegaso_tui.screens.sms.mask import FieldErrors
-from pegaso_tui.screens.sms.practices import date_range, range_words
+from pegaso_tui.screens.sms.fields import date_range
+from pegaso_tui.screens.sms.practices import range_words
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
 

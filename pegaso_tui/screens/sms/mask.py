@@ -30,6 +30,7 @@ from textual.widgets import Header, Input, Static
 from pegaso_tui.errors import first_line
 from pegaso_tui.numbers import thousands
 from pegaso_tui.screens.base import MaskScreen
+from pegaso_tui.screens.sms.fields import FieldErrors
 from pegaso_tui.screens.sms.preview import SendJob, SendPreviewScreen, rows_of
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
@@ -40,14 +41,6 @@ STYLES = Path(__file__).parent.parent.parent / "styles"
 RECOUNT_AFTER_S = 0.35
 #: the AGCOM note under "Mittente", in one line (sms.sender.ALIAS_NOTICE is the whole of it)
 ALIAS_NOTICE_SHORT = "Alias da registrare presso il fornitore (AGCOM 306/20/CIR)"
-
-
-class FieldErrors(Exception):
-    """Some fields are wrong: field id -> message (Italian)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 class SmsMaskScreen(MaskScreen):

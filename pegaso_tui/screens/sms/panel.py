@@ -27,8 +27,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from pegaso_tui.dates import DateRange
 from pegaso_tui.errors import first_line
 from pegaso_tui.screens.base import MaskScreen
-from pegaso_tui.screens.sms.mask import FieldErrors
-from pegaso_tui.screens.sms.practices import date_range
+from pegaso_tui.screens.sms.fields import FieldErrors, date_range
 from pegaso_tui.numbers import thousands
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.day_chart import DayChart

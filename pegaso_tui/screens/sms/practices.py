@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import RadioSet
 
-from pegaso_tui.dates import DateError, DateRange, format_date
+from pegaso_tui.dates import DateRange, format_date
 from pegaso_tui.db.selections import ClientRange, PracticeFilters, PracticeStatus, SelectionError
 from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
-from pegaso_tui.screens.sms.mask import FieldErrors
+from pegaso_tui.screens.sms.fields import FieldErrors, date_range
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
@@ -41,25 +41,6 @@ def client_range(screen, errors: dict[str, str]) -> ClientRange:
     except SelectionError as exc:
         errors["field-client-to"] = str(exc)
         return ClientRange()
-
-
-def date_range(screen, start_id: str, end_id: str, errors: dict[str, str], *, required: bool = False) -> DateRange:
-    """Two DateInputs read as a range; errors keyed by their FormField ids."""
-    values = {}
-    for key in (start_id, end_id):
-        field = screen.query_one(f"#{key}", DateInput)
-        try:
-            values[key] = field.date
-        except DateError as exc:
-            errors[f"field-{key}"] = str(exc)
-            values[key] = None
-        if required and values[key] is None and f"field-{key}" not in errors:
-            errors[f"field-{key}"] = "data obbligatoria"
-    try:
-        return DateRange(values[start_id], values[end_id])
-    except DateError as exc:
-        errors[f"field-{end_id}"] = str(exc)
-        return DateRange()
 
 
 def range_words(label: str, dates: DateRange) -> str:

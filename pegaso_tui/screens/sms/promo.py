@@ -14,7 +14,8 @@ from pegaso_tui.db.preferences import all_preferences
 from pegaso_tui.db.selections import ClientRange, PromoFilters
 from pegaso_tui.screens.comms.crm_target import CrmTargetMaskScreen
 from pegaso_tui.screens.sms.mask import FieldErrors
-from pegaso_tui.screens.sms.practices import client_range, date_range, range_words
+from pegaso_tui.screens.sms.fields import date_range
+from pegaso_tui.screens.sms.practices import client_range, range_words
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.form_field import FormField
