@@ -24,6 +24,14 @@ def textual_loaded_after(code: str) -> bool:
     return done.stdout.strip() == "True"
 
 
+def printed_after(code: str, expression: str) -> str:
+    """What ``print(expression)`` shows in a fresh interpreter once ``code`` has run."""
+    probe = f"import sys\n{code}\nprint({expression})"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_db_sms_sending_and_gateways_never_import_textual():
     modules = (modules_of(pegaso_tui.db) + modules_of(pegaso_tui.sms) + modules_of(pegaso_tui.gateways)
                + modules_of(pegaso_tui.sending))
@@ -54,32 +62,24 @@ def test_the_home_agenda_imports_only_what_it_shows():
     # The agenda is the first list on screen at start-up, and every module it imports is
     # paid before it appears (issue 17): writing requests, the subject search and the SMS
     # drafts wait until a CRM mask is opened.
-    probe = ("import sys\nimport pegaso_tui.db.crm.agenda\n"
-             "print(sorted(m for m in sys.modules if m.startswith('pegaso_tui.') and m.split('.')[-1] in "
-             "('requests', 'subjects', 'clients', 'outcomes', 'draft', 'search')))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert printed_after("import pegaso_tui.db.crm.agenda", (
+        "sorted(m for m in sys.modules if m.startswith('pegaso_tui.') and m.split('.')[-1] in "
+        "('requests', 'subjects', 'clients', 'outcomes', 'draft', 'search'))")) == "[]"
 
 
 def test_the_app_does_not_import_the_text_area_to_start():
     # The menu's first frame pays every import made before it (issue 17): TextArea (14 ms)
     # waits for the first mask that has one, where the typing order's patch follows it
     # (widgets.typing_order, installed again at each push_screen).
-    probe = ("import sys\nfrom pegaso_tui.app import PegasoApp\nfrom pegaso_tui.widgets import typing_order\n"
-             "typing_order.install()\nprint('textual.widgets._text_area' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert printed_after(
+        "from pegaso_tui.app import PegasoApp\nfrom pegaso_tui.widgets import typing_order\ntyping_order.install()",
+        "'textual.widgets._text_area' in sys.modules") == "False"
 
 
 def test_the_control_panel_imports_none_of_the_sending_masks():
     # Its first opening paid for importing the SMS editor, the send preview and the
     # selections, which it never shows: about 130 ms more than its own modules (issue 17).
-    probe = ("import sys\nimport pegaso_tui.screens.sms.panel\n"
-             "print(sorted(m for m in sys.modules if m in ('pegaso_tui.widgets.sms_editor', "
-             "'pegaso_tui.screens.sms.preview', 'pegaso_tui.db.selections', 'pegaso_tui.screens.sms.mask', "
-             "'pegaso_tui.screens.sms.practices', 'textual.widgets._text_area')))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert printed_after("import pegaso_tui.screens.sms.panel", (
+        "sorted(m for m in sys.modules if m in ('pegaso_tui.widgets.sms_editor', "
+        "'pegaso_tui.screens.sms.preview', 'pegaso_tui.db.selections', 'pegaso_tui.screens.sms.mask', "
+        "'pegaso_tui.screens.sms.practices', 'textual.widgets._text_area'))")) == "[]"
