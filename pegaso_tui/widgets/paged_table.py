@@ -322,9 +322,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             apply(page)
             if total is None:
                 self._count(pager, generation)
-            if self._pending_move:
-                move, self._pending_move = self._pending_move, 0
-                self.move_by(move)
+            self._make_pending_move()
 
         def failed(exc: BaseException) -> None:
             # read again the usual way, which tells the user what went wrong
@@ -513,9 +511,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             if generation == self._generation:
                 apply(page)
             self._show_status()
-            if self._pending_move:
-                move, self._pending_move = self._pending_move, 0
-                self.move_by(move)
+            self._make_pending_move()
 
         def failed(exc: BaseException) -> None:
             self._loading = False
@@ -523,6 +519,12 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             self.notify_error(exc)
 
         self.run_db(fetch, done=done, failed=failed, group=self._group)
+
+    def _make_pending_move(self) -> None:
+        """The cursor moves typed while the page was being read, now that it is here."""
+        if self._pending_move:
+            move, self._pending_move = self._pending_move, 0
+            self.move_by(move)
 
     def _counted(self, total: int, generation: int) -> None:
         if generation != self._generation:
