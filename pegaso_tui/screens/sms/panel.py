@@ -45,6 +45,11 @@ CHART_EVERY_S = 15.0
 #: Reports of this terminal's sender come in bursts: one re-read for each burst.
 REPORTS_SETTLE_S = 0.2
 DEFAULT_DAYS = 30
+
+
+def default_range(today: date) -> DateRange:
+    """The range the panel opens on: the last DEFAULT_DAYS days up to today."""
+    return DateRange(today - timedelta(days=DEFAULT_DAYS), today)
 #: The chart shows at most this many days: the most recent of the range (it has no room for
 #: more, and a long range would mean grouping every message of it).
 CHART_DAYS = 60
@@ -103,13 +108,12 @@ class SmsPanelScreen(MaskScreen):
         from pegaso_tui.db.messages import messages_pager
         from pegaso_tui.widgets.db_work import ReadAhead
 
-        today = app.services.today()
-        dates = DateRange(today - timedelta(days=DEFAULT_DAYS), today)
+        dates = default_range(app.services.today())
         pager = messages_pager(dates=dates)
         self._ahead = (dates, pager, ReadAhead(app, pager.opening, MESSAGE_PAGE, at_end=True))
 
     def compose(self) -> ComposeResult:
-        today = self.app.services.today()
+        dates = default_range(self.app.services.today())
         yield Header()
         with TabbedContent(id="panel-tabs"):
             with TabPane("Verifica", id="verifica"):
@@ -117,8 +121,8 @@ class SmsPanelScreen(MaskScreen):
                     yield Static("Controllo Sms Inviati — verifica che gli sms che hai spedito siano andati a buon fine",
                                  classes="mask-intro")
                     with Horizontal(classes="field-row"):
-                        yield FormField("Da data Invio:", DateInput(today - timedelta(days=DEFAULT_DAYS), id="sent-from"), id="field-sent-from")
-                        yield FormField("A data Invio:", DateInput(today, id="sent-to"), id="field-sent-to")
+                        yield FormField("Da data Invio:", DateInput(dates.start, id="sent-from"), id="field-sent-from")
+                        yield FormField("A data Invio:", DateInput(dates.end, id="sent-to"), id="field-sent-to")
                     yield DayChart(id="day-chart")
                     yield MessageList(id="sent-messages", empty_text="Nessun SMS nel periodo")
             with TabPane("Controlla", id="controlla"):
