@@ -284,6 +284,8 @@ class PegasoApp(CarryOn, App[None]):
         else:
             self._start_sender()
 
+    _phone_library_loading = False
+
     #: the longest the sender waits for the home agenda before it starts anyway
     SENDER_DELAY_S = 1.0
 
@@ -302,6 +304,19 @@ class PegasoApp(CarryOn, App[None]):
             services.outbox = OutboxService(services.settings)
         if services.outbox is not None and self._stop_listening is None:
             self._start_outbox()
+        self._load_phone_library()
+
+    def _load_phone_library(self) -> None:
+        """The phone-number library, loaded behind the home screen (``load_phone_library``):
+        the first list of numbers opened is not held up by it."""
+        if self._phone_library_loading:
+            return
+        self._phone_library_loading = True
+        import threading
+
+        from pegaso_tui.sms.phone import load_phone_library
+
+        threading.Thread(target=load_phone_library, name="phone-library", daemon=True).start()
 
     def _database_failed(self) -> None:
         # As before the app starts: the reason on one line in the terminal, exit status 1.

@@ -83,3 +83,24 @@ def test_the_control_panel_imports_none_of_the_sending_masks():
         "sorted(m for m in sys.modules if m in ('pegaso_tui.widgets.sms_editor', "
         "'pegaso_tui.screens.sms.preview', 'pegaso_tui.db.selections', 'pegaso_tui.screens.sms.mask', "
         "'pegaso_tui.screens.sms.practices', 'textual.widgets._text_area'))")) == "[]"
+
+
+def test_the_phone_library_is_loaded_behind_the_home_screen(tmp_path):
+    # The first list of numbers opened (the control panel, Clienti) loaded it on the UI
+    # thread: about 90 ms of the panel's first opening after start (issue 17). Nothing on
+    # the home screen needs it (the agenda's numbers come formatted from its helper).
+    database = str(tmp_path / "pegaso.db")
+    code = f"""
+import asyncio
+from tests.apputil import make_app, wait_until
+
+async def main():
+    app = make_app({database!r})
+    async with app.run_test(size=(100, 30)) as pilot:
+        before = 'phonenumbers' in sys.modules
+        loaded = await wait_until(pilot, lambda: 'phonenumbers' in sys.modules, timeout=10)
+        print(before, loaded)
+
+asyncio.run(main())
+"""
+    assert printed_after(code, "'home screen out'").splitlines()[0] == "False True"
