@@ -37,6 +37,7 @@ CELLS = [
     Text("X" * 50),
     Text("ab東京", style="underline"),
     Text("AGENZIA VIAGGI MOLTO LUNGA", overflow="ellipsis"),
+    Text("AGENZIA VIAGGI CHE SI ALLUNGA", overflow="ignore"),
     Text("a destra", justify="right"),
     Text("due\nrighe"),
     Text("tab\tqui"),

@@ -7,7 +7,7 @@ list of ours (the control panel's, the registry's, the CRM's) is made of such ce
 of ``Text``, cut to a fixed width.
 
 ``one_line_cell`` gives the same segments for that case in a few microseconds, and ``None``
-for anything else (several lines, tabs, a justified text), which the table then draws its
+for anything else (several lines, tabs, a justified or uncut text), which the table then draws its
 own way. ``tests/test_table_cells.py`` checks, cell by cell and character by character, that
 both ways draw the same thing.
 """
@@ -45,6 +45,8 @@ def one_line_cell(
     if (cell.justify or options.justify or "default") != "default":
         return None  # a justified text is padded inside its own style: Rich's way
     overflow = cell.overflow or options.overflow or "fold"
+    if overflow == "ignore":
+        return None  # not cut here: Rich crops it to the cell afterwards
     used = cell_len(plain)
     if used > inner:
         cell = cell.copy()
