@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from pegaso_tui.db import letter_pairs
+from pegaso_tui.db import letter_pairs, pair_counts
 from pegaso_tui.db.clients import clients_pager
 from pegaso_tui.db.connection import close_database, open_database
 from pegaso_tui.db.models import Client, SchemaInfo
@@ -107,9 +107,9 @@ def _count_plan(pg_db, monkeypatch, text: str) -> str:
 
 
 def test_the_count_of_a_common_short_word_reads_the_index_not_every_client(pg_db, monkeypatch):
-    """On a million clients the count of "ro" (29% of them) read them all with LIKE (354 ms);
-    the index of pairs counts it (193 ms) and gives the same number. A letter nearly every
-    client holds is still counted with LIKE, which was quicker there."""
+    """On a million clients the count of "ro r" (29% of them) read them all with LIKE (354 ms);
+    the index of pairs counts it (193 ms) and gives the same number. A single short word is
+    counted from the counts per pair (``test_pair_counts_postgres``)."""
     monkeypatch.setattr(letter_pairs, "FEW_MIN", 20)
     Client.insert_many(
         [{"code": f"{i:07d}", "name": "X", "kind": "person" if i % 2 else "company",
@@ -119,10 +119,11 @@ def test_the_count_of_a_common_short_word_reads_the_index_not_every_client(pg_db
     make_client("0009000", name="QXENIA")
     pg_db.execute_sql("ANALYZE client")
     assert not _uses_pairs("ro")  # the list walks the clients in code order...
-    for text in ("ro", "r o", "qx"):
+    plan = _count_plan(pg_db, monkeypatch, "r o")
+    assert letter_pairs.PG_INDEX in plan, plan  # ...the count of two short words reads the index
+    for text in ("ro", "qx", "a"):  # one word: its counts per pair (schema 10), not a client
         plan = _count_plan(pg_db, monkeypatch, text)
-        assert letter_pairs.PG_INDEX in plan, (text, plan)  # ...its count reads the index
-    assert letter_pairs.PG_FUNCTION not in _count_plan(pg_db, monkeypatch, "a")  # every client
+        assert pair_counts.TABLE in plan and " client " not in plan, (text, plan)
     persons = Client.select().where(Client.search_text.contains("ro") & (Client.kind == "person"))
     assert clients_pager("ro", kind="person").count() == persons.count() > 500
     # a word of three letters or more keeps the trigram index's count

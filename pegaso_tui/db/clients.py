@@ -33,6 +33,7 @@ from pegaso_tui.db.models import (
     database_proxy,
     normalize_code,
 )
+from pegaso_tui.db.pair_counts import count_holding
 from pegaso_tui.db.paging import KeysetPager, LazyKeysetPager
 from pegaso_tui.db.records import (
     InvalidRecord,
@@ -51,6 +52,7 @@ from pegaso_tui.db.search import (
     only_short_words,
     pg_client_search,
     pg_count_short_words,
+    words,
 )
 from pegaso_tui.sms.phone import LETTERS_REASON, typed_badly
 
@@ -61,9 +63,14 @@ def clients_pager(search: str | None = None, *, kind: str | None = None) -> Keys
     found = client_index_query(search)
     if found is None and not is_sqlite() and has_short_word(search):
         # its GIN trigram index serves LIKE, but not a word of one or two letters; the count
-        # of a search of short words only reads the index of pairs, common words too
-        counter = (partial(pg_count_short_words, _clients_query(None, kind), Client.search_text, search)
-                   if only_short_words(search) else None)
+        # of one such word is a sum of the counts per pair (schema 10); of several, the index
+        # of pairs answers, common words too
+        typed = words(search)
+        counter = None
+        if len(typed) == 1:
+            counter = lambda: count_holding(database_proxy.obj, typed[0], kind)  # noqa: E731
+        elif only_short_words(search):
+            counter = partial(pg_count_short_words, _clients_query(None, kind), Client.search_text, search)
         return LazyKeysetPager(lambda: _clients_query(pg_client_search(Client.search_text, search), kind),
                                [Client.code], counter=counter)
     if found is None:  # nothing typed, or PostgreSQL with long words only

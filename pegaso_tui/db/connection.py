@@ -148,6 +148,7 @@ def open_database(
     ``create_folder``: see make_database. ``on_upgrade(current, target)`` is told before
     the schema is upgraded (see ``ensure_schema``).
     """
+    from pegaso_tui.db.pair_counts import fold_when_grown
     from pegaso_tui.db.schema import SchemaError, ensure_schema
 
     db = make_database(url, create_folder=create_folder)
@@ -155,6 +156,7 @@ def open_database(
     try:
         db.connect(reuse_if_open=True)
         ensure_schema(db, on_upgrade=on_upgrade)
+        fold_when_grown(db)
     except SchemaError:
         db.close()
         raise

@@ -65,6 +65,7 @@ from pegaso_tui.db.models import (
     normalize_code,
     now,
 )
+from pegaso_tui.db.pair_counts import fold as fold_pair_counts
 from pegaso_tui.errors import first_line
 from pegaso_tui.sms.phone import INVALID, LANDLINE, check_mobile, typed_badly
 
@@ -493,6 +494,8 @@ def import_csv(
             progress(report.processed, report.total_rows)
     except ImportCancelled:
         report.cancelled = True
+    # each batch added its own rows of counts per letter pair (PostgreSQL): one row each again
+    fold_pair_counts(database_proxy.obj)
     report.rejected.sort(key=lambda r: r.line)
     report.warnings.sort(key=lambda w: w.line)
     report.elapsed_s = time.perf_counter() - started

@@ -20,7 +20,7 @@ from peewee import Database, PostgresqlDatabase, fn
 from pegaso_tui.db.models import ALL_MODELS, Client, SchemaInfo
 from pegaso_tui.db.search import ensure_search_indexes
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: The practice flags each "SMS Pratiche" status selects on.
 _PRACTICE_FLAGS = ("notified_balance", "notified_documents", "paid", "documents_delivered")
@@ -151,17 +151,29 @@ def _pg_letter_pairs(db: Database) -> None:
     ensure_pg_letter_pairs(db, analyze=True)
 
 
+def _pg_pair_counts(db: Database) -> None:
+    """Version 10 (issue 17): on PostgreSQL, the clients counted per letter and pair of
+    letters (``pair_counts``), so that the count of a one- or two-letter search reads a few
+    rows, not every match; filled from the clients there are. Nothing on SQLite, whose index
+    of pairs counts quickly already."""
+    from pegaso_tui.db.pair_counts import install_pair_counts
+
+    install_pair_counts(db, fill=True)
+
+
 def _new_database_speed_tables(db: Database) -> None:
-    """The triggers and indexes of versions 6, 8 and 9 on a database just created (nothing to
-    fill)."""
+    """The triggers and indexes of versions 6, 8, 9 and 10 on a database just created
+    (nothing to fill)."""
     from pegaso_tui.db.letter_pairs import ensure_letter_pairs, ensure_pg_letter_pairs
     from pegaso_tui.db.message_stats import install_message_counts
+    from pegaso_tui.db.pair_counts import install_pair_counts
     from pegaso_tui.db.search import ensure_client_fulltext
 
     install_message_counts(db)
     ensure_client_fulltext(db, fill=False)
     ensure_letter_pairs(db, fill=False)
     ensure_pg_letter_pairs(db, analyze=False)
+    install_pair_counts(db, fill=False)
 
 
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.
@@ -174,6 +186,7 @@ UPGRADES: dict[int, Callable[[Database], None]] = {
     7: _crm_schedules,
     8: _letter_pairs,
     9: _pg_letter_pairs,
+    10: _pg_pair_counts,
 }
 
 # An arbitrary constant: the advisory lock that serialises schema changes on PostgreSQL.
