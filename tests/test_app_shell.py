@@ -126,3 +126,22 @@ async def test_tests_see_steady_cursors_but_users_see_them_blink(db_url):
         focused = app.focused
         assert isinstance(focused, Input) and focused.cursor_blink is False
     assert PegasoApp.__init__.__kwdefaults__["cursor_blink"] is True
+
+
+async def test_a_second_digit_typed_while_the_screen_was_busy_still_counts(db_url, monkeypatch):
+    """"1" then "8" typed at once while the app is busy (a heavy redraw, a slow link): both
+    keys wait in the queue while the pause for a second digit runs out. The pause must be
+    judged by what the app could see, not by the clock alone: this opened mask 1."""
+    import time
+
+    from textual import events
+
+    monkeypatch.setattr("pegaso_tui.screens.home.DIGIT_PAUSE_S", 0.3)
+    app = make_app(db_url)
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        app.post_message(events.Key("8", "8"))  # typed at once, behind the busy moment...
+        time.sleep(0.6)  # ...in which the event loop does nothing, and the pause runs out
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, HomeScreen), timeout=3)
+        await pilot.pause(0.5)
+        assert app.screen.title == "Non disturbare"

@@ -7,6 +7,8 @@ once with Enter.
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,6 +22,8 @@ from pegaso_tui.widgets.agenda import AgendaPanel
 
 #: How long a number that could go on (``1`` -> ``10``) waits for its next digit.
 DIGIT_PAUSE_S = 0.6
+#: A pause timer that fires later than this was held up by a busy app (``_wait_for_a_digit``).
+LATE_S = 0.1
 
 
 def _mask_options() -> list[Option | None]:
@@ -188,7 +192,25 @@ class HomeScreen(CarryOn, Screen[None]):
         if exact and len(candidates) == 1:
             self._open(exact[0])
         elif exact:
-            self._pending = self.set_timer(DIGIT_PAUSE_S, lambda: self._open(exact[0]))
+            self._wait_for_a_digit(exact[0], DIGIT_PAUSE_S)
+
+    def _wait_for_a_digit(self, mask: Mask, pause_s: float) -> None:
+        """Open ``mask`` after a pause of ``pause_s`` with no other digit.
+
+        The pause must be one the screen was awake to see. When the app was busy (a heavy
+        redraw, keys arriving in a burst over SSH), the timer fires late, and a digit typed in
+        time may still wait in the queue behind it: then wait a moment more, until the timer
+        fires on time, so that the digit is read first and cancels it.
+        """
+        due = time.monotonic() + pause_s
+
+        def pause_over() -> None:
+            if time.monotonic() - due > LATE_S:
+                self._wait_for_a_digit(mask, LATE_S)
+            else:
+                self._open(mask)
+
+        self._pending = self.set_timer(pause_s, pause_over)
 
     def _open(self, mask: Mask) -> None:
         self._cancel_pending()
