@@ -60,7 +60,8 @@ async def test_two_digit_numbers_open_the_crm_masks(db_url):
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_one_alone_opens_sms_pratiche_after_a_pause_or_with_enter(db_url):
+async def test_one_alone_opens_sms_pratiche_after_a_pause_or_with_enter(db_url, monkeypatch):
+    monkeypatch.setattr("pegaso_tui.screens.home.DIGIT_PAUSE_S", 0.6)  # an operator's pause
     app = make_app(db_url)
     async with app.run_test() as pilot:
         await pilot.press("1")  # and nothing else: the pause opens it
@@ -87,9 +88,6 @@ async def test_the_command_palette_opens_a_mask_by_its_title(db_url):
 
 @pytest.mark.parametrize("mask", MASKS, ids=lambda m: m.title)
 async def test_every_mask_opens_by_its_number_and_esc_comes_back(db_url, mask, monkeypatch):
-    # "1" then "4" is mask 14 only within the pause for a second digit; a loaded machine running
-    # the suite in parallel once took longer than the real 0.6 s between the two key presses
-    monkeypatch.setattr("pegaso_tui.screens.home.DIGIT_PAUSE_S", 5.0)
     app = make_app(db_url)
     async with app.run_test(size=(120, 50)) as pilot:
         # a number no other starts with opens at once; "1" (10-14) and "2" (20) wait for

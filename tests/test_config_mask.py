@@ -8,7 +8,6 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, Static
 
 from pegaso_tui.config import load_settings
@@ -19,13 +18,6 @@ from pegaso_tui.widgets.confirm import ConfirmDialog
 from pegaso_tui.widgets.form_field import FormField
 from tests.apputil import make_app, wait_for_workers, wait_until
 from tests.test_sms_masks import send_and_follow, type_text
-
-
-@pytest.fixture(autouse=True)
-def patient_menu(monkeypatch):
-    # "2" then "0" is mask 20 only within the pause for a second digit: a loaded machine may
-    # take longer than the real pause between the two key presses
-    monkeypatch.setattr("pegaso_tui.screens.home.DIGIT_PAUSE_S", 5.0)
 
 
 def config_file() -> Path:
