@@ -141,17 +141,21 @@ async def test_the_agenda_is_in_the_first_frame_before_the_database_opens(db_url
         assert agenda.table.current_row.subject_name == "ROSSI MARIO"
 
 
-async def test_a_late_helpers_page_is_shown_as_soon_as_it_comes(db_url, db, monkeypatch):
+async def test_a_late_helpers_page_is_shown_as_soon_as_it_comes(db_url, db, monkeypatch, tmp_path):
     seed_agenda()
-    # the real helper, but slower to start than the app is to show its first frame
+    # the real helper, but slower to start than the app is to show its first frame: it starts
+    # when the test says so (a fixed delay was once shorter than a loaded machine's first frame)
+    go = tmp_path / "go"
     monkeypatch.setattr(agenda_preview, "helper_command", lambda: [
         sys.executable, "-c",
-        "import runpy, time; time.sleep(1.0); runpy.run_module('pegaso_tui.agenda_preview', run_name='__main__')"])
+        f"import os, runpy, time\nwhile not os.path.exists({str(go)!r}): time.sleep(0.01)\n"
+        "runpy.run_module('pegaso_tui.agenda_preview', run_name='__main__')"])
     app, gate = held_app(db_url, AgendaPreview.start(db_url, "tester", TODAY, 50))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         agenda = app.screen.query_one(AgendaPanel)
         assert agenda.table is None  # not yet
+        go.touch()
         assert await wait_until(pilot, lambda: agenda.table is not None and agenda.table.rows)
         assert not app.services.database_ready.is_set()  # shown before the database opened
         assert [r.subject_name for r in agenda.table.rows] == ["VERDI GINO", "ROSSI MARIO"]
