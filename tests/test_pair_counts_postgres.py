@@ -16,6 +16,7 @@ from pegaso_tui.db.connection import close_database, open_database
 from pegaso_tui.db.importer import import_csv
 from pegaso_tui.db.models import COMPANY, PERSON, Client, SchemaInfo, database_proxy
 from pegaso_tui.db.schema import SCHEMA_VERSION, schema_version
+from pegaso_tui.db.search import SEARCH_STATISTICS
 from tests.factories import make_client
 from tests.test_letter_pairs import ALPHABET, _every_short_word
 
@@ -179,12 +180,15 @@ def test_an_older_database_is_counted_when_upgraded(pg_url):
     for event in ("insert", "update", "delete", "truncate"):
         db.execute_sql(f"DROP TRIGGER {pair_counts.TABLE}_{event} ON client")
     db.execute_sql(f"DROP TABLE {pair_counts.TABLE}")
+    db.execute_sql("ALTER TABLE client ALTER COLUMN search_text SET STATISTICS -1")
     SchemaInfo.update(version=9).execute()
     close_database()
 
     db = open_database(pg_url)
     try:
         assert schema_version(db) == SCHEMA_VERSION
+        assert db.execute_sql("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'client'::regclass "
+                              "AND attname = 'search_text'").fetchone()[0] == SEARCH_STATISTICS
         assert pair_counts.count_holding(db, "qx") == 3
         assert clients_pager("qx", kind=PERSON).count() == 2
         make_client("0000011", name="AQX")

@@ -154,11 +154,14 @@ def _pg_letter_pairs(db: Database) -> None:
 def _pg_pair_counts(db: Database) -> None:
     """Version 10 (issue 17): on PostgreSQL, the clients counted per letter and pair of
     letters (``pair_counts``), so that the count of a one- or two-letter search reads a few
-    rows, not every match; filled from the clients there are. Nothing on SQLite, whose index
-    of pairs counts quickly already."""
+    rows, not every match, filled from the clients there are; and a finer sample of the search
+    text for the planner (``ensure_pg_search_statistics``). Nothing on SQLite, whose index of
+    pairs counts quickly already."""
     from pegaso_tui.db.pair_counts import install_pair_counts
+    from pegaso_tui.db.search import ensure_pg_search_statistics
 
     install_pair_counts(db, fill=True)
+    ensure_pg_search_statistics(db, analyze=True)
 
 
 def _new_database_speed_tables(db: Database) -> None:
@@ -167,13 +170,14 @@ def _new_database_speed_tables(db: Database) -> None:
     from pegaso_tui.db.letter_pairs import ensure_letter_pairs, ensure_pg_letter_pairs
     from pegaso_tui.db.message_stats import install_message_counts
     from pegaso_tui.db.pair_counts import install_pair_counts
-    from pegaso_tui.db.search import ensure_client_fulltext
+    from pegaso_tui.db.search import ensure_client_fulltext, ensure_pg_search_statistics
 
     install_message_counts(db)
     ensure_client_fulltext(db, fill=False)
     ensure_letter_pairs(db, fill=False)
     ensure_pg_letter_pairs(db, analyze=False)
     install_pair_counts(db, fill=False)
+    ensure_pg_search_statistics(db, analyze=False)
 
 
 #: version -> the step that upgrades a database from ``version - 1`` to ``version``.

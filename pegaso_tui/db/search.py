@@ -60,6 +60,29 @@ def ensure_search_indexes(db) -> None:
     add_trigram_indexes(db)
 
 
+#: PostgreSQL's statistics target for the clients' search text (schema 10; its default is 100).
+SEARCH_STATISTICS = 1000
+
+
+def ensure_pg_search_statistics(db, *, analyze: bool) -> None:
+    """PostgreSQL: a finer sample of the clients' search text, so that the planner knows how
+    many clients a word matches; ``analyze`` samples it at once (about 20 s a million).
+
+    The planner estimates ``LIKE '%ros%'`` as the share of its histogram's entries that hold
+    ``ros``, 100 by default. In a sample where none did, it took the 40,000 ROSSI of a million
+    clients for 100, and sorted them all for the list's first page (138 ms, and 220 ms cold)
+    instead of walking the clients in code order (2 ms). With 1,000 entries a word held by
+    one client in a few hundred is seen. No-op on SQLite.
+    """
+    from peewee import PostgresqlDatabase
+
+    if not isinstance(db, PostgresqlDatabase):
+        return
+    db.execute_sql(f"ALTER TABLE client ALTER COLUMN search_text SET STATISTICS {SEARCH_STATISTICS}")
+    if analyze:
+        db.execute_sql("ANALYZE client")
+
+
 # --- the clients' full-text index on SQLite (schema 6) -------------------------------------------
 
 #: Words shorter than this cannot be looked up in a trigram index (on SQLite the index of
