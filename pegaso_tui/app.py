@@ -334,6 +334,22 @@ class PegasoApp(CarryOn, App[None]):
         loop.add_signal_handler(signal.SIGTERM, self._terminate, False)
         loop.add_signal_handler(signal.SIGHUP, self._terminate, True)
 
+    def get_driver_class(self):
+        """Textual's driver, or on Linux and macOS one that ends the app when the terminal is
+        gone (``terminal_driver``) instead of hanging on it."""
+        from textual.drivers.linux_driver import LinuxDriver
+
+        driver = super().get_driver_class()
+        if driver is LinuxDriver:
+            from pegaso_tui.terminal_driver import HangupAwareDriver
+
+            return HangupAwareDriver
+        return driver
+
+    def terminal_lost(self) -> None:
+        """The terminal is gone with no SIGHUP (yet): end as on SIGHUP."""
+        self._terminate(True)
+
     def _terminate(self, hung_up: bool) -> None:
         if hung_up:
             # The terminal is gone: what the app would still write to it (restoring the
