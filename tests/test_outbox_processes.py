@@ -142,23 +142,31 @@ def test_a_worker_rides_out_postgresql_dropping_its_connections(pg_url, tmp_path
     assert _statuses(pg_url) == {DELIVERED: 300}
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
-def test_the_app_hung_up_mid_send_finishes_the_wire_and_hands_back_the_rest(tmp_path, sandbox, signum):
-    """The operator's SSH session drops (SIGHUP) or the system stops the app (SIGTERM) while
-    its sender is sending: the app ends within seconds, as Ctrl+Q would end it, and nothing is
-    left half-done in 'sending'."""
+def app_in_a_terminal(tmp_path, server, db_url: str) -> tuple[subprocess.Popen, int]:
+    """``pegaso-tui`` on ``db_url`` sending to ``server``, in a terminal of its own (a pty):
+    the process and the terminal's master side. A session of its own and no controlling
+    terminal: closing the master sends it no SIGHUP."""
     import pty
 
-    server = sandbox(accept_delay_ms=400, deliver_after_ms=20)
-    db_url = str(tmp_path / "app.db")
-    _queue(db_url, 120)
     env = {**_worker_env(tmp_path, server, db_url, timeout_s=1.0), "TERM": "xterm-256color",
            "COLUMNS": "100", "LINES": "30"}
     master, slave = pty.openpty()
     app = subprocess.Popen([sys.executable, "-m", "pegaso_tui"], env=env, stdin=slave, stdout=slave,
                            stderr=slave, start_new_session=True)
     os.close(slave)
+    return app, master
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_the_app_hung_up_mid_send_finishes_the_wire_and_hands_back_the_rest(tmp_path, sandbox, signum):
+    """The operator's SSH session drops (SIGHUP) or the system stops the app (SIGTERM) while
+    its sender is sending: the app ends within seconds, as Ctrl+Q would end it, and nothing is
+    left half-done in 'sending'."""
+    server = sandbox(accept_delay_ms=400, deliver_after_ms=20)
+    db_url = str(tmp_path / "app.db")
+    _queue(db_url, 120)
+    app, master = app_in_a_terminal(tmp_path, server, db_url)
     try:
         assert wait_until(lambda: server.state.accepted >= 16, timeout=60), "the app did not send"
         app.send_signal(signum)

@@ -7,17 +7,15 @@ that not even SIGTERM could end the app; its input thread spun at 80% of a core 
 from __future__ import annotations
 
 import os
-import pty
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
 from pegaso_tui.db.models import SENDING
 from tests.outboxutil import wait_until
-from tests.test_outbox_processes import _queue, _statuses, _worker_env
+from tests.test_outbox_processes import _queue, _statuses, app_in_a_terminal
 
 
 def _drain(master: int, seconds: float) -> bytes:
@@ -38,13 +36,7 @@ def test_the_app_ends_by_itself_when_its_terminal_is_gone(tmp_path, sandbox):
     server = sandbox(accept_delay_ms=300, deliver_after_ms=20)
     db_url = str(tmp_path / "app.db")
     _queue(db_url, 60)
-    env = {**_worker_env(tmp_path, server, db_url, timeout_s=1.0), "TERM": "xterm-256color",
-           "COLUMNS": "100", "LINES": "30"}
-    master, slave = pty.openpty()
-    # a session of its own and no controlling terminal: closing the terminal sends no SIGHUP
-    app = subprocess.Popen([sys.executable, "-m", "pegaso_tui"], env=env, stdin=slave, stdout=slave,
-                           stderr=slave, start_new_session=True)
-    os.close(slave)
+    app, master = app_in_a_terminal(tmp_path, server, db_url)  # closing it sends no SIGHUP
     try:
         assert wait_until(lambda: server.state.accepted >= 4, timeout=60), "the app did not send"
         os.write(master, b"6")  # Clienti: its search field's cursor blinks, the app keeps drawing
