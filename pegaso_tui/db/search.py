@@ -231,7 +231,9 @@ def only_short_words(text: str | None) -> bool:
 
 def pg_count_short_words(base, field: Field, text: str | None) -> int:
     """PostgreSQL: how many rows of the query ``base`` have a search text ``field`` holding
-    every word of ``text``, all of them shorter than a trigram (``only_short_words``).
+    every word of ``text``, all of them shorter than a trigram (``only_short_words``). The
+    clients' list counts a single short word from the counts per pair instead
+    (``pair_counts.count_holding``, schema 10): this is for several (``r o``).
 
     The list's condition reads a common word such as ``ro`` with LIKE, walking the clients in
     code order: its first page comes at once, but its count reads every client (354 ms on a
