@@ -361,6 +361,27 @@ def test_until_idle_returns_as_soon_as_the_last_report_is_recorded(db, sandbox, 
     assert returned - last_change[-1] < 1.0
 
 
+def test_a_full_poll_is_followed_at_once_by_the_next(db, sandbox):
+    """Delivery reports asked a batch at a time: when a batch was full, more are due, and
+    the next batch is asked at once, not half a poll interval later (issue 17: 3,000 reports
+    took three throttles after the last one was in)."""
+    import time
+
+    server = sandbox(deliver_after_ms=0)
+    queue_numbers(50)
+    hub = OutboxHub()
+    delivered_at: list[float] = []
+    hub.subscribe(lambda event: delivered_at.extend(
+        time.monotonic() for u in event.updates if u.status == DELIVERED) if isinstance(event, MessagesChanged) else None)
+    # every message is due for its first poll one second after it was sent; 10 per poll, and
+    # a throttle of half a second between checks: five polls one after the other take 2 s
+    config = replace(FAST, poll_interval_s=1.0, poll_while_sending_s=30.0, poll_batch=10)
+    report = sender_for(server, config, hub=hub).run(until_idle=True)
+    assert report.ended == "idle"
+    assert statuses() == {DELIVERED: 50}
+    assert delivered_at[-1] - delivered_at[0] < 1.0
+
+
 def test_polls_while_sending_follow_the_poll_interval():
     """A worker asked for quick reports polls once a second while it sends, so that only the
     last second's reports are left when the last SMS is out; the app's 5 s polls stay 25 s

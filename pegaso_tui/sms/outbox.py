@@ -972,6 +972,11 @@ class Sender:
                 news = SenderProblem("CONNECTION", err.message)
         elif kind == "polled":
             self._polling = False
+            if len(outcome.polled) >= self.config.poll_batch:
+                # a full batch: more polls are due now; the next goes out at once instead of
+                # after the check's throttle (half a poll interval), which, 1000 at a time,
+                # held back the last reports of a campaign by a throttle per thousand
+                self._next_poll_check = 0.0
             for status in outcome.statuses:
                 known = outcome.polled.get(status.provider_id)
                 if known is None or not status.is_final:
