@@ -201,6 +201,14 @@ def _postgres(bench: Bench, count: int, detail: bool) -> None:
                 raise
         else:
             open_database(url)
+        # the counts of common words read the whole table: from the server's cache when it
+        # holds it, copied in from the system's otherwise (db.pg_cache); the figures depend on it
+        from pegaso_tui.db import pg_cache
+        from pegaso_tui.db.models import database_proxy
+
+        cache, search = pg_cache.shared_buffers_bytes(database_proxy.obj), pg_cache.search_bytes(database_proxy.obj)
+        print(f"  (postgres: shared_buffers {cache // pg_cache.MB} MB; the clients and their search "
+              f"indexes {search // pg_cache.MB} MB)", flush=True)
         _measure(bench, "postgres", count, detail)
     finally:
         close_database()

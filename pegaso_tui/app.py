@@ -283,6 +283,20 @@ class PegasoApp(CarryOn, App[None]):
                 self.set_timer(self.SENDER_DELAY_S, self._start_sender)
         else:
             self._start_sender()
+        from pegaso_tui.db.urls import is_postgres_url
+
+        if is_postgres_url(self.services.database_url):
+            self.run_worker(self._tell_cache_advice, thread=True, group="database-advice",
+                            exit_on_error=False, description="memoria di PostgreSQL")
+
+    def _tell_cache_advice(self) -> None:
+        """PostgreSQL: say once, at start, when the server's cache is too small for the
+        clients' search (its counts are then slower; ``db.pg_cache``)."""
+        advice = self.services.cache_advice()
+        if advice is None:
+            return
+        self.call_from_thread(self.notify, advice, title="Database", severity="warning",
+                              timeout=20, markup=False)
 
     _phone_library_loading = False
 

@@ -136,6 +136,17 @@ def _schedules(settings, *, once: bool):
     return ticker.start()
 
 
+def _say_cache_advice() -> None:
+    """PostgreSQL: say when the server's cache is too small for the clients' search
+    (``db.pg_cache``): whoever runs the worker usually runs the server too."""
+    from pegaso_tui.db.models import database_proxy
+    from pegaso_tui.db.pg_cache import cache_advice
+
+    advice = cache_advice(database_proxy.obj)
+    if advice is not None:
+        _say(advice)
+
+
 def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.cli import CliError
     from pegaso_tui.gateways import GatewayError, make_gateway
@@ -143,6 +154,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     from pegaso_tui.sms.outbox import OutboxHub, Sender, config_for
 
     ctx.open_db()
+    _say_cache_advice()
     settings = ctx.settings
     config = config_for(settings, window=args.window, poll_interval_s=args.poll_interval)
     hub = OutboxHub()
