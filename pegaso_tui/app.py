@@ -296,7 +296,7 @@ class PegasoApp(CarryOn, App[None]):
         if advice is None:
             return
         self.call_from_thread(self.notify, advice, title="Database", severity="warning",
-                              timeout=20, markup=False)
+                              timeout=10, markup=False)
 
     _phone_library_loading = False
 

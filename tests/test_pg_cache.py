@@ -22,11 +22,11 @@ MB = pg_cache.MB
 def test_the_advice_names_both_sizes_and_twice_the_clients_rounded_to_256_mb():
     # the bench's million clients on the default cache
     text = pg_cache.advice(128 * MB, 504 * MB)
-    assert "shared_buffers = 128 MB" in text
+    assert "shared_buffers (128 MB)" in text
     assert "(504 MB)" in text
-    assert "portarla a 1024 MB" in text
-    assert "riavviare PostgreSQL" in text
-    assert "portarla a 512 MB" in pg_cache.advice(128 * MB, 200 * MB)
+    assert "Impostare 1024 MB in postgresql.conf" in text
+    assert "riavviare il server" in text
+    assert "Impostare 512 MB" in pg_cache.advice(128 * MB, 200 * MB)
 
 
 def test_nothing_is_said_while_the_clients_fit_or_are_few():
@@ -69,7 +69,7 @@ async def test_the_app_tells_the_operator_once_at_start(pg_url, monkeypatch):
             return [str(n.message) for n in app._notifications if n.title == "Database"]
 
         assert await wait_until(pilot, lambda: told())
-        assert "shared_buffers" in told()[0] and "riavviare PostgreSQL" in told()[0]
+        assert "shared_buffers" in told()[0] and "riavviare il server" in told()[0]
         await pilot.pause(0.3)
         assert len(told()) == 1
 
@@ -86,4 +86,4 @@ def test_the_worker_says_it_on_its_error_output(pg_url, monkeypatch):
     with redirect_stderr(said):
         code = main(["worker", "--until-idle"])
     assert code == 0
-    assert "pegaso-tui worker: PostgreSQL: la memoria condivisa" in said.getvalue()
+    assert "pegaso-tui worker: PostgreSQL: shared_buffers (" in said.getvalue()

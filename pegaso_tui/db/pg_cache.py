@@ -51,10 +51,9 @@ def advice(cache: int, search: int) -> str | None:
         return None
     wanted = math.ceil(2 * search / (256 * MB)) * 256
     return (
-        f"PostgreSQL: la memoria condivisa (shared_buffers = {cache // MB} MB) è più piccola "
-        f"dell'anagrafica e dei suoi indici di ricerca ({math.ceil(search / MB)} MB): i conteggi "
-        f"delle ricerche sono più lenti. Chi gestisce il server può portarla a {wanted} MB "
-        "(postgresql.conf) e riavviare PostgreSQL."
+        f"PostgreSQL: shared_buffers ({cache // MB} MB) è minore dell'anagrafica e dei suoi "
+        f"indici ({math.ceil(search / MB)} MB): conteggi lenti. Impostare {wanted} MB in "
+        "postgresql.conf e riavviare il server."
     )
 
 
