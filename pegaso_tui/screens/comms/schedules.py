@@ -22,6 +22,7 @@ from pegaso_tui.screens.base import CONFIRM_KEYS, MaskScreen
 from pegaso_tui.screens.comms import COMMS_CSS
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.dialog import DialogScreen
+from pegaso_tui.widgets.fitted_input import FittedInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import Column, PagedTable
@@ -119,7 +120,8 @@ class ScheduleDialog(DialogScreen[Any]):
                 RadioButton("Ricorrente", not s.get("once", False), id="schedule-daily"),
                 id="schedule-kind"), label_width=LABEL_WIDTH, id="field-kind")
             with Horizontal(classes="form-row"):
-                yield FormField("Ora invio:", Input(s.get("at", "09:00"), id="schedule-at", max_length=5),
+                yield FormField("Ora invio:", FittedInput(s.get("at", "09:00"), id="schedule-at", max_length=5,
+                                                            visible_chars=5),
                                 label_width=LABEL_WIDTH, id="field-at")
                 yield FormField("Dal:", DateInput(s.get("start", self.today), id="schedule-start"),
                                 label_width=5, id="field-start")
@@ -139,8 +141,8 @@ class ScheduleDialog(DialogScreen[Any]):
                     [(label, key) for key, label in CRM_TYPE_LABELS.items()],
                     value=s.get("crm_type") or "call", allow_blank=False, id="schedule-crm-type"),
                     label_width=LABEL_WIDTH, id="field-crm-type")
-                yield FormField("Entro giorni:", Input(str(s.get("crm_due_days", 0)), max_length=4,
-                                                       id="schedule-due-days"),
+                yield FormField("Entro giorni:", FittedInput(str(s.get("crm_due_days", 0)), max_length=4,
+                                                             visible_chars=4, id="schedule-due-days"),
                                 label_width=14, id="field-due-days")
             with Horizontal(classes="form-row crm-fields", id="row-crm-operators"):
                 yield FormField("Operatori:", Input(", ".join(s.get("crm_operators") or []),

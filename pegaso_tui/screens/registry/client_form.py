@@ -51,6 +51,7 @@ from pegaso_tui.screens.registry.record_form import RecordFormScreen
 from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
+from pegaso_tui.widgets.fitted_input import FittedInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.message_list import MessageList
@@ -84,6 +85,8 @@ _TEXTS = {
     "mobile": ("Cellulare", 40),
     "email": ("E@mail", 200),
 }
+#: a text this short (a postcode, a province) is shown whole whatever the style's width
+SHORT_TEXT = 12
 
 
 def mobile_warning(check: PhoneCheck, who: str = "il cliente") -> str | None:
@@ -128,7 +131,11 @@ class ClientFormScreen(RecordFormScreen):
 
     def _text(self, name: str, classes: str = "") -> FormField:
         label, length = _TEXTS[name]
-        field = FormField(label, Input(id=name, max_length=length), id=f"f-{name}")
+        if length <= SHORT_TEXT:  # CAP, PR: drawn whole, with the cursor after them
+            text_input = FittedInput(id=name, max_length=length, visible_chars=length)
+        else:
+            text_input = Input(id=name, max_length=length)
+        field = FormField(label, text_input, id=f"f-{name}")
         if classes:
             field.add_class(classes)
         return field
