@@ -46,6 +46,25 @@ async def test_f7_saves_the_birthday_search_with_rolling_dates_and_the_flags(db,
     assert search.saved_on == TODAY
 
 
+async def test_the_dialogs_error_goes_once_the_operator_types(db, db_url):
+    """Walked: F10 without a name said "nome della ricerca mancante", and still said it under
+    the name typed afterwards."""
+    from textual.widgets import Static
+
+    app = make_app(db_url, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_mask(pilot, "3")
+        await pilot.press("f7")
+        assert await wait_until(pilot, lambda: app.screen.id == "save-search")
+        error = app.screen.query_one("#search-error", Static)
+        await pilot.press("f10")
+        assert await wait_until(pilot, lambda: "mancante" in str(error.render()))
+        await pilot.press("c")
+        await pilot.pause()
+        assert str(error.render()).strip() == ""
+        assert app.screen.id == "save-search"  # nothing saved meanwhile
+
+
 async def test_a_menu_search_is_on_the_home_screen_and_opens_its_mask_filled_in(db, db_url):
     save_search("partenze tra 7 giorni", "practice", {
         "status": "documents-not-delivered", "departure_from": "2026-11-30",

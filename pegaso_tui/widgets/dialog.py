@@ -11,6 +11,7 @@ from typing import TypeVar
 from textual import events, on
 from textual.binding import Binding
 from textual.screen import ModalScreen
+from textual.widgets import Input, Static
 
 from pegaso_tui.widgets.compact import make_compact
 from pegaso_tui.widgets.db_work import DbWorkMixin
@@ -33,6 +34,14 @@ class DialogScreen(DbWorkMixin, ModalScreen[T]):
     def _compact_fields(self) -> None:
         # one line per field, as in the masks (widgets.compact)
         make_compact(self)
+
+    @on(Input.Changed)
+    def _clear_stale_error(self, event: Input.Changed) -> None:
+        # the line under the fields said what was wrong at the last F10: once the operator
+        # types, it may no longer be so ("nome della ricerca mancante" under a name typed)
+        if event.input.has_focus:
+            for error in self.query(".dialog-error").results(Static):
+                error.update("")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
