@@ -52,3 +52,28 @@ async def test_a_burst_in_a_text_area_keeps_its_order(db_url, db):
         burst(app, "m", "a", "r", "e", "backspace", "backspace", "l", "d", "i", "v", "e")
         await settle(pilot)
         assert area.text == "maldive"
+
+
+async def test_text_typed_after_a_tab_goes_to_the_next_field(db_url, db):
+    """Walked in Modelli (mask 16), F3: "Saldo", Tab, "Gentile" typed together wrote
+    "SaldoGentile" in Nome and left Testo empty."""
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+    from tests.apputil import wait_until
+
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "6")
+        await settle(pilot)
+        await pilot.press("f3")
+        assert await wait_until(pilot, lambda: app.screen.query("#template-name"))
+        await settle(pilot)
+        dialog = app.screen
+        burst(app, "S", "a", "l", "d", "o", "tab", "G", "e", "n", "t", "i", "l", "e")
+        await settle(pilot)
+        assert dialog.query_one("#template-name").value == "Saldo"
+        assert dialog.query_one(SmsEditor).text == "Gentile"
+        # and back: Shift+Tab (which selects the name, as Textual does), End, more of it
+        burst(app, "shift+tab", "end", "!", "tab", "x")
+        await settle(pilot)
+        assert dialog.query_one("#template-name").value == "Saldo!"
+        assert dialog.query_one(SmsEditor).text == "Gentilex"

@@ -12,6 +12,13 @@ before anything typed after. That is the binding Textual would have run: the foc
 is the first of the binding chain, and priority bindings are still run before the key reaches
 the field. Every text field of the app is one of the two, Textual's own included (the command
 palette), so the classes are patched, once, rather than each field replaced.
+
+Tab and Shift+Tab are the screen's keys, not the field's, and had the same fault across
+fields: "Saldo", Tab, "Gentile" typed together in the Modelli dialog wrote "SaldoGentile" in
+Nome. The app had handed all the keys to Nome before Nome's Tab moved the focus. So a field
+runs the focus keys' binding at once too, and a key that reaches a field after the focus has
+left it is handed on to the field that has it now, as the app would have done had the
+operator typed it a moment later.
 """
 
 from __future__ import annotations
@@ -38,9 +45,35 @@ async def run_own_binding(widget: Widget, event: events.Key) -> bool:
     return False
 
 
+#: the keys that move the focus between fields (the screen's bindings)
+FOCUS_KEYS = ("tab", "shift+tab")
+
+
+def hand_on(widget: Widget, event: events.Key) -> bool:
+    """A key the app gave ``widget`` while it had the focus, which it has lost since (a
+    focus key typed before it moved the focus): hand it to whoever has the focus now, as the
+    app would have done; True when handed on (the event is then stopped here)."""
+    app = widget.app
+    if app.focused is widget or (app.focused is None and widget.screen is app.screen):
+        return False
+    event.stop()
+    event.prevent_default()
+    # a new event: the one stopped here must not stop the copy where it goes
+    (app.focused or app.screen)._forward_event(events.Key(event.key, event.character))
+    return True
+
+
 def _in_order(on_key):
     async def _on_key(self, event: events.Key) -> None:
+        if hand_on(self, event):
+            return
         if await run_own_binding(self, event):
+            return
+        # private, as _bindings above: the binding chain from this field up to the modal
+        # screen, as the key would meet it bubbling up, but now, before the keys behind it
+        if event.key in FOCUS_KEYS and await self.app._check_bindings(event.key):
+            event.stop()
+            event.prevent_default()
             return
         await on_key(self, event)
 
