@@ -5,6 +5,7 @@ the key had bubbled up to the app, after the letters typed behind it."""
 from __future__ import annotations
 
 from textual import events
+from textual.widgets import RadioSet
 
 from pegaso_tui.screens.crm.request import RequestFormScreen
 from pegaso_tui.screens.registry.clients import ClientsScreen
@@ -77,3 +78,18 @@ async def test_text_typed_after_a_tab_goes_to_the_next_field(db_url, db):
         await settle(pilot)
         assert dialog.query_one("#template-name").value == "Saldo!"
         assert dialog.query_one(SmsEditor).text == "Gentilex"
+
+
+async def test_a_code_typed_after_a_tab_from_a_radio_set_reaches_its_field(db_url, db):
+    """Walked in Invio SMS Singolo (mask 4): Tab, "2", Tab typed together from the
+    Destinatario choice lost the "2": it went to the radio buttons, which ignore digits."""
+    make_client("0000002", name="FUTURA VIAGGI", mobile="349 999 9999")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen.focused, RadioSet)  # Destinatario: Cliente
+        burst(app, "tab", "2")
+        await settle(pilot)
+        assert screen.focused.value == "2"

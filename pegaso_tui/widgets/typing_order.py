@@ -31,7 +31,14 @@ from textual.widget import Widget
 _MARK = "_pegaso_in_order"
 #: the classes patched, by their modules: a class is patched once its module is imported (the
 #: app must not import TextArea at start-up only to patch it: 14 ms of the menu's first frame)
-_TARGETS = (("textual.widgets._input", "Input"), ("textual.widgets._text_area", "TextArea"))
+_TARGETS = (
+    ("textual.widgets._input", "Input"),
+    ("textual.widgets._text_area", "TextArea"),
+    # not text, but fields of the forms all the same: Tab, "2" typed together from the
+    # Destinatario choice of mask 4 lost the "2" to the radio buttons
+    ("textual.widgets._radio_set", "RadioSet"),
+    ("textual.widgets._toggle_button", "ToggleButton"),
+)
 
 
 async def run_own_binding(widget: Widget, event: events.Key) -> bool:
@@ -75,7 +82,8 @@ def _in_order(on_key):
             event.stop()
             event.prevent_default()
             return
-        await on_key(self, event)
+        if on_key is not None:  # None: Textual calls the inherited handler after this one
+            await on_key(self, event)
 
     setattr(_on_key, _MARK, True)
     return _on_key
@@ -90,5 +98,6 @@ def install() -> None:
         if module is None:
             continue
         cls = getattr(module, name)
-        if not getattr(cls._on_key, _MARK, False):
-            cls._on_key = _in_order(cls._on_key)
+        own = cls.__dict__.get("_on_key")  # Textual calls each class's handler, in MRO order
+        if not getattr(own, _MARK, False):
+            cls._on_key = _in_order(own)
