@@ -1,6 +1,9 @@
-"""A focused field shows its whole value: dates and codes are not cut by one column."""
+"""A focused field shows its whole value: dates, codes, times and postcodes are not cut by one
+column (a focused Input needs a cell for the cursor after the text)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -64,7 +67,7 @@ def a_full_value(field) -> str:
     """As many characters as the field takes, the first one distinct (a cut shows), in the
     characters it accepts."""
     for candidate in ("2" + "1" * (field.max_length - 1), "21:30"[: field.max_length], "A" * field.max_length):
-        if field.restrict is None or __import__("re").fullmatch(field.restrict, candidate):
+        if field.restrict is None or re.fullmatch(field.restrict, candidate):
             return candidate
     raise AssertionError(f"{field.id}: no value to try")
 
