@@ -113,3 +113,36 @@ async def test_a_search_typed_with_the_masks_number_reaches_the_mask(db_url, db)
         await pilot.press("6")
         await settle(pilot)
         assert isinstance(app.screen, ClientsScreen) and app.screen.search_field.value == ""
+
+
+async def test_keys_typed_past_a_choice_list_reach_the_field_after_it(db_url, db):
+    """Walked in Gestisci (Richieste Aperte, F4): "Richiamata", Tab, Tab, "15-12-2026" typed
+    together lost the date to the Esito choice between the two fields."""
+    from pegaso_tui.db.crm.requests import RequestInput, create_request
+    from pegaso_tui.db.operators import current_operator
+    from pegaso_tui.widgets.date_input import DateInput
+    from tests.apputil import wait_until
+
+    create_request(RequestInput("MELOTTI ILARIA", "Chiede disponibilità"), current_operator("mario").username)
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "1")
+        await settle(pilot)
+        await pilot.press("f4")
+        assert await wait_until(pilot, lambda: app.screen.query("#activity-next"))
+        await settle(pilot)
+        dialog = app.screen
+        burst(app, *"Richiamata", "tab", "tab", *"15122026")
+        await settle(pilot)
+        assert dialog.query_one("#activity-next", DateInput).value.replace("-", "") == "15122026"
+        # the choice itself still works key by key: Enter opens its list, Down and Enter pick
+        # the next outcome and close it (the list's Enter, bubbling up to the choice, must not
+        # run the choice's own Enter, which opened the list again)
+        outcome = dialog.query_one("#activity-outcome")
+        outcome.focus()
+        await settle(pilot)
+        before = outcome.value
+        await pilot.press("enter", "down", "enter")
+        await settle(pilot)
+        assert app.screen is dialog and not outcome.expanded
+        assert outcome.value != before

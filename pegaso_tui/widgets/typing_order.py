@@ -38,6 +38,8 @@ _TARGETS = (
     # Destinatario choice of mask 4 lost the "2" to the radio buttons
     ("textual.widgets._radio_set", "RadioSet"),
     ("textual.widgets._toggle_button", "ToggleButton"),
+    # "Richiamata" Tab Tab "15-12-2026" in Gestisci lost the date to the Esito choice
+    ("textual.widgets._select", "Select"),
 )
 
 
@@ -72,6 +74,13 @@ def hand_on(widget: Widget, event: events.Key) -> bool:
 
 def _in_order(on_key):
     async def _on_key(self, event: events.Key) -> None:
+        focused = self.app.focused
+        if focused is not None and focused is not self and self in focused.ancestors:
+            # bubbled up from a field inside this one (a Select's open list), whose own keys
+            # are run as Textual runs them: its Enter must not reach the Select's Enter
+            if on_key is not None:
+                await on_key(self, event)
+            return
         if hand_on(self, event):
             return
         if await run_own_binding(self, event):
