@@ -18,7 +18,9 @@ fields: "Saldo", Tab, "Gentile" typed together in the Modelli dialog wrote "Sald
 Nome. The app had handed all the keys to Nome before Nome's Tab moved the focus. So a field
 runs the focus keys' binding at once too, and a key that reaches a field after the focus has
 left it is handed on to the field that has it now, as the app would have done had the
-operator typed it a moment later.
+operator typed it a moment later. The forms' other fields get the same: radio sets,
+checkboxes and choice lists (``_TARGETS``); a key that bubbles up from a field inside one
+(a choice's open list) is left to Textual.
 """
 
 from __future__ import annotations
