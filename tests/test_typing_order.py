@@ -22,6 +22,19 @@ def burst(app, *keys: str) -> None:
         app.post_message(events.Key(key, character))
 
 
+async def open_dialog(app, pilot, mask: str, key: str, field: str):
+    """Open mask ``mask`` (its digits), press ``key`` there, and return the dialog once its
+    field ``field`` (a selector) is mounted and everything has settled."""
+    from tests.apputil import wait_until
+
+    await pilot.press(*mask)
+    await settle(pilot)
+    await pilot.press(key)
+    assert await wait_until(pilot, lambda: app.screen.query(field))
+    await settle(pilot)
+    return app.screen
+
+
 async def test_a_burst_with_backspaces_edits_the_search_as_typed(db_url, db):
     make_client("0000001", name="ROSSI MARIO", city="Verona")
     app = make_app(db_url)
@@ -59,16 +72,10 @@ async def test_text_typed_after_a_tab_goes_to_the_next_field(db_url, db):
     """Walked in Modelli (mask 16), F3: "Saldo", Tab, "Gentile" typed together wrote
     "SaldoGentile" in Nome and left Testo empty."""
     from pegaso_tui.widgets.sms_editor import SmsEditor
-    from tests.apputil import wait_until
 
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "6")
-        await settle(pilot)
-        await pilot.press("f3")
-        assert await wait_until(pilot, lambda: app.screen.query("#template-name"))
-        await settle(pilot)
-        dialog = app.screen
+        dialog = await open_dialog(app, pilot, "16", "f3", "#template-name")
         burst(app, "S", "a", "l", "d", "o", "tab", "G", "e", "n", "t", "i", "l", "e")
         await settle(pilot)
         assert dialog.query_one("#template-name").value == "Saldo"
@@ -121,17 +128,11 @@ async def test_keys_typed_past_a_choice_list_reach_the_field_after_it(db_url, db
     from pegaso_tui.db.crm.requests import RequestInput, create_request
     from pegaso_tui.db.operators import current_operator
     from pegaso_tui.widgets.date_input import DateInput
-    from tests.apputil import wait_until
 
     create_request(RequestInput("MELOTTI ILARIA", "Chiede disponibilità"), current_operator("mario").username)
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "1")
-        await settle(pilot)
-        await pilot.press("f4")
-        assert await wait_until(pilot, lambda: app.screen.query("#activity-next"))
-        await settle(pilot)
-        dialog = app.screen
+        dialog = await open_dialog(app, pilot, "11", "f4", "#activity-next")
         burst(app, *"Richiamata", "tab", "tab", *"15122026")
         await settle(pilot)
         assert dialog.query_one("#activity-next", DateInput).value.replace("-", "") == "15122026"
