@@ -147,3 +147,31 @@ async def test_keys_typed_past_a_choice_list_reach_the_field_after_it(db_url, db
         await settle(pilot)
         assert app.screen is dialog and not outcome.expanded
         assert outcome.value != before
+
+
+async def test_a_search_then_enter_enter_typed_together_opens_the_first_client(db_url, db):
+    """Walked in Clienti: "rossi", Invio, Invio typed together searched and moved to the list,
+    but the second Invio was read by the search too, and no client opened."""
+    from pegaso_tui.screens.registry.client_form import ClientFormScreen
+
+    make_client("0000001", name="ROSSI MARIO", city="Verona")
+    make_client("0000002", name="BIANCHI ANNA", city="Roma")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        burst(app, *"rossi", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#name").value == "ROSSI MARIO"
+        await pilot.press("escape")
+        await settle(pilot)
+        # ↓ does the same as Invio, and the list then goes on with the keys behind it
+        clients = app.screen
+        clients.search_field.value = ""
+        clients.search_field.focus()
+        await settle(pilot)
+        burst(app, "down", "down", "enter")  # to the list (on ROSSI), to the next row, open it
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#name").value == "BIANCHI ANNA"

@@ -70,6 +70,7 @@ class OpenRequestsScreen(RequestActions, MaskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         make_compact(self)
+        self.query_one("#open-search", SearchField).listing = self.table.table
         self.table.table.focus()
         self._show()
         from pegaso_tui.db.crm.requests import operator_usernames

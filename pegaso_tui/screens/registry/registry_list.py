@@ -110,6 +110,7 @@ class RegistryListScreen(MaskScreen, Generic[T]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.search_field.listing = self.table.table
         self.search_field.focus()
         self.refresh_list()
 
@@ -142,11 +143,6 @@ class RegistryListScreen(MaskScreen, Generic[T]):
         if event.input.id == "search":
             event.stop()
             self.refresh_list()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            event.stop()
-            self.table.table.focus()
 
     def on_key(self, event: events.Key) -> None:
         if route_search_keys(event, self.focused, self.search_field, self.table.table):
