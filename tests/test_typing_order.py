@@ -175,3 +175,21 @@ async def test_a_search_then_enter_enter_typed_together_opens_the_first_client(d
         await settle(pilot)
         assert isinstance(app.screen, ClientFormScreen)
         assert app.screen.query_one("#name").value == "BIANCHI ANNA"
+
+
+async def test_cerca_soggetto_takes_invio_invio_typed_with_the_name(db_url, db):
+    """Cerca Soggetto (mask 12) moved the focus from its Submitted handler, like the lists:
+    "mel", Invio, Invio typed together must reach the subject's requests."""
+    from pegaso_tui.db.crm.requests import RequestInput, create_request
+    from pegaso_tui.db.operators import current_operator
+
+    create_request(RequestInput("MELOTTI ILARIA", "Chiede disponibilità"), current_operator("mario").username)
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "2")
+        await settle(pilot)
+        screen = app.screen
+        burst(app, "m", "e", "l", "enter", "enter")
+        await settle(pilot)
+        assert screen.query_one("#find-input").value == "mel"
+        assert app.focused is screen.requests.table  # Invio on the subject: to its requests

@@ -26,6 +26,7 @@ from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
 from pegaso_tui.widgets.paged_table import PagedTable
 from pegaso_tui.widgets.plain import plain
+from pegaso_tui.widgets.search_field import SearchField
 
 
 class FindSubjectScreen(RequestActions, MaskScreen):
@@ -47,7 +48,8 @@ class FindSubjectScreen(RequestActions, MaskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="crm-filters"):
-            yield FormField("Soggetto:", Input(placeholder="nome, codice, cellulare, e-mail", id="find-input"), label_width=11)
+            yield FormField("Soggetto:", SearchField(placeholder="nome, codice, cellulare, e-mail", id="find-input"),
+                            label_width=11)
         yield PagedTable(subject_columns(), id="find-subjects", page_size=50, empty_text="Nessun soggetto trovato")
         yield Static("", id="find-summary", classes="crm-heading")
         yield PagedTable(request_columns(lambda: crm_today(self.app), status=True), id="find-requests",
@@ -57,7 +59,9 @@ class FindSubjectScreen(RequestActions, MaskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         make_compact(self)
-        self.query_one("#find-input", Input).focus()
+        search = self.query_one("#find-input", SearchField)
+        search.listing = self.subjects.table  # Invio and ↓ go to the subjects, at once
+        search.focus()
         self._search()
 
     @property
@@ -75,14 +79,6 @@ class FindSubjectScreen(RequestActions, MaskScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._search()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.subjects.table.focus()
-
-    def on_key(self, event) -> None:
-        if event.key == "down" and self.focused is self.query_one("#find-input", Input):
-            event.stop()
-            self.subjects.table.focus()
 
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
         if event.table is self.subjects:
