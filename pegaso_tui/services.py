@@ -98,10 +98,6 @@ class AppServices:
         """PostgreSQL: a line for the operator when the server's cache cannot hold the clients'
         search (``pegaso_tui.db.pg_cache``); None when it can, and always on SQLite. It queries
         the database: call it in a worker."""
-        from pegaso_tui.db.urls import is_postgres_url
-
-        if not is_postgres_url(self.database_url):
-            return None
         from pegaso_tui.db.models import database_proxy
         from pegaso_tui.db.pg_cache import cache_advice
 

@@ -22,13 +22,19 @@ def burst(app, *keys: str) -> None:
         app.post_message(events.Key(key, character))
 
 
+async def open_mask(app, pilot, digits: str):
+    """Type the mask's number on the menu and return the mask once it has settled."""
+    await pilot.press(*digits)
+    await settle(pilot)
+    return app.screen
+
+
 async def open_dialog(app, pilot, mask: str, key: str, field: str):
     """Open mask ``mask`` (its digits), press ``key`` there, and return the dialog once its
     field ``field`` (a selector) is mounted and everything has settled."""
     from tests.apputil import wait_until
 
-    await pilot.press(*mask)
-    await settle(pilot)
+    await open_mask(app, pilot, mask)
     await pilot.press(key)
     assert await wait_until(pilot, lambda: app.screen.query(field))
     await settle(pilot)
@@ -39,9 +45,7 @@ async def test_a_burst_with_backspaces_edits_the_search_as_typed(db_url, db):
     make_client("0000001", name="ROSSI MARIO", city="Verona")
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("6")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_mask(app, pilot, "6")
         assert isinstance(screen, ClientsScreen)
         await pilot.press(*"ros")
         burst(app, "backspace", "backspace", "q", "x")
@@ -93,9 +97,7 @@ async def test_a_code_typed_after_a_tab_from_a_radio_set_reaches_its_field(db_ur
     make_client("0000002", name="FUTURA VIAGGI", mobile="349 999 9999")
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_mask(app, pilot, "4")
         assert isinstance(screen.focused, RadioSet)  # Destinatario: Cliente
         burst(app, "tab", "2")
         await settle(pilot)
@@ -166,9 +168,7 @@ async def test_cerca_soggetto_takes_invio_invio_typed_with_the_name(db_url, db):
     create_request(RequestInput("MELOTTI ILARIA", "Chiede disponibilità"), current_operator("mario").username)
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "2")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_mask(app, pilot, "12")
         burst(app, "m", "e", "l", "enter", "enter")
         await settle(pilot)
         assert screen.query_one("#find-input").value == "mel"

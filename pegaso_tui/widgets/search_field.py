@@ -1,7 +1,8 @@
 """The search field on top of a list, and typing in the list that goes on with the search.
 
-The registry lists and Richieste Aperte share this: ``↓`` or ``Invio`` from the search goes to
-the list, and a letter typed in the list goes back to the search, appended to what is there.
+The registry lists, Richieste Aperte and Cerca Soggetto share this: ``↓`` or ``Invio`` from
+the search goes to the list. In the registry lists and Richieste Aperte, a letter typed in the
+list goes back to the search, appended to what is there (``route_search_keys``).
 
 The search moves the focus itself, at once, in its own keys: the keys typed behind them go to
 the list (``widgets.typing_order`` hands them on). When the screen moved it, on the key or on
