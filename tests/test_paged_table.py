@@ -159,3 +159,25 @@ async def test_the_control_panel_shows_a_seven_digit_message_number_whole(db, db
         await pilot.pause()
         line = app.screen.query_one("#paged-table-rows").render_line(1).text
         assert " 1000000 " in line, line  # it read "100000"
+
+
+async def test_a_list_removed_while_it_is_being_mounted_is_no_error():
+    """A list whose place goes away as it is mounted (the mask closes, the app quits right
+    after start) must not end the app with "errore imprevisto": Textual mounts none of the
+    children of a widget that is being removed, yet still sends it Mount. This is what the
+    home agenda's list met, now and then, when the app closed during start-up."""
+    from textual.containers import Vertical
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Vertical(id="box")
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.query_one("#box")
+        box.mount(PagedTable([Column("Nome", lambda name: name, width=10)]))
+        box.remove()  # in the same moment: before the list has composed its table
+        await pilot.pause()
+        assert not app.query(PagedTable)
+        assert app.is_running  # the app goes on, with no error to report
+    assert app.return_code in (None, 0)

@@ -245,7 +245,11 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         yield Static("", id="paged-table-status")
 
     def on_mount(self) -> None:
-        table = self.table
+        table = self.query_one_optional(_WindowTable)
+        if table is None:
+            # removed while it was being mounted (its screen closed, the app quit): Textual
+            # then mounts none of its children, and there is nothing to set up
+            return
         self._column_keys = [table.add_column(column.label, width=column.width) for column in self.columns]
         if self._first_page is not None:
             page, self._first_page = self._first_page, None
