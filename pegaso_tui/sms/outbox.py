@@ -1426,8 +1426,14 @@ class OutboxService:
         return not self._stopped.is_set()
 
     def run(self) -> None:
-        """Send until ``stop()`` (call it in a thread of its own)."""
-        self._stop.clear()
+        """Send until ``stop()`` (call it in a thread of its own).
+
+        A ``stop()`` asked before this thread got here holds: the app may close in the moment
+        between starting the sender's thread and the thread's start, and a sender that went on
+        then would keep the process from ever ending (its event loop waits for this thread).
+        """
+        if self._stop.is_set():
+            return
         self._stopped.clear()
         try:
             while not self._stop.is_set():
