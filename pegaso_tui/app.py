@@ -310,6 +310,11 @@ class PegasoApp(CarryOn, App[None]):
     def _start_sender(self) -> None:
         """Start the outbox sender, once (unless this app runs without one)."""
         services = self.services
+        if self._closing or not self.is_running:
+            # asked for just before the user quit, and run after on_unmount stopped the
+            # sender (Textual still runs such callbacks then): a sender started now would run
+            # on, and the process would never end
+            return
         if not services.database_ready.is_set() or services.database_problem:
             return
         if services.outbox is None and services.run_sender:

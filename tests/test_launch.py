@@ -92,3 +92,32 @@ def test_a_command_line_that_ends_before_the_app_opens_leaves_the_collector_runn
     settings.write_text("this is = = not toml\n")
     assert main(["--config", str(settings)]) == 1  # refused before the app starts
     assert gc.isenabled()
+
+
+async def test_a_sender_start_asked_as_the_app_closes_starts_nothing(tmp_path, monkeypatch):
+    """The sender starts in a callback asked for when the agenda shows. Quitting in that
+    moment can run the callback after the app's on_unmount has stopped everything: found in
+    a loop of start-up tests (about once in three hundred runs), with the app no longer
+    running and on_unmount done. The sender and the scheduler then ran on, and the process
+    never ended. Here the callback comes in that same state: the app has closed."""
+    import threading
+
+    shown = []
+    monkeypatch.setattr(PegasoApp, "SENDER_DELAY_S", 60.0)  # only the agenda starts it here
+    monkeypatch.setattr(PegasoApp, "on_agenda_panel_shown", lambda self: shown.append(self))
+    before = {thread.ident for thread in threading.enumerate()}
+    app = _launched(f"sqlite:///{tmp_path / 'nuovo.db'}")
+    async with app.run_test(size=(110, 40)) as pilot:
+        assert await wait_until(pilot, lambda: app.services.database_ready.is_set() and shown)
+        assert app.services.outbox is None  # not started yet; the user quits
+    try:
+        app._start_sender()  # the callback, late
+        started = [thread for thread in threading.enumerate()
+                   if thread.ident not in before and thread.name.startswith("pegaso-")]
+        assert not started
+        assert app.services.outbox is None
+    finally:  # without the fix: stop what the test let loose, or the run never ends
+        if app.services.outbox is not None:
+            app.services.outbox.stop(wait_s=5)
+        if getattr(app, "_schedules", None) is not None:
+            app._schedules.stop()
