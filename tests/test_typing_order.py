@@ -104,6 +104,26 @@ async def test_a_code_typed_after_a_tab_from_a_radio_set_reaches_its_field(db_ur
         assert screen.focused.value == "2"
 
 
+async def test_a_search_typed_with_the_masks_number_reaches_the_mask(db_url, db):
+    """Walked: "6rossi" arriving in one burst opened Clienti with an empty search; the
+    letters had gone to the menu. At a typist's usual pace they already reached the mask."""
+    make_client("0000001", name="ROSSI MARIO", city="Verona")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "6", "r", "o", "s", "s", "i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        assert screen.search_field.value == "rossi"
+        # and the menu, back on top, takes its digits again
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen) and app.screen.search_field.value == ""
+
+
 async def test_keys_typed_past_a_choice_list_reach_the_field_after_it(db_url, db):
     """Walked in Gestisci (Richieste Aperte, F4): "Richiamata", Tab, Tab, "15-12-2026" typed
     together lost the date to the Esito choice between the two fields."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -78,6 +79,8 @@ class HomeScreen(CarryOn, Screen[None]):
         self._digits = ""
         self._pending = None
         self._shown_once = False
+        #: keys typed together with a mask's number, for the mask opening on top (see on_key)
+        self._typed_ahead: list[tuple[str, str | None]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,6 +178,41 @@ class HomeScreen(CarryOn, Screen[None]):
             self._cancel_pending()
             self._digits = ""
             self.app.open_saved_search(int(event.option.id.removeprefix("search-")))
+
+    #: how long typed-ahead keys wait for the opening mask to take the focus (in 20 ms steps)
+    TYPED_AHEAD_TRIES = 50
+
+    async def on_key(self, event: events.Key) -> None:
+        """A key that reaches the menu after a mask has opened on top of it was typed together
+        with the mask's number ("6rossi" in one burst, as a fast typist or SSH sends it): the
+        app handed it to the menu, which had the focus when it came in. It is the mask's: it
+        is given to the mask's focused field once the mask has one, in the order typed. (At
+        an operator's usual pace the mask already has the focus when the key comes in.)
+
+        A digit is read here, at once, not once the key has bubbled up to the app: the keys
+        behind it then find the mask it opened."""
+        from pegaso_tui.widgets.typing_order import run_own_binding
+
+        if self.app.screen is self:
+            await run_own_binding(self, event)
+            return
+        event.stop()
+        event.prevent_default()
+        self._typed_ahead.append((event.key, event.character))
+        if len(self._typed_ahead) == 1:
+            self._hand_typed_ahead(self.TYPED_AHEAD_TRIES)
+
+    def _hand_typed_ahead(self, tries: int) -> None:
+        target = self.app.focused
+        if target is None or target.screen is self:  # the mask is still being built
+            if tries:
+                self.set_timer(0.02, lambda: self._hand_typed_ahead(tries - 1))
+            else:
+                self._typed_ahead.clear()  # a mask that never took the focus: as if not typed
+            return
+        keys, self._typed_ahead = self._typed_ahead, []
+        for key, character in keys:
+            target._forward_event(events.Key(key, character))
 
     def action_digit(self, digit: str) -> None:
         """Build a mask number from the digits typed; open the mask when it is unambiguous."""
