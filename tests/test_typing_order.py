@@ -193,3 +193,25 @@ async def test_cerca_soggetto_takes_invio_invio_typed_with_the_name(db_url, db):
         await settle(pilot)
         assert screen.query_one("#find-input").value == "mel"
         assert app.focused is screen.requests.table  # Invio on the subject: to its requests
+
+
+async def test_an_enter_that_reaches_the_list_before_the_matches_opens_a_match(db_url, db):
+    """Walked at 120x40: "6rossi", Invio, Invio in one burst opened CLIENTE LIBERO, the first
+    client of the whole list, once in three tries: the second Invio reached the list before
+    the screen had read the search's change and asked for its matches. The Invio now waits
+    for the matches and opens the one under the cursor."""
+    make_client("0000001", name="CLIENTE LIBERO", city="Milano")
+    make_client("0000002", name="ROSSI MARIO", city="Verona")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mask(app, pilot, "6")
+        assert isinstance(screen, ClientsScreen)
+        listing = screen.search_field.listing
+        # the keys as they are read: the search's text at once, its Changed message after
+        screen.search_field.insert_text_at_cursor("rossi")
+        screen.set_focus(listing)
+        listing.action_select_cursor()  # Invio on the list, still showing every client
+        await settle(pilot)
+        form = app.screen
+        assert form is not screen
+        assert form.query_one("#name").value == "ROSSI MARIO"  # not CLIENTE LIBERO

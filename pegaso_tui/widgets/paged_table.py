@@ -232,6 +232,10 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self._offset: int | None = 0  # absolute index of rows[0], when known
         self._loading = False
         self._pending_move = 0  # cursor moves typed while a page was being fetched
+        #: a new result is coming (``expect_result``), not yet asked for with ``show``
+        self._result_due = False
+        #: Enter typed while the result on screen was about to be replaced: for the new one
+        self._select_pending = False
         self._generation = 0  # bumped by show(): answers for an older pager are dropped
         self._count_timer = None  # a count waiting for the typing to pause
         self._first_page = page
@@ -287,6 +291,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self.pager = pager
         self._generation += 1
         self._pending_move = 0
+        self._result_due = False
         self.total = None
         generation = self._generation
         if at_end:
@@ -327,6 +332,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             if total is None:
                 self._count(pager, generation)
             self._make_pending_move()
+            self._make_pending_select()
 
         def failed(exc: BaseException) -> None:
             # read again the usual way, which tells the user what went wrong
@@ -516,13 +522,29 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
                 apply(page)
             self._show_status()
             self._make_pending_move()
+            self._make_pending_select()
 
         def failed(exc: BaseException) -> None:
             self._loading = False
+            self._select_pending = False  # not on a result the user has not seen
             self._show_status()
             self.notify_error(exc)
 
         self.run_db(fetch, done=done, failed=failed, group=self._group)
+
+    def expect_result(self) -> None:
+        """A new result is on its way (the search above it changed, its ``show`` comes
+        next): an Enter that reaches the list before that result waits for it."""
+        self._result_due = True
+
+    def _make_pending_select(self) -> None:
+        """Enter typed before the result arrived: the row under the cursor now, in it."""
+        if not self._select_pending or self._loading or self._result_due:
+            return
+        self._select_pending = False
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
 
     def _make_pending_move(self) -> None:
         """The cursor moves typed while the page was being read, now that it is here."""
@@ -644,6 +666,12 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        if self._loading or self._result_due:
+            # "rossi", Invio, Invio typed together: the second Invio may reach the list
+            # before the matches of "rossi" do, and opened the first record of the list
+            # before them. It is for the row the cursor is on once they are here.
+            self._select_pending = True
+            return
         row = self.current_row
         if row is not None:
             self.post_message(self.Selected(self, row))

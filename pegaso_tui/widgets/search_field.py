@@ -35,6 +35,16 @@ class SearchField(Input):
         #: the list below: ↓ and Invio give it the focus (set by the screen)
         self.listing: Widget | None = None
 
+    def watch_value(self, value: str) -> None:
+        # called at once, as the key is read: the screen shows the new result only once the
+        # field's Changed message reaches it, and an Invio typed behind may reach the list
+        # first (it then waits for that result: ``PagedTable.expect_result``)
+        from pegaso_tui.widgets.paged_table import PagedTable
+
+        table = getattr(self.listing, "parent", None)
+        if isinstance(table, PagedTable):
+            table.expect_result()
+
     async def action_submit(self) -> None:
         await super().action_submit()
         self.action_to_listing()
