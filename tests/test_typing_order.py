@@ -215,3 +215,18 @@ async def test_an_enter_that_reaches_the_list_before_the_matches_opens_a_match(d
         form = app.screen
         assert form is not screen
         assert form.query_one("#name").value == "ROSSI MARIO"  # not CLIENTE LIBERO
+
+
+async def test_a_search_and_its_invio_typed_with_the_masks_number_open_the_match(db_url, db):
+    """Walked at 120x40: "6rossi", Invio, Invio in one burst showed Clienti searching "rossi"
+    and opened nothing, once in four tries: the keys were handed to the search as soon as the
+    mask had a focused field, the first Invio moved the focus to the list, and the focus()
+    of the mask's start, still waiting, took it back: the second Invio searched again."""
+    make_client("0000001", name="CLIENTE LIBERO", city="Milano")
+    make_client("0000002", name="ROSSI MARIO", city="Verona")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "6", "r", "o", "s", "s", "i", "enter", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#name").value == "ROSSI MARIO"

@@ -210,7 +210,17 @@ class HomeScreen(CarryOn, Screen[None]):
             else:
                 self._typed_ahead.clear()  # a mask that never took the focus: as if not typed
             return
+        # not yet: a focus() in the mask's on_mount is still waiting in the app's queue, and
+        # would take the focus back after an Invio typed here had moved it ("6rossi", Invio,
+        # Invio then lost both Invio). The app's queue is in order: after that focus, and
+        # before any key the terminal sends from now on.
+        self.app.call_later(self._deliver_typed_ahead)
+
+    def _deliver_typed_ahead(self) -> None:
         keys, self._typed_ahead = self._typed_ahead, []
+        target = self.app.focused
+        if target is None or target.screen is self:
+            return  # the mask closed meanwhile: as if not typed
         for key, character in keys:
             target._forward_event(events.Key(key, character))
 
