@@ -181,3 +181,50 @@ async def test_a_list_removed_while_it_is_being_mounted_is_no_error():
         assert not app.query(PagedTable)
         assert app.is_running  # the app goes on, with no error to report
     assert app.return_code in (None, 0)
+
+
+async def test_an_answer_for_an_older_search_does_not_set_off_an_enter_waiting_for_the_new_one(
+        db, db_url, monkeypatch):
+    """An Invio typed while a new search loads waits for its rows. An answer of the search
+    before it (its worker had already finished when the new one was asked for) must not
+    end that wait: the Invio then opened a row of the older result."""
+    import threading
+
+    Client.insert_many([dict(code=f"{i:07d}", name=f"CLIENTE {i}") for i in range(1, 6)]).execute()
+    Client.create(code="0000099", name="ROSSI MARIO")
+    selected = []
+
+    class Listening(TableApp):
+        def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
+            selected.append(event.row.name)
+
+    app = Listening(db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(PagedTable)
+        older = table._generation
+        release = threading.Event()
+        rossi = clients_pager("rossi")
+
+        class Slow:  # the new search, still being read
+            def __getattr__(self, name):
+                return getattr(rossi, name)
+
+            def first(self, size):
+                release.wait(10)
+                return rossi.first(size)
+
+        table.show(Slow(), count=False)
+        table.table.action_select_cursor()  # Invio, on the old rows: it waits
+        await pilot.pause()
+        # the answer of the search before, arriving late (in a group of its own here: a new
+        # fetch of the list's group would cancel the one being read, which a late answer
+        # does not do)
+        with monkeypatch.context() as patch:
+            patch.setattr(PagedTable, "_group", property(lambda self: "late-answer"))
+            table._fetch(lambda: clients_pager().first(20), lambda page: None, older)
+        await pilot.pause(0.2)
+        assert selected == []  # not CLIENTE 1
+        release.set()
+        await settle(pilot)
+        assert selected == ["ROSSI MARIO"]

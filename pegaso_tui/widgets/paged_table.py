@@ -517,9 +517,13 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         self._show_status()
 
         def done(page: Page[T]) -> None:
+            if generation != self._generation:
+                # the answer of a result replaced since (its worker had finished when the
+                # new one was asked for): the new one's fetch is still loading, and an Enter
+                # waiting for it must not act on these rows
+                return
             self._loading = False
-            if generation == self._generation:
-                apply(page)
+            apply(page)
             self._show_status()
             self._make_pending_move()
             self._make_pending_select()
