@@ -202,9 +202,13 @@ class HomeScreen(CarryOn, Screen[None]):
         if len(self._typed_ahead) == 1:
             self._hand_typed_ahead(self.TYPED_AHEAD_TRIES)
 
+    def _mask_field(self):
+        """The focused widget of the mask on top of the menu (None while there is none)."""
+        focused = self.app.focused
+        return None if focused is None or focused.screen is self else focused
+
     def _hand_typed_ahead(self, tries: int) -> None:
-        target = self.app.focused
-        if target is None or target.screen is self:  # the mask is still being built
+        if self._mask_field() is None:  # the mask is still being built
             if tries:
                 self.set_timer(0.02, lambda: self._hand_typed_ahead(tries - 1))
             else:
@@ -218,8 +222,8 @@ class HomeScreen(CarryOn, Screen[None]):
 
     def _deliver_typed_ahead(self) -> None:
         keys, self._typed_ahead = self._typed_ahead, []
-        target = self.app.focused
-        if target is None or target.screen is self:
+        target = self._mask_field()
+        if target is None:
             return  # the mask closed meanwhile: as if not typed
         for key, character in keys:
             target._forward_event(events.Key(key, character))

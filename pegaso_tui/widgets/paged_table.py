@@ -331,8 +331,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             apply(page)
             if total is None:
                 self._count(pager, generation)
-            self._make_pending_move()
-            self._make_pending_select()
+            self._keys_typed_meanwhile()
 
         def failed(exc: BaseException) -> None:
             # read again the usual way, which tells the user what went wrong
@@ -525,8 +524,7 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
             self._loading = False
             apply(page)
             self._show_status()
-            self._make_pending_move()
-            self._make_pending_select()
+            self._keys_typed_meanwhile()
 
         def failed(exc: BaseException) -> None:
             self._loading = False
@@ -540,6 +538,11 @@ class PagedTable(DbWorkMixin, Widget, Generic[T]):
         """A new result is on its way (the search above it changed, its ``show`` comes
         next): an Enter that reaches the list before that result waits for it."""
         self._result_due = True
+
+    def _keys_typed_meanwhile(self) -> None:
+        """A page is here: the cursor moves, then the Enter, typed while it was read."""
+        self._make_pending_move()
+        self._make_pending_select()
 
     def _make_pending_select(self) -> None:
         """Enter typed before the result arrived: the row under the cursor now, in it."""
