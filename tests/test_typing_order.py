@@ -230,3 +230,74 @@ async def test_a_search_and_its_invio_typed_with_the_masks_number_open_the_match
         burst(app, "6", "r", "o", "s", "s", "i", "enter", "enter")
         await settle(pilot)
         assert app.screen.query_one("#name").value == "ROSSI MARIO"
+
+
+async def _single_sms_lookup(app, pilot, search: str = ""):
+    """Invio SMS Singolo (mask 4), on Cliente, F2: the lookup, with ``search`` typed and its
+    matches shown."""
+    from pegaso_tui.widgets.lookup import LookupDialog
+
+    screen = await open_mask(app, pilot, "4")
+    await pilot.press("tab")  # from Destinatario (Cliente) to the client's code
+    await settle(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+    assert isinstance(app.screen, LookupDialog)
+    if search:
+        await pilot.press(*search)
+        await settle(pilot)
+    return screen
+
+
+async def test_keys_typed_behind_the_lookups_invio_go_to_the_form(db_url, db):
+    """Walked: in the lens (F2), "rossi", Invio, Tab and the words behind it typed together
+    lost the words: the Tab moved the focus inside the dialog, still open, and the words went
+    to its list. The pick's callback then took the focus back to the code."""
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+
+    make_client("0000001", name="ROSSI MARIO", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _single_sms_lookup(app, pilot, "rossi")
+        burst(app, "enter", "tab", "tab", "tab", *"Buongiorno")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#client").code == "0000001"
+        assert screen.query_one("#mobile").value == "349 111 1111"
+        assert screen.query_one(SmsEditor).text == "Buongiorno"
+
+
+async def test_an_invio_typed_before_the_lookups_matches_picks_and_leaves_the_rest_to_the_form(db_url, db):
+    """The same keys with the search itself, all in one burst: the Invio waits for the
+    matches of "rossi" and picks the first, and what follows still reaches the form."""
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+
+    make_client("0000001", name="BIANCHI ANNA", city="Roma", mobile="349 222 2222")
+    make_client("0000002", name="ROSSI MARIO", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _single_sms_lookup(app, pilot)
+        burst(app, *"rossi", "enter", "tab", "tab", "tab", *"Buongiorno")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#client").code == "0000002"
+        assert screen.query_one(SmsEditor).text == "Buongiorno"
+
+
+async def test_an_invio_on_no_match_leaves_the_keys_behind_it_to_the_lookup(db_url, db):
+    """Nothing matches: there is no pick, the dialog stays, and the keys typed behind the
+    Invio go on into its search, in order."""
+    from pegaso_tui.widgets.lookup import LookupDialog
+
+    make_client("0000001", name="ROSSI MARIO", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _single_sms_lookup(app, pilot)
+        burst(app, *"zzz", "enter", "backspace", *"ossi")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LookupDialog)
+        assert dialog.query_one("#lookup-search").value == "zzossi"
+        burst(app, "ctrl+u", *"rossi", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.query_one("#client").code == "0000001"

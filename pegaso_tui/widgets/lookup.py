@@ -4,12 +4,19 @@
 KeysetPager`` and the columns; the dialog shows the first page of matches at each keystroke
 (in a worker: a newer keystroke cancels the older query) and dismisses with the chosen row,
 or None with Esc.
+
+Keys typed right behind the Invio that picks ("rossi", Invio, Tab, "Buongiorno" arriving
+together, as a fast typist or a terminal over SSH sends them) are the form's, not the
+dialog's: the search field holds them from its Invio on, and the caller hands them on with
+``release_keys`` once it has put the pick in its field. Before, the Tab moved the focus inside
+the dialog, still open, and the words behind it were lost in its list.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Generic, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
@@ -19,6 +26,26 @@ from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 
 T = TypeVar("T")
+
+
+class _SearchField(Input):
+    """The lookup's search: its Invio picks at once, in the field's own turn, and the keys
+    behind it wait for the form (``LookupDialog.release_keys``)."""
+
+    async def action_submit(self) -> None:
+        # not through Input.Submitted: that message would reach the dialog only after the
+        # keys typed behind the Invio, which this field runs first
+        dialog = self.screen
+        if isinstance(dialog, LookupDialog):
+            dialog.action_confirm()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # runs before Input's own handler (Textual calls them in MRO order), which is not
+        # called for a key held here
+        dialog = self.screen
+        if isinstance(dialog, LookupDialog) and dialog.hold_key(event):
+            event.stop()
+            event.prevent_default()
 
 
 class LookupDialog(DialogScreen[T], Generic[T]):
@@ -54,12 +81,17 @@ class LookupDialog(DialogScreen[T], Generic[T]):
         self.search = search
         self.columns = columns
         self.initial = initial
-        self._pick_when_found = False  # Enter typed before the matches arrived
+        #: Enter typed before the matches arrived (None: picked, the dialog is closing)
+        self._pick_when_found: bool | None = False
+        self._searched = initial  # the text whose matches the list shows, or is fetching
+        #: keys typed behind the picking Invio (None: none are held, they go where typed)
+        self._held: list[events.Key] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"{self.dialog_title} — digita per cercare, Invio per scegliere", id="lookup-title")
-            yield Input(value=self.initial, placeholder="codice, nome, cellulare, città…", id="lookup-search")
+            yield _SearchField(value=self.initial, placeholder="codice, nome, cellulare, città…",
+                               id="lookup-search")
             yield PagedTable(self.columns, page_size=50, id="lookup-results")
 
     def on_mount(self) -> None:
@@ -67,12 +99,11 @@ class LookupDialog(DialogScreen[T], Generic[T]):
         self._search(self.initial)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "lookup-search":
-            self._search(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        # Enter in the search field picks the first match (or the one under the cursor)
-        self.action_confirm()
+        # the field's text now, not the event's: an Invio typed behind the letters may have
+        # searched it already (action_confirm), and the letters' own messages, coming after,
+        # must not search their shorter texts again
+        if event.input.id == "lookup-search" and event.input.value != self._searched:
+            self._search(event.input.value)
 
     def on_key(self, event) -> None:
         if event.key == "down" and self.focused is self.query_one("#lookup-search", Input):
@@ -80,22 +111,70 @@ class LookupDialog(DialogScreen[T], Generic[T]):
             event.stop()
 
     def _search(self, text: str) -> None:
-        self._pick_when_found = False
+        self._searched = text
+        if self._pick_when_found is not None:  # not once picked
+            self._pick_when_found = False
         self.query_one(PagedTable).show(self.search(text), count=True)
 
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
-        if self._pick_when_found and event.row is not None:
-            self.dismiss(event.row)
+        if not self._pick_when_found:
+            return
+        if event.row is not None:
+            self._pick(event.row)
+        else:
+            # nothing matches: no pick after all, and what was typed behind the Invio is
+            # for this dialog again, in order
+            self._pick_when_found = False
+            self.app.bell()
+            self._hand_on_held()
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
-        self.dismiss(event.row)
+        self._pick(event.row)
+
+    def _pick(self, row: Any) -> None:
+        """Close with ``row``, once: the list announces its cursor more than once as a
+        result arrives, and a second dismiss would close the mask under the dialog."""
+        if self._pick_when_found is None:
+            return
+        self._pick_when_found = None
+        self.dismiss(row)
 
     def action_confirm(self) -> None:
+        if self._pick_when_found is None:
+            return  # picked already
+        text = self.query_one("#lookup-search", Input).value
+        if text != self._searched:
+            # Invio typed right behind the letters, before their messages reached this
+            # dialog: the list still shows the matches of the text before them
+            self._search(text)
         table = self.query_one(PagedTable)
         row: Any = table.current_row
-        if row is not None:
-            self.dismiss(row)
-        elif table.loading_rows:
-            self._pick_when_found = True  # typed fast: take the first match when it comes
+        if table.loading_rows:
+            # typed fast: the rows shown may be those of a shorter text; take the match
+            # under the cursor when the matches come
+            self._held = []
+            self._pick_when_found = True
+        elif row is not None:
+            self._held = []
+            self._pick(row)
         else:
             self.app.bell()
+
+    def hold_key(self, event: events.Key) -> bool:
+        """Keep ``event``, typed behind the picking Invio, for ``release_keys``; False when
+        no pick is under way (the key is the dialog's)."""
+        if self._held is None:
+            return False
+        self._held.append(events.Key(event.key, event.character))
+        return True
+
+    def release_keys(self) -> None:
+        """The caller has put the pick in its form: the keys typed behind the Invio go to
+        whatever has the focus now, in the order they were typed, and so do any still on
+        their way to the search field."""
+        self._hand_on_held()
+
+    def _hand_on_held(self) -> None:
+        held, self._held = self._held or [], None
+        for key in held:
+            (self.app.focused or self.app.screen)._forward_event(key)

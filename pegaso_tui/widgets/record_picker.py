@@ -174,7 +174,13 @@ class RecordPicker(DbWorkMixin, Horizontal):
         def picked(record: Any | None) -> None:
             if record is not None:
                 self.set_record(record)
-                self.input.focus()
+                if self.screen.focused is None:
+                    self.input.focus()
+            # only now the keys typed behind the Invio: a Tab among them must leave a field
+            # that already holds the pick (it took the focus back to the code before, and
+            # the words typed after the Tab went into the code)
+            dialog.release_keys()
 
         search: Callable[[str], Any] = self.pager
-        self.app.push_screen(LookupDialog(self.LOOKUP_TITLE, search, self.COLUMNS), picked)
+        dialog = LookupDialog(self.LOOKUP_TITLE, search, self.COLUMNS)
+        self.app.push_screen(dialog, picked)
