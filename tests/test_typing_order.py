@@ -301,3 +301,29 @@ async def test_an_invio_on_no_match_leaves_the_keys_behind_it_to_the_lookup(db_u
         burst(app, "ctrl+u", *"rossi", "enter")
         await settle(pilot)
         assert app.screen is screen and screen.query_one("#client").code == "0000001"
+
+
+async def test_a_search_typed_with_its_f2_goes_to_the_lookup(db_url, db):
+    """Walked at 80x24: F2, "mel", Invio, Tab, Tab, Tab, "Ciao" typed together wrote "mel"
+    in the client's code and never opened the lookup: F2 was the picker's key, run only once
+    it had bubbled up to the app, after the letters and the Tabs behind it had moved on."""
+    from pegaso_tui.widgets.sms_editor import SmsEditor
+
+    make_client("0000001", name="BIANCHI ANNA", city="Roma", mobile="349 222 2222")
+    make_client("0000002", name="MELOTTI ILARIA", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mask(app, pilot, "4")
+        await pilot.press("tab")  # from Destinatario (Cliente) to the client's code
+        await settle(pilot)
+        burst(app, "f2", *"mel", "enter", "tab", "tab", "tab", *"Ciao")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#client").code == "0000002"
+        assert screen.query_one(SmsEditor).text == "Ciao"
+        # and F2 alone, then the search at a typist's pace, as before
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "f2")
+        await settle(pilot)
+        await pilot.press(*"bia", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.query_one("#client").code == "0000001"

@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.widgets.dialog import DialogScreen
 from pegaso_tui.widgets.paged_table import Column, PagedTable
+from pegaso_tui.widgets.typing_order import KeyHold
 
 T = TypeVar("T")
 
@@ -43,9 +44,8 @@ class _SearchField(Input):
         # runs before Input's own handler (Textual calls them in MRO order), which is not
         # called for a key held here
         dialog = self.screen
-        if isinstance(dialog, LookupDialog) and dialog.hold_key(event):
-            event.stop()
-            event.prevent_default()
+        if isinstance(dialog, LookupDialog):
+            dialog.picking.hold(event)
 
 
 class LookupDialog(DialogScreen[T], Generic[T]):
@@ -84,8 +84,11 @@ class LookupDialog(DialogScreen[T], Generic[T]):
         #: Enter typed before the matches arrived (None: picked, the dialog is closing)
         self._pick_when_found: bool | None = False
         self._searched = initial  # the text whose matches the list shows, or is fetching
-        #: keys typed behind the picking Invio (None: none are held, they go where typed)
-        self._held: list[events.Key] | None = None
+        #: keys typed behind F2, before the search field has the focus ("F2 rossi" typed
+        #: together): the field that opened the dialog holds them for it
+        self.opening = KeyHold()
+        #: keys typed behind the picking Invio, for the form (``release_keys``)
+        self.picking = KeyHold(holding=False)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -95,8 +98,11 @@ class LookupDialog(DialogScreen[T], Generic[T]):
             yield PagedTable(self.columns, page_size=50, id="lookup-results")
 
     def on_mount(self) -> None:
-        self.query_one("#lookup-search", Input).focus()
+        field = self.query_one("#lookup-search", Input)
+        field.focus()
         self._search(self.initial)
+        # after the focus (it is set through the app's queue), before any key typed later
+        self.app.call_later(lambda: self.opening.release(self.app, field))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # the field's text now, not the event's: an Invio typed behind the letters may have
@@ -119,14 +125,19 @@ class LookupDialog(DialogScreen[T], Generic[T]):
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
         if not self._pick_when_found:
             return
-        if event.row is not None:
-            self._pick(event.row)
+        table = self.query_one(PagedTable)
+        if table.loading_rows:
+            return  # announced by the rows of the text before: the matches are still coming
+        # the row under the cursor now, not the event's: the event may be older than them
+        row: Any = table.current_row
+        if row is not None:
+            self._pick(row)
         else:
             # nothing matches: no pick after all, and what was typed behind the Invio is
             # for this dialog again, in order
             self._pick_when_found = False
             self.app.bell()
-            self._hand_on_held()
+            self.picking.release(self.app)
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         self._pick(event.row)
@@ -152,29 +163,16 @@ class LookupDialog(DialogScreen[T], Generic[T]):
         if table.loading_rows:
             # typed fast: the rows shown may be those of a shorter text; take the match
             # under the cursor when the matches come
-            self._held = []
+            self.picking.start()
             self._pick_when_found = True
         elif row is not None:
-            self._held = []
+            self.picking.start()
             self._pick(row)
         else:
             self.app.bell()
-
-    def hold_key(self, event: events.Key) -> bool:
-        """Keep ``event``, typed behind the picking Invio, for ``release_keys``; False when
-        no pick is under way (the key is the dialog's)."""
-        if self._held is None:
-            return False
-        self._held.append(events.Key(event.key, event.character))
-        return True
 
     def release_keys(self) -> None:
         """The caller has put the pick in its form: the keys typed behind the Invio go to
         whatever has the focus now, in the order they were typed, and so do any still on
         their way to the search field."""
-        self._hand_on_held()
-
-    def _hand_on_held(self) -> None:
-        held, self._held = self._held or [], None
-        for key in held:
-            (self.app.focused or self.app.screen)._forward_event(key)
+        self.picking.release(self.app)

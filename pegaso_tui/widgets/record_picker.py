@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -21,8 +22,33 @@ from pegaso_tui.widgets.db_work import DbWorkMixin
 from pegaso_tui.widgets.fitted_input import FittedInput
 from pegaso_tui.widgets.paged_table import Column
 from pegaso_tui.widgets.plain import plain
+from pegaso_tui.widgets.typing_order import KeyHold
 
 LOOKUP_KEYS = "f2,ctrl+l"
+
+
+class _CodeInput(FittedInput):
+    """The code field. The lens is bound here too, not only on the picker: a field runs its
+    own bindings in its own turn (``typing_order``), so "F2 rossi" typed together opens the
+    lookup before the letters, which then go to its search. Bound only on the picker, F2
+    waited to bubble up to the app: the letters went into the code, and by then the focus
+    had moved on with the Tabs behind them, so the F2 found no picker and was lost."""
+
+    BINDINGS = [Binding(LOOKUP_KEYS, "lookup", "Cerca")]
+
+    #: the lookup opened from here, until its search field has the focus
+    opening: KeyHold | None = None
+
+    def action_lookup(self) -> None:
+        picker = self.parent
+        if isinstance(picker, RecordPicker):
+            picker.action_lookup()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # the keys typed behind F2 are still on their way here: they are the lookup's
+        # search, which is not open yet (runs before Input's handler, in MRO order)
+        if self.opening is not None and not self.opening.hold(event):
+            self.opening = None
 
 
 class RecordPicker(DbWorkMixin, Horizontal):
@@ -84,7 +110,7 @@ class RecordPicker(DbWorkMixin, Horizontal):
 
     def compose(self) -> ComposeResult:
         # a code is 7 digits (longer ones scroll): room for it and the cursor
-        yield FittedInput(value=self._initial, placeholder="codice", max_length=20, visible_chars=CLIENT_CODE_WIDTH)
+        yield _CodeInput(value=self._initial, placeholder="codice", max_length=20, visible_chars=CLIENT_CODE_WIDTH)
         yield Static("", classes="record-name")
 
     def on_mount(self) -> None:
@@ -183,4 +209,5 @@ class RecordPicker(DbWorkMixin, Horizontal):
 
         search: Callable[[str], Any] = self.pager
         dialog = LookupDialog(self.LOOKUP_TITLE, search, self.COLUMNS)
+        self.query_one(_CodeInput).opening = dialog.opening
         self.app.push_screen(dialog, picked)

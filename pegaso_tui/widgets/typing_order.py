@@ -74,6 +74,43 @@ def hand_on(widget: Widget, event: events.Key) -> bool:
     return True
 
 
+class KeyHold:
+    """Keys typed ahead of the field that is to take them (a dialog not yet open, a pick not
+    yet in its form): kept in the order typed, then handed on together by ``release``.
+
+    Once released, ``hold`` takes no more: a key that comes later goes where the app sends
+    it, behind the ones released, so the order holds across the two.
+    """
+
+    def __init__(self, holding: bool = True) -> None:
+        self._keys: list[events.Key] | None = [] if holding else None
+
+    @property
+    def holding(self) -> bool:
+        return self._keys is not None
+
+    def start(self) -> None:
+        """Hold the keys from now on (a second start keeps those already held)."""
+        if self._keys is None:
+            self._keys = []
+
+    def hold(self, event: events.Key) -> bool:
+        """Keep ``event`` (stopped where it was) while holding; False when not holding."""
+        if self._keys is None:
+            return False
+        event.stop()
+        event.prevent_default()
+        self._keys.append(events.Key(event.key, event.character))
+        return True
+
+    def release(self, app, target: Widget | None = None) -> None:
+        """Stop holding, and hand the keys held to ``target`` (by default, whatever has the
+        focus now), in order."""
+        keys, self._keys = self._keys or [], None
+        for key in keys:
+            (target or app.focused or app.screen)._forward_event(key)
+
+
 def _in_order(on_key):
     async def _on_key(self, event: events.Key) -> None:
         focused = self.app.focused
