@@ -327,3 +327,35 @@ async def test_a_search_typed_with_its_f2_goes_to_the_lookup(db_url, db):
         await pilot.press(*"bia", "enter")
         await settle(pilot)
         assert app.screen is screen and screen.query_one("#client").code == "0000001"
+
+
+async def test_a_masks_number_typed_with_its_esc_opens_the_next_mask(db_url, db):
+    """Walked: "Esc 8" typed together to go from Clienti to Fornitori wrote the 8 into
+    Clienti's search and left for the menu only: Esc, the mask's key, ran once it had
+    bubbled up to the app, after the 8 behind it."""
+    from pegaso_tui.screens.registry.suppliers import SuppliersScreen
+
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mask(app, pilot, "6")
+        assert isinstance(screen, ClientsScreen)
+        burst(app, "escape", "8")
+        await settle(pilot)
+        assert isinstance(app.screen, SuppliersScreen)
+        assert app.screen.search_field.value == ""
+
+
+async def test_f2_and_esc_typed_together_leave_the_focus_where_the_tab_behind_them_sends_it(db_url, db):
+    """The lookup opened and closed by F2 Esc typed together, then Tab: the Tab is the
+    form's, and moves on from the client's code. The Esc ran after the Tab before, and the
+    Tab was lost in the dialog."""
+    make_client("0000001", name="ROSSI MARIO", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mask(app, pilot, "4")
+        await pilot.press("tab")  # to the client's code
+        await settle(pilot)
+        burst(app, "f2", "escape", "tab")
+        await settle(pilot)
+        assert app.screen is screen
+        assert app.focused is screen.query_one("#mobile")

@@ -28,21 +28,13 @@ LOOKUP_KEYS = "f2,ctrl+l"
 
 
 class _CodeInput(FittedInput):
-    """The code field. The lens is bound here too, not only on the picker: a field runs its
-    own bindings in its own turn (``typing_order``), so "F2 rossi" typed together opens the
-    lookup before the letters, which then go to its search. Bound only on the picker, F2
-    waited to bubble up to the app: the letters went into the code, and by then the focus
-    had moved on with the Tabs behind them, so the F2 found no picker and was lost."""
-
-    BINDINGS = [Binding(LOOKUP_KEYS, "lookup", "Cerca")]
+    """The code field. Its F2 opens the lookup in the field's turn (``typing_order``
+    runs the function keys bound above a field at once), and the keys typed behind it wait
+    here until the lookup's search field has the focus: "F2 rossi" typed together searches
+    "rossi"."""
 
     #: the lookup opened from here, until its search field has the focus
     opening: KeyHold | None = None
-
-    def action_lookup(self) -> None:
-        picker = self.parent
-        if isinstance(picker, RecordPicker):
-            picker.action_lookup()
 
     async def _on_key(self, event: events.Key) -> None:
         # the keys typed behind F2 are still on their way here: they are the lookup's

@@ -58,6 +58,15 @@ async def run_own_binding(widget: Widget, event: events.Key) -> bool:
 
 #: the keys that move the focus between fields (the screen's bindings)
 FOCUS_KEYS = ("tab", "shift+tab")
+#: keys bound above the field (the mask's, the dialog's, a picker's) that are run at once,
+#: in the field's turn, like the focus keys: leaving (Esc, and Ctrl+G as on the masks) and
+#: the function keys. Left to bubble, they ran after the keys typed behind them: "Esc 8"
+#: typed together to leave Clienti for Fornitori wrote the 8 into Clienti's search and
+#: left for the menu only; "F2 mel" wrote "mel" into the client's code, and the F2, once at
+#: the app, found the focus gone from the picker. Not the arrows or the editing keys: some
+#: screens act on those as they bubble up (Down from a search field to its list), before a
+#: scrolling container above them would take its binding.
+CHAIN_KEYS = FOCUS_KEYS + ("escape", "ctrl+g") + tuple(f"f{n}" for n in range(1, 13))
 
 
 def hand_on(widget: Widget, event: events.Key) -> bool:
@@ -122,13 +131,23 @@ def _in_order(on_key):
             return
         if hand_on(self, event):
             return
-        if await run_own_binding(self, event):
-            return
-        # private, as _bindings above: the binding chain from this field up to the modal
-        # screen, as the key would meet it bubbling up, but now, before the keys behind it
-        if event.key in FOCUS_KEYS and await self.app._check_bindings(event.key):
+        try:
+            if await run_own_binding(self, event):
+                return
+            # private, as _bindings above: the binding chain from this field up to the
+            # modal screen, as the key would meet it bubbling up, but now, before the keys
+            # behind it
+            if event.key in CHAIN_KEYS and await self.app._check_bindings(event.key):
+                event.stop()
+                event.prevent_default()
+                return
+        except Exception as error:  # noqa: BLE001 - reported to the user, as the app does
+            # the action of a mask failed: the dialog and the log, as when the app runs it.
+            # Raised here, it would end this field's message loop: the field would never
+            # answer a key again
             event.stop()
             event.prevent_default()
+            self.app._handle_exception(error)
             return
         if on_key is not None:  # None: Textual calls the inherited handler after this one
             await on_key(self, event)
