@@ -359,3 +359,38 @@ async def test_f2_and_esc_typed_together_leave_the_focus_where_the_tab_behind_th
         await settle(pilot)
         assert app.screen is screen
         assert app.focused is screen.query_one("#mobile")
+
+
+async def test_a_new_preference_and_mobiles_typed_with_their_invio_are_taken_whole(db_url, db):
+    """The client form's fields whose Invio acts (Codice to Preferenza, Preferenza creates
+    it, Altri cellulari adds the number): "ECO", Invio, "economy", Invio typed together wrote
+    "ECOeconomy" in Codice, as the Invio was acted on only after the letters behind it."""
+    from pegaso_tui.db.models import Client, ClientMobile, Preference
+    from pegaso_tui.screens.registry.client_form import ClientFormScreen
+
+    make_client("0000001", name="ROSSI VIAGGI SRL", kind="company", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_mask(app, pilot, "6")
+        await pilot.press("f4")  # Varia, on ROSSI VIAGGI (a company: it has Altri cellulari)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientFormScreen)
+        form.query_one("#new-mobile").focus()
+        await settle(pilot)
+        burst(app, *"347 1234567", "enter", *"348 7654321", "enter")
+        await settle(pilot)
+        assert form.extra_mobiles == ["347 123 4567", "348 765 4321"]
+        await pilot.press("alt+4")  # the "SMS" tab
+        await settle(pilot)
+        form.query_one("#new-pref-code").focus()
+        await settle(pilot)
+        burst(app, *"eco", "enter", *"economy", "enter")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+    eco = Preference.get(Preference.code == "ECO")
+    assert eco.description == "economy"
+    client = Client.get(Client.code == "0000001")
+    assert sorted(m.mobile for m in ClientMobile.select().where(ClientMobile.client == client)) == [
+        "+393471234567", "+393487654321"]

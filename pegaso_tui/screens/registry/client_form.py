@@ -51,6 +51,7 @@ from pegaso_tui.screens.registry.record_form import RecordFormScreen
 from pegaso_tui.sms.phone import INVALID, LANDLINE, PhoneCheck, check_mobile, display_number
 from pegaso_tui.widgets.client_picker import ClientPicker
 from pegaso_tui.widgets.date_input import DateInput
+from pegaso_tui.widgets.enter_input import EnterInput
 from pegaso_tui.widgets.fitted_input import FittedInput
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.key_footer import KeyFooter
@@ -178,7 +179,8 @@ class ClientFormScreen(RecordFormScreen):
                     yield Static("Altri cellulari dell'azienda (Invio aggiunge, Canc toglie)", classes="section-title")
                     yield FormField(
                         "Nuovo cellulare",
-                        Input(id="new-mobile", placeholder="es. 349 999 9999", classes="no-snapshot"),
+                        EnterInput(id="new-mobile", placeholder="es. 349 999 9999", classes="no-snapshot",
+                                   on_enter=self._add_extra_mobile),
                         id="f-new_mobile",
                     )
                     yield OptionList(id="extra-mobiles")
@@ -192,11 +194,14 @@ class ClientFormScreen(RecordFormScreen):
                     with Vertical(id="new-preference"):
                         yield Static("Crea nuova preferenza", classes="section-title")
                         yield FormField(
-                            "Codice", Input(id="new-pref-code", max_length=20, placeholder="es. CROC", classes="no-snapshot"),
+                            "Codice", EnterInput(id="new-pref-code", max_length=20, placeholder="es. CROC",
+                                                 classes="no-snapshot", on_enter=self._to_description),
                             id="f-new_pref_code", label_width=12,
                         )
                         yield FormField(
-                            "Preferenza", Input(id="new-pref-description", max_length=120, placeholder="es. Crociere", classes="no-snapshot"),
+                            "Preferenza", EnterInput(id="new-pref-description", max_length=120,
+                                                     placeholder="es. Crociere", classes="no-snapshot",
+                                                     on_enter=lambda _: self._create_preference()),
                             id="f-new_pref_description", label_width=12,
                         )
                         yield Button("Crea (Invio)", id="create-preference")
@@ -325,17 +330,10 @@ class ClientFormScreen(RecordFormScreen):
         options.clear_options()
         options.add_options([plain(mobile) for mobile in self.extra_mobiles or []])
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        name = event.input.id
-        if name == "new-mobile":
-            event.stop()
-            self._add_extra_mobile(event.value)
-        elif name in ("new-pref-code", "new-pref-description"):
-            event.stop()
-            if name == "new-pref-code":
-                self.query_one("#new-pref-description", Input).focus()
-            else:
-                self._create_preference()
+    def _to_description(self, _code: str) -> None:
+        # at once (set_focus, not focus(), which waits its turn in the app's queue): the
+        # keys typed behind the code's Invio are the description's
+        self.set_focus(self.query_one("#new-pref-description", Input))
 
     def _add_extra_mobile(self, typed: str) -> None:
         if not typed.strip():
