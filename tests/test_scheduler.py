@@ -317,3 +317,16 @@ def test_a_practices_search_sent_for_marketing_reaches_only_clients_who_agreed_t
     assert result.queued == 1
     assert (queued_to(agreed), queued_to(refused)) == (1, 0)
     assert Campaign.get().purpose == "marketing"
+
+
+def test_a_time_is_taken_with_a_colon_a_dot_or_digits_only_as_the_dates_are():
+    """Walked in mask 17: "0930" typed in Ora invio was refused, where the date beside it
+    takes "01122026". An operator types times as dates: digits only, or Italian style."""
+    from pegaso_tui.db.schedules import parse_time
+
+    taken = {"09:30": "09:30", "9.30": "09:30", "930": "09:30", "0930": "09:30", "9": "09:00",
+             "21": "21:00", "2130": "21:30", " 7:05 ": "07:05"}
+    assert {typed: parse_time(typed) for typed in taken} == taken
+    for wrong in ("2560", "25", "0960", "12345", "", "9:5", "nove", "9:30:00"):
+        with pytest.raises(ScheduleError, match="ora non valida"):
+            parse_time(wrong)

@@ -46,11 +46,22 @@ class ScheduleError(ValueError):
 
 
 def parse_time(text: str) -> str:
-    """``HH:MM`` (also ``H:MM``, ``HH.MM``) as ``HH:MM``; ScheduleError otherwise."""
-    match = _TIME.match(text or "")
+    """``HH:MM`` (also ``H:MM``, ``HH.MM``, or digits only: ``930``, ``0930``, ``9``) as
+    ``HH:MM``; ScheduleError otherwise."""
+    match = _TIME.match(text or "") or _digits_time(text or "")
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise ScheduleError(f"ora non valida: '{(text or '').strip()}' (usare HH:MM, es. 09:30)")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _digits_time(text: str) -> re.Match[str] | None:
+    """Digits only, read as hours then minutes: one or two digits are the hour alone."""
+    digits = text.strip()
+    if not digits.isdigit() or len(digits) > 4:
+        return None
+    if len(digits) <= 2:
+        digits += "00"
+    return _TIME.match(f"{digits[:-2]}:{digits[-2:]}")
 
 
 @dataclass
