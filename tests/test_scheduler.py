@@ -296,6 +296,9 @@ def test_a_rolling_practice_search_keeps_departing_in_7_days(any_db):
 
 
 def test_a_schedule_needs_a_search_with_scheduling_enabled(any_db):
+    # walked in mask 17: F10 with no search chosen said "nessuna ricerca salvata di nome ''"
+    with pytest.raises(ScheduleError, match=r"^ricerca mancante: sceglierne una abilitata"):
+        schedule(name="x", search="")
     save_search("solo", "promo", {}, date_mode="none", today=date(2027, 5, 1))
     with pytest.raises(ScheduleError, match="Abilita comunicazioni programmate"):
         schedule(name="x", search="solo")

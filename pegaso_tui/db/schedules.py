@@ -102,6 +102,9 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
     name = " ".join((fields.name or "").split())
     if not name:
         raise ScheduleError("nome della comunicazione mancante")
+    if not (fields.search or "").strip():
+        # said as the mask's field, not as "nessuna ricerca salvata di nome ''"
+        raise ScheduleError("ricerca mancante: sceglierne una abilitata alle comunicazioni programmate")
     try:
         search = get_search(fields.search)
     except SearchError as exc:
