@@ -61,3 +61,14 @@ def give_preference(client: Client, *preferences: Preference) -> None:
 
 def record_notice(practice: Practice, kind: str) -> PracticeNotice:
     return PracticeNotice.create(practice=practice, kind=kind)
+
+
+def saved_the_day_before(schedule) -> None:
+    """As if ``schedule`` had been saved the day before its start: every occurrence from its
+    first day on is one (one due earlier on the day it is saved is none)."""
+    from datetime import datetime, time, timedelta
+
+    from pegaso_tui.db.models import Schedule
+
+    before = datetime.combine(schedule.start_date - timedelta(days=1), time(12, 0))
+    Schedule.update(created_at=before, updated_at=before).where(Schedule.id == schedule.id).execute()

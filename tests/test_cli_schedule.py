@@ -14,9 +14,9 @@ import pytest
 
 from pegaso_tui.cli import main
 from pegaso_tui.db.connection import close_database, open_database
-from pegaso_tui.db.models import Message, ScheduleRun
+from pegaso_tui.db.models import Message, Schedule, ScheduleRun
 from pegaso_tui.sending.scheduler import rome_time
-from tests.factories import make_client
+from tests.factories import make_client, saved_the_day_before
 
 
 @pytest.fixture
@@ -177,6 +177,7 @@ def test_worker_runs_the_due_schedule_and_sends_it(clients, sandbox, monkeypatch
     today = rome_time().strftime("%d-%m-%Y")
     assert cli(db, "schedule", "add", "promo", "--search", "tutti", "--text", "Offerte {nome}",
                "--at", "00:00", "--from", today) == 0
+    saved_the_day_before(Schedule.get(Schedule.name == "promo"))  # else today's 00:00 is none
     assert cli(db, "worker", "--until-idle", "--poll-interval", "0.05") == 0
     err = capsys.readouterr().err
     assert "comunicazione programmata 'promo'" in err and "2 SMS accodati" in err

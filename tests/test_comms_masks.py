@@ -16,7 +16,7 @@ from pegaso_tui.sending.scheduler import run_due
 from pegaso_tui.widgets.date_input import DateInput
 from pegaso_tui.widgets.sms_editor import SmsEditor
 from tests.apputil import make_app, wait_for_workers, wait_until
-from tests.factories import make_client
+from tests.factories import make_client, saved_the_day_before
 
 TODAY = date(2026, 11, 23)
 
@@ -137,6 +137,13 @@ async def test_a_scheduled_communication_is_created_in_its_mask_and_its_history_
         await wait_for_workers(pilot)
         schedule = Schedule.get(Schedule.name == "offerte")
         assert (schedule.at_time, schedule.purpose, schedule.start_date) == ("10:30", "marketing", TODAY)
+        # the notice says when it will first send (from the clock of the machine: the
+        # schedule started on TODAY, a past day, so its next 10:30 to come)
+        from pegaso_tui.sending.scheduler import first_run
+
+        when = first_run(schedule)
+        said = [n.message for n in app._notifications]
+        assert f"Comunicazione 'offerte' salvata: primo invio il {when:%d-%m-%Y} alle 10:30" in said
         run_due(datetime(2026, 11, 23, 10, 30), default_sender="AGENZIA")
         await pilot.press("f6")
         assert await wait_until(pilot, lambda: app.screen.id == "comms-history")
@@ -155,8 +162,9 @@ async def test_the_app_sender_runs_a_due_schedule_and_sends_it(db, db_url, sandb
     make_client("0000002", first_name="Anna", mobile="349 111 1111")
     today = rome_time().date()
     save_search("tutti", "promo", {}, date_mode="none", scheduling=True, today=today)
-    save_schedule(ScheduleFields(name="promo", search="tutti", at="00:00", start=today,
-                                 text="Offerte {nome}!"))
+    promo = save_schedule(ScheduleFields(name="promo", search="tutti", at="00:00", start=today,
+                                         text="Offerte {nome}!"))
+    saved_the_day_before(promo)  # due at 00:00: saved now, today's would be none of its runs
     app = make_app(db_url, sandbox=sandbox(deliver_after_ms=10), sender="AGENZIA")
     async with app.run_test(size=(120, 40)) as pilot:
         assert await wait_until(

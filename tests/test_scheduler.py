@@ -125,6 +125,50 @@ def test_a_run_missed_earlier_the_same_day_runs_when_a_sender_starts(any_db):
     assert queued_to(anna) == 1
 
 
+def saved_at(name: str, text: str) -> None:
+    """As if schedule ``name`` had been saved at the Rome wall time ``text``."""
+    local = at(text).replace(tzinfo=ROME).astimezone().replace(tzinfo=None)  # as now() writes
+    Schedule.update(created_at=local, updated_at=local).where(Schedule.name == name).execute()
+
+
+def test_a_daily_schedule_saved_after_its_time_first_sends_the_next_day(any_db):
+    """Walked in mask 17: a daily promo at 09:30 from today, saved at 16:55, sent its 330
+    SMS at once, seven hours after the time set, with no question asked. The seed: "Ora
+    invio comunicazione: è l'orario che il cliente riceverà la prossima comunicazione"."""
+    from pegaso_tui.sending.scheduler import first_run
+
+    anna = make_client()
+    save_search("tutti", "promo", {}, date_mode="none", scheduling=True, today=date(2027, 5, 1))
+    schedule(name="promo", search="tutti", at_time="09:30", start=date(2027, 5, 1), text="Offerte!")
+    saved_at("promo", "2027-05-01T16:55")
+    promo = Schedule.get(name="promo")
+    assert first_run(promo, at("2027-05-01T16:55")) == at("2027-05-02T09:30").replace(tzinfo=ROME)
+    assert run("2027-05-01T16:56") == []
+    assert queued_to(anna) == 0
+    [result] = run("2027-05-02T09:30")
+    assert (result.day, result.status) == (date(2027, 5, 2), "done")
+    assert [r["day"] for r in history(promo)] == ["2027-05-02"]  # the 1st is none of its runs
+    assert first_run(promo, at("2027-05-02T09:31")) == at("2027-05-03T09:30").replace(tzinfo=ROME)
+    # switched on again after its time is the same: tomorrow
+    pause_schedule("promo")
+    resume_schedule("promo", date(2027, 5, 3))
+    saved_at("promo", "2027-05-03T12:00")
+    assert run("2027-05-03T12:01") == []
+    assert first_run(Schedule.get(name="promo"), at("2027-05-03T12:01")) == at(
+        "2027-05-04T09:30").replace(tzinfo=ROME)
+
+
+def test_a_singolo_for_a_time_already_past_today_is_refused(any_db):
+    from pegaso_tui.sending.scheduler import rome_time
+
+    save_search("tutti", "promo", {}, date_mode="none", scheduling=True, today=date(2027, 5, 1))
+    with pytest.raises(ScheduleError, match="Singolo: le 00:00 di oggi sono già passate"):
+        schedule(name="una volta", search="tutti", at_time="00:00", start=rome_time().date(), once=True)
+    # another day, or a paused one, is taken
+    schedule(name="una volta", search="tutti", at_time="00:00",
+             start=rome_time().date() + timedelta(days=1), once=True)
+
+
 def test_a_run_missed_on_an_earlier_day_is_recorded_missed_and_never_sent(any_db):
     anna = make_client()
     save_search("tutti", "promo", {}, date_mode="none", scheduling=True, today=date(2027, 5, 1))

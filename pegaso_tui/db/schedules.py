@@ -127,6 +127,10 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
     at = parse_time(fields.at)
     if fields.end is not None and fields.end < fields.start:
         raise ScheduleError("la data finale precede quella iniziale")
+    if fields.once and fields.active and _past_today(fields.start, at):
+        # it would never send: its one occurrence was due before it existed
+        raise ScheduleError(f"Singolo: le {at} di oggi sono già passate, scegliere un'ora più "
+                            "tarda o un altro giorno")
     purpose = fields.purpose or DEFAULT_PURPOSE.get(search.kind, "servizio")
     if purpose not in PURPOSES:
         raise ScheduleError(f"finalità sconosciuta: {purpose} (valori: {', '.join(PURPOSES)})")
@@ -185,6 +189,17 @@ def _crm_values(fields: ScheduleFields) -> dict[str, Any]:
 def crm_operators(schedule: Schedule) -> list[str]:
     """The operators an Azioni CRM schedule shares its actions out to, in turn."""
     return [n for n in (schedule.crm_operators or "").split(",") if n]
+
+
+def _past_today(day: date, at: str) -> bool:
+    """True when ``day`` is today (in Italy) and ``at`` has passed already."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pegaso_tui.sending.scheduler import due_at
+
+    current = datetime.now(ZoneInfo("Europe/Rome"))
+    return day == current.date() and due_at(day, at) < current.replace(second=0, microsecond=0)
 
 
 def _rome_today() -> date:

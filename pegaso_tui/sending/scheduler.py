@@ -9,7 +9,9 @@ number of them may run at once on one database. The rules:
   the writers, PostgreSQL makes the second insert wait for the first commit, then refuses it).
 - **Missed, never late.** The occurrence of today runs as soon as its time has come, also when
   no sender was running at that time (it runs when one starts). An occurrence of an earlier
-  day that never ran is recorded as ``missed`` and never sent.
+  day that never ran is recorded as ``missed`` and never sent. An occurrence due before the
+  schedule was saved as it is (or switched on again), that same day, is none: a daily 09:30
+  created at 17:00 first sends tomorrow.
 - **Europe/Rome.** Times are local. A time that does not exist on the day clocks go forward
   (02:30 on the last Sunday of March) runs at the next valid minute (03:00); a time that
   happens twice (the last Sunday of October) runs once, at its first occurrence.
@@ -157,8 +159,16 @@ def run_due(
                 (ScheduleRun.schedule == schedule.id) & (ScheduleRun.day >= days[0])
             ).tuples()
         }
+        since = _in_effect_since(schedule)
         for day in days:
             if day in recorded:
+                continue
+            if day == since.date() and due_at(day, schedule.at_time) < since:
+                # due earlier on the day the operator saved (or switched on) the schedule as
+                # it is: not one of its occurrences. A daily 09:30 created at 17:00 sends
+                # tomorrow at 09:30, as "Ora invio" says ("l'orario che il cliente riceverà
+                # la prossima comunicazione"), never today at 17:00. (An earlier day is
+                # recorded as missed, as ever: it is never sent either.)
                 continue
             if day < today:
                 result = _record(schedule, day, RUN_MISSED)
@@ -174,6 +184,38 @@ def run_due(
                 (Schedule.id == schedule.id) & (Schedule.active == True)  # noqa: E712
             ).execute()
     return results
+
+
+def first_run(schedule: Schedule, moment: datetime | None = None) -> datetime | None:
+    """When the schedule will next send (or create its CRM actions), as a Rome time: its
+    next occurrence not run yet, or now when one is due and waits for a sender's next tick.
+    None when it never will again (paused, ended, a Singolo run or past)."""
+    if not schedule.active or schedule.obsolete:
+        return None
+    current = rome_time(moment)
+    since = _in_effect_since(schedule)
+    day = max(schedule.start_date, current.date(), schedule.resumed_on or schedule.start_date)
+    last = schedule.start_date if schedule.once else schedule.end_date
+    for _ in range(2):  # today's may be none (due before it was saved) or have run
+        if last is not None and day > last:
+            return None
+        due = due_at(day, schedule.at_time)
+        if not (day == since.date() and due < since) and not _ran(schedule, day):
+            return max(due, current)
+        day += timedelta(days=1)
+    return due_at(day, schedule.at_time) if last is None or day <= last else None
+
+
+def _in_effect_since(schedule: Schedule) -> datetime:
+    """The moment the schedule took its present form, in Rome: its last save in the mask or
+    from the command line, or its switching on again (``updated_at``, the machine's local
+    time as ``now()`` wrote it)."""
+    saved = schedule.updated_at or schedule.created_at
+    if isinstance(saved, str):
+        saved = datetime.fromisoformat(saved)
+    if saved.tzinfo is None:
+        saved = saved.astimezone()
+    return saved.astimezone(ROME)
 
 
 def _as_date(value: Any) -> date:

@@ -86,6 +86,14 @@ def _status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+def _first_run_of(name: str):
+    """When the schedule ``name`` will next run (None: never again); in a worker."""
+    from pegaso_tui.db.schedules import get_schedule
+    from pegaso_tui.sending.scheduler import first_run
+
+    return first_run(get_schedule(name))
+
+
 class ScheduleDialog(DialogScreen[Any]):
     """"Programmazione e Invio": a new scheduled communication, or one to change."""
 
@@ -356,8 +364,17 @@ class SchedulesScreen(MaskScreen):
 
     def _saved(self, name: str | None) -> None:
         if name:
-            self.notify(f"Comunicazione '{name}' salvata", markup=False)
             self._show()
+            self.run_db(_first_run_of, name, done=lambda when: self._say_saved(name, when),
+                        group="schedule-first-run")
+
+    def _say_saved(self, name: str, when) -> None:
+        # when it will first send: a daily 09:30 saved at 17:00 sends tomorrow, not now
+        if when is None:
+            self.notify(f"Comunicazione '{name}' salvata: nessun invio previsto", markup=False)
+        else:
+            self.notify(f"Comunicazione '{name}' salvata: primo invio il "
+                        f"{format_date(when.date())} alle {when:%H:%M}", markup=False)
 
     def action_new(self) -> None:
         self._open_dialog(None)
