@@ -69,6 +69,25 @@ async def test_the_registro_shows_each_campaign_with_its_purpose(db_url):
         assert rows(app.screen) == []
 
 
+async def test_a_wrong_date_in_the_registro_is_said_as_it_is_left(db_url):
+    """Walked at 80x24: "31022026" in Dal, then Tab, said nothing, and the list of the
+    period before stayed under it. The error now shows as the field is left."""
+    from pegaso_tui.widgets.form_field import FormField
+
+    app = make_app(db_url, today=date.today())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "9")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditLogScreen)
+        field = app.screen.query_one("#field-audit-from", FormField)
+        await pilot.press("ctrl+u", *"31022026", "tab")
+        await settle(pilot)
+        assert field.error == "data impossibile: '31-02-2026'"
+        await pilot.press("shift+tab", "ctrl+u", *"01022026")
+        await settle(pilot)
+        assert not field.error
+
+
 async def test_the_client_form_records_and_lifts_the_clients_objection(db_url):
     from textual.widgets import Button, Static
 
