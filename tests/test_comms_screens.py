@@ -168,3 +168,19 @@ async def test_the_preview_of_a_promo_says_its_purpose(db_url):
         assert isinstance(app.screen, SendPreviewScreen)
         summary = str(app.screen.query_one("#preview-summary", Static).render())
         assert "Finalità: marketing" in summary
+
+
+async def test_a_wrong_date_in_the_storico_richieste_is_said_as_it_is_left(db_url):
+    """The same in Storico Richieste (mask 13), whose Dal, Al, Tipo and Stato share a row."""
+    from pegaso_tui.widgets.form_field import FormField
+
+    app = make_app(db_url, today=date.today())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "3")
+        await settle(pilot)
+        app.screen.query_one("#history-from").focus()
+        await settle(pilot)
+        await pilot.press(*"31022026", "tab")
+        await settle(pilot)
+        assert app.screen.query_one("#field-history-from", FormField).error == (
+            "data impossibile: '31-02-2026'")

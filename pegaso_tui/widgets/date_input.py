@@ -85,6 +85,16 @@ class DateInput(FittedInput):
         return None
 
     def on_blur(self) -> None:
-        # A good date is shown in the canonical form once the field is left.
-        if self.error is None and self.value.strip():
-            self.value = format_date(self.date)
+        # A good date is shown in the canonical form once the field is left; a wrong one is
+        # said under it at once (walked: "31022026" then Tab in Registro invii and Storico
+        # Richieste said nothing, and the list of the dates before stayed under it)
+        error = self.error
+        if error is None:
+            if self.value.strip():
+                self.value = format_date(self.date)
+            return
+        from pegaso_tui.widgets.form_field import FormField
+
+        field = next((a for a in self.ancestors if isinstance(a, FormField)), None)
+        if field is not None:
+            field.set_error(error)

@@ -87,10 +87,3 @@ class AuditLogScreen(MaskScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.action_confirm(show_errors=False)
-
-    def on_descendant_blur(self, event) -> None:
-        # a date left wrong is said at once, not only at F10: walked, "31022026" and Tab
-        # left the list of the period before on screen, under a Dal it was not for
-        widget = event.widget
-        if isinstance(widget, DateInput) and widget.error:
-            self.query_one(f"#field-{widget.id}", FormField).set_error(widget.error)
