@@ -394,3 +394,26 @@ async def test_a_new_preference_and_mobiles_typed_with_their_invio_are_taken_who
     client = Client.get(Client.code == "0000001")
     assert sorted(m.mobile for m in ClientMobile.select().where(ClientMobile.client == client)) == [
         "+393471234567", "+393487654321"]
+
+
+async def test_a_contact_and_its_description_typed_with_the_invio_between_them(db_url, db):
+    """Walked in Nuova Richiesta at 80x24: "melot", Invio, "Chiede preventivo" typed
+    together wrote "melotChiede preventivo" in Contatto and left Descrizione empty: the Invio
+    reached the picker after the words. Likewise with a client's code, looked up in a worker."""
+    make_client("0000002", name="MELOTTI ILARIA", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mask(app, pilot, "10")
+        assert isinstance(screen, RequestFormScreen)
+        burst(app, *"melot", "enter", *"Chiede preventivo")
+        await settle(pilot)
+        assert screen.query_one("#subject").text == "melot"
+        assert screen.query_one("#description").text == "Chiede preventivo"
+        screen.query_one("#subject").input.value = ""
+        screen.query_one("#description").text = ""
+        screen.query_one("#subject").input.focus()
+        await settle(pilot)
+        burst(app, "2", "enter", *"Richiama")
+        await settle(pilot)
+        assert screen.query_one("#subject").subject.name == "MELOTTI ILARIA"
+        assert screen.query_one("#description").text == "Richiama"

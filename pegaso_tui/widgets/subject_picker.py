@@ -11,6 +11,7 @@ under the field, clients, contacts and unregistered subjects together, each with
 
 from __future__ import annotations
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +24,7 @@ from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.db_work import DbWorkMixin
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
+from pegaso_tui.widgets.typing_order import KeyHold
 
 SUBJECT_COLUMNS: list[Column[Subject]] = [
     Column("Tipo", lambda s: s.kind_label, width=14),
@@ -39,6 +41,24 @@ def _client_by_code(code: str) -> Subject | None:
 
     client = client_by_code(code)
     return None if client is None else subject_of_client(client)
+
+
+class _SubjectInput(Input):
+    """The contact field. Its Invio is the picker's at once, in the field's turn, and the keys
+    behind it wait (``SubjectPicker.release_keys``) until the mask has moved on to the
+    description: "melot", Invio, "Chiede preventivo" typed together wrote "melotChiede
+    preventivo" in Contatto, as Input.Submitted reached the picker after the words."""
+
+    async def action_submit(self) -> None:
+        picker = self.parent.parent if self.parent is not None else None
+        if isinstance(picker, SubjectPicker):
+            picker.enter()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # before Input's own handler (MRO order), which is not called for a key held here
+        picker = self.parent.parent if self.parent is not None else None
+        if isinstance(picker, SubjectPicker):
+            picker.held.hold(event)
 
 
 class SubjectPicker(DbWorkMixin, Vertical):
@@ -110,11 +130,14 @@ class SubjectPicker(DbWorkMixin, Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        #: keys typed behind an Invio in the field, until the mask has taken the subject
+        self.held = KeyHold(holding=False)
         self.subject: Subject | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Input(placeholder="nome, codice cliente o cellulare", id="subject-input", max_length=200)
+            yield _SubjectInput(placeholder="nome, codice cliente o cellulare", id="subject-input",
+                                max_length=200)
             yield Static("", id="subject-kind")
         yield PagedTable(SUBJECT_COLUMNS, page_size=30, id="subject-list",
                          empty_text="nessun soggetto trovato: Invio per un nuovo soggetto")
@@ -177,20 +200,27 @@ class SubjectPicker(DbWorkMixin, Vertical):
         else:
             self.close_list()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input is not self.input:
-            return
-        event.stop()
+    def enter(self) -> None:
+        """Invio in the field: a client's code is looked up, a name is a new subject. The keys
+        typed behind it are held until the mask has taken the subject (``release_keys``)."""
         text = self.text.strip()
+        if not text:
+            return
+        self.held.start()
         if text.isdigit():
             self.run_db(_client_by_code, text, done=lambda s: self._found_by_code(s, text), group="subject-code")
             return
         self.close_list()
-        if text:
-            self.post_message(self.Accepted(self, text))
+        self.post_message(self.Accepted(self, text))
+
+    def release_keys(self) -> None:
+        """The mask has taken the subject and moved the focus on: the keys typed behind the
+        Invio go there, in order."""
+        self.held.release(self.app)
 
     def _found_by_code(self, subject: Subject | None, code: str) -> None:
         if subject is None:
+            self.release_keys()  # no subject: what was typed behind is the field's again
             self.post_message(self.NotFound(self, code))
         else:
             self.pick(subject)
@@ -219,7 +249,9 @@ class SubjectPicker(DbWorkMixin, Vertical):
         self.call_after_refresh(self._close_if_left)
 
     def _close_if_left(self) -> None:
-        focused = self.screen.focused if self.is_attached else None
+        if not self.is_attached:
+            return  # the mask closed meanwhile (Esc right after the focus moved): nothing to close
+        focused = self.screen.focused
         if focused is None or self not in focused.ancestors_with_self:
             self.close_list()
 

@@ -175,11 +175,18 @@ class RequestFormScreen(GuardUnsaved, MaskScreen):
         for widget_id, value in (("phone", subject.phone), ("mobile", display_number(subject.mobile)), ("email", subject.email)):
             if value:
                 self.query_one(f"#{widget_id}", Input).value = value
-        self.query_one("#description", TextArea).focus()
+        self._on_to_description()
 
     def on_subject_picker_accepted(self, event: SubjectPicker.Accepted) -> None:
         self.query_one("#field-subject", FormField).set_error(None)
-        self.query_one("#description", TextArea).focus()
+        self._on_to_description()
+
+    def _on_to_description(self) -> None:
+        # at once (set_focus; focus() waits its turn in the app's queue), then the keys the
+        # picker held since the Invio: "melot", Invio, "Chiede preventivo" typed together
+        # is a subject and its description
+        self.set_focus(self.query_one("#description", TextArea))
+        self.query_one(SubjectPicker).release_keys()
 
     def on_subject_picker_not_found(self, event: SubjectPicker.NotFound) -> None:
         from pegaso_tui.db.models import normalize_code
