@@ -309,21 +309,36 @@ def parse_port(value: Any, key: str = "gateway.dlr_port") -> int:
     return _as_int(value, key, 0, 65535, "una porta")
 
 
-_HOURS = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})\s*")
+_CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
+
+
+def _clock(part: str) -> tuple[int, int] | None:
+    """One end of a window: ``9:00``, ``9.00``, or digits only as in the masks (``9``,
+    ``0900``, ``900``); None when it is none of these."""
+    part = part.strip()
+    match = _CLOCK.fullmatch(part)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    if part.isdigit() and len(part) <= 4:
+        return (int(part), 0) if len(part) <= 2 else (int(part[:-2]), int(part[-2:]))
+    return None
 
 
 def quiet_window(text: str) -> tuple[int, int] | None:
-    """``"09:00-20:00"`` as minutes from midnight, ``(540, 1200)``; None for ``""``.
+    """``"09:00-20:00"`` as minutes from midnight, ``(540, 1200)``; None for ``""``. Each end
+    may also be written ``9.00`` or digits only (``9-20``, ``0900-2000``), as the Ora invio
+    of the schedules.
 
     SettingsError for anything else: a window is within one day and not empty.
     """
     if not text.strip():
         return None
-    match = _HOURS.fullmatch(text)
-    if not match:
+    first, dash, second = text.partition("-")
+    ends = (_clock(first), _clock(second)) if dash else (None, None)
+    if ends[0] is None or ends[1] is None:
         raise SettingsError(f"impostazione 'sending.quiet_hours': atteso HH:MM-HH:MM "
                             f"(es. 09:00-20:00), non {text!r}")
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    (h1, m1), (h2, m2) = ends
     if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
         raise SettingsError(f"impostazione 'sending.quiet_hours': ora impossibile in {text!r}")
     start, end = h1 * 60 + m1, h2 * 60 + m2

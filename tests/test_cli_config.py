@@ -83,7 +83,9 @@ def test_an_unset_secret_shows_nothing(capsys):
     (("set", "sender", "AGENZIAFUTURA"), "al massimo 11 caratteri"),
     (("set", "agency", "Futura\nViaggi"), "su una riga"),
     (("set", "operator", "m" * 65), "al massimo 64"),
-    (("set", "sending.quiet_hours", "9-20"), "atteso HH:MM-HH:MM"),
+    (("set", "sending.quiet_hours", "9:00"), "atteso HH:MM-HH:MM"),
+    (("set", "sending.quiet_hours", "nove-venti"), "atteso HH:MM-HH:MM"),
+    (("set", "sending.quiet_hours", "9-20:0"), "atteso HH:MM-HH:MM"),
     (("set", "sending.quiet_hours", "25:00-26:00"), "ora impossibile"),
     (("set", "sending.quiet_hours", "20:00-09:00"), "finisce prima di cominciare"),
     (("set", "sending.quiet_days", "mon-funday"), "giorno sconosciuto"),
@@ -97,6 +99,14 @@ def test_a_bad_key_or_value_is_one_line_and_leaves_the_file_as_it_was(capsys, ar
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert cfg().read_bytes() == before
     assert sorted(p.name for p in cfg().parent.iterdir() if p.name.startswith(".config")) == []
+
+
+@pytest.mark.parametrize("typed", ["9-20", "9.00-20.00", "0900-2000", " 9:00 - 20 "])
+def test_the_promo_window_is_taken_as_the_times_of_the_masks_are(capsys, typed):
+    """Walked in Configurazione at 80x24: Fascia oraria "9-20" was refused, where the
+    schedules take "930" for 09:30."""
+    assert run(capsys, "set", "sending.quiet_hours", typed)[0] == 0
+    assert load_settings(cfg(), env={}).sending.quiet_hours == "09:00-20:00"
 
 
 def test_set_keeps_what_it_does_not_change(capsys):
