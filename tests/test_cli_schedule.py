@@ -83,6 +83,20 @@ def test_models_are_saved_listed_and_deleted(clients, capsys):
     assert capsys.readouterr().err.strip() == "pegaso-tui: nessun modello di nome 'auguri'"
 
 
+def test_a_model_or_a_schedule_with_a_placeholder_no_sms_can_fill_is_refused(clients, capsys):
+    """Walked in Modelli: "Ciao {nme}" was saved, and every mask that took the model then
+    refused to send it; a schedule with it ran "non eseguito" at its hour."""
+    db = clients
+    assert cli(db, "template", "save", "saluto", "--text", "Ciao {nme}!") == 1
+    assert "segnaposto sconosciuto: {nme}" in capsys.readouterr().err
+    cli(db, "search", "save", "tutti", "--kind", "promo", "--scheduling")
+    assert cli(db, "schedule", "add", "x", "--search", "tutti", "--text", "Ciao {nme}", "--at", "23:59",
+               "--from", "01-03-2027") == 1
+    assert "segnaposto sconosciuto: {nme}" in capsys.readouterr().err
+    assert cli(db, "template", "list", "--json") == 0
+    assert out_json(capsys)["rows"] == []
+
+
 def test_schedule_add_needs_a_search_enabled_for_scheduling(clients, capsys):
     db = clients
     cli(db, "search", "save", "solo", "--kind", "promo")

@@ -124,6 +124,14 @@ def save_schedule(fields: ScheduleFields, *, schedule_id: int | None = None) -> 
             raise ScheduleError(str(exc)) from None
     elif not text.strip():
         raise ScheduleError("indicare il testo dell'SMS o un modello")
+    elif fields.kind == SCHEDULE_SMS:
+        # a placeholder no SMS can fill is said now, not at 09:30 as a run "non eseguito"
+        from pegaso_tui.sms.placeholders import PlaceholderError, check_template
+
+        try:
+            check_template(text)
+        except PlaceholderError as exc:
+            raise ScheduleError(str(exc)) from None
     at = parse_time(fields.at)
     if fields.end is not None and fields.end < fields.start:
         raise ScheduleError("la data finale precede quella iniziale")

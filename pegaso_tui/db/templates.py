@@ -26,6 +26,7 @@ def save_template(name: str, text: str, *, replace: bool = True) -> SmsTemplate:
         raise TemplateError("nome del modello mancante")
     if not (text or "").strip():
         raise TemplateError("il testo del modello è vuoto")
+    _check_placeholders(text)
     with database_proxy.atomic():
         existing = SmsTemplate.get_or_none(SmsTemplate.name == name)
         if existing is not None:
@@ -40,6 +41,17 @@ def save_template(name: str, text: str, *, replace: bool = True) -> SmsTemplate:
                 return SmsTemplate.create(name=name, text=text)
         except IntegrityError:
             raise TemplateError(f"esiste già un modello di nome '{name}'") from None
+
+
+def _check_placeholders(text: str) -> None:
+    """TemplateError naming a placeholder no SMS can fill (walked: "Ciao {nme}" was saved,
+    and every mask that took the model then refused to send it)."""
+    from pegaso_tui.sms.placeholders import PlaceholderError, check_template
+
+    try:
+        check_template(text)
+    except PlaceholderError as exc:
+        raise TemplateError(str(exc)) from None
 
 
 def get_template(name: str) -> SmsTemplate:
