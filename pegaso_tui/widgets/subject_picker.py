@@ -49,15 +49,17 @@ class _SubjectInput(Input):
     description: "melot", Invio, "Chiede preventivo" typed together wrote "melotChiede
     preventivo" in Contatto, as Input.Submitted reached the picker after the words."""
 
+    @property
+    def picker(self) -> "SubjectPicker | None":
+        return next((a for a in self.ancestors if isinstance(a, SubjectPicker)), None)
+
     async def action_submit(self) -> None:
-        picker = self.parent.parent if self.parent is not None else None
-        if isinstance(picker, SubjectPicker):
+        if (picker := self.picker) is not None:
             picker.enter()
 
     async def _on_key(self, event: events.Key) -> None:
         # before Input's own handler (MRO order), which is not called for a key held here
-        picker = self.parent.parent if self.parent is not None else None
-        if isinstance(picker, SubjectPicker):
+        if (picker := self.picker) is not None:
             picker.held.hold(event)
 
 
