@@ -417,3 +417,25 @@ async def test_a_contact_and_its_description_typed_with_the_invio_between_them(d
         await settle(pilot)
         assert screen.query_one("#subject").subject.name == "MELOTTI ILARIA"
         assert screen.query_one("#description").text == "Richiama"
+
+
+async def test_a_new_practice_typed_with_its_f3_is_taken_whole(db_url, db):
+    """Walked in Pratiche at 80x24: F3, Tab, F2 and the practice's fields typed before the
+    form had read its new number were lost: the first keys went to a form with no field
+    focused yet, the next into fields that the form's values then overwrote. The form now
+    keeps them for its first field, focused once it is filled."""
+    from pegaso_tui.screens.registry.practice_form import PracticeFormScreen
+
+    make_client("0000002", name="ROSSI MARIO", city="Verona", mobile="349 111 1111")
+    app = make_app(db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_mask(app, pilot, "7")
+        burst(app, "f3", "tab", "f2", *"rossi", "enter", "tab", "tab", *"15062027", "tab", *"Parigi",
+              "tab", *"1500")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PracticeFormScreen)
+        assert form.query_one("#client").code == "0000002"
+        values = {name: form.query_one(f"#{name}").value
+                  for name in ("departure_date", "destination", "amount")}
+        assert values == {"departure_date": "15-06-2027", "destination": "Parigi", "amount": "1500"}

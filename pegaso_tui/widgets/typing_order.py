@@ -119,6 +119,18 @@ class KeyHold:
         for key in keys:
             (target or app.focused or app.screen)._forward_event(key)
 
+    def discard(self) -> None:
+        """Stop holding, and forget the keys held (for a form that could not open)."""
+        self._keys = None
+
+
+def held_by_screen(widget: Widget, event: events.Key) -> bool:
+    """``event`` reached ``widget`` while its screen is still being filled (a form reading its
+    record): the screen's ``typed_ahead`` keeps it for the field focused once it is ready;
+    True when kept. Typed into a field before, it was overwritten by the record's values."""
+    hold = getattr(widget.screen, "typed_ahead", None)
+    return isinstance(hold, KeyHold) and hold.hold(event)
+
 
 def _in_order(on_key):
     async def _on_key(self, event: events.Key) -> None:
@@ -129,7 +141,7 @@ def _in_order(on_key):
             if on_key is not None:
                 await on_key(self, event)
             return
-        if hand_on(self, event):
+        if hand_on(self, event) or held_by_screen(self, event):
             return
         try:
             if await run_own_binding(self, event):

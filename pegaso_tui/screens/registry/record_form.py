@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from textual import events
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input, RadioSet, TabbedContent, TabPane, TextArea
@@ -25,6 +26,7 @@ from pegaso_tui.db.records import InvalidRecord
 from pegaso_tui.screens.base import MaskScreen
 from pegaso_tui.widgets.form_field import FormField
 from pegaso_tui.widgets.toggles import Checkbox, RadioButton, SelectionList
+from pegaso_tui.widgets.typing_order import KeyHold
 
 STYLES = Path(__file__).parent.parent.parent / "styles"
 
@@ -48,6 +50,9 @@ class RecordFormScreen(MaskScreen):
         self._saving = False
         self._dates_as_none = False
         self._initial: tuple = ()
+        #: keys typed before the record is on screen and its first field focused (F3 and the
+        #: code typed together): given to that field then, not lost, not overwritten
+        self.typed_ahead = KeyHold()
 
     # -- what a form defines -----------------------------------------------------------------
 
@@ -112,11 +117,18 @@ class RecordFormScreen(MaskScreen):
         self._initial = self.snapshot()
         self.loaded = True
         self.after_load()
+        # after after_load's focus(), which waits its turn in the app's queue
+        self.app.call_later(lambda: self.typed_ahead.release(self.app))
+
+    def on_key(self, event: events.Key) -> None:
+        # a key that reached the form itself, before any of its fields had the focus
+        self.typed_ahead.hold(event)
 
     def after_load(self) -> None:
         """Called once the record is on screen (focus the first field, ...)."""
 
     def _load_failed(self, exc: BaseException) -> None:
+        self.typed_ahead.discard()
         self.notify_error(exc)
         self.dismiss(None)
 
