@@ -16,36 +16,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, Generic, TypeVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from pegaso_tui.db.paging import KeysetPager
 from pegaso_tui.widgets.dialog import DialogScreen
+from pegaso_tui.widgets.enter_input import EnterInput
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.typing_order import KeyHold
 
 T = TypeVar("T")
-
-
-class _SearchField(Input):
-    """The lookup's search: its Invio picks at once, in the field's own turn, and the keys
-    behind it wait for the form (``LookupDialog.release_keys``)."""
-
-    async def action_submit(self) -> None:
-        # not through Input.Submitted: that message would reach the dialog only after the
-        # keys typed behind the Invio, which this field runs first
-        dialog = self.screen
-        if isinstance(dialog, LookupDialog):
-            dialog.action_confirm()
-
-    async def _on_key(self, event: events.Key) -> None:
-        # runs before Input's own handler (Textual calls them in MRO order), which is not
-        # called for a key held here
-        dialog = self.screen
-        if isinstance(dialog, LookupDialog):
-            dialog.picking.hold(event)
 
 
 class LookupDialog(DialogScreen[T], Generic[T]):
@@ -93,8 +74,11 @@ class LookupDialog(DialogScreen[T], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"{self.dialog_title} — digita per cercare, Invio per scegliere", id="lookup-title")
-            yield _SearchField(value=self.initial, placeholder="codice, nome, cellulare, città…",
-                               id="lookup-search")
+            # its Invio picks at once, in the field's turn (Input.Submitted would reach the
+            # dialog after the keys typed behind the Invio), and those keys wait for the form
+            yield EnterInput(value=self.initial, placeholder="codice, nome, cellulare, città…",
+                             id="lookup-search", on_enter=lambda _: self.action_confirm(),
+                             held=self.picking)
             yield PagedTable(self.columns, page_size=50, id="lookup-results")
 
     def on_mount(self) -> None:

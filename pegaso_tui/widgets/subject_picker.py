@@ -11,7 +11,6 @@ under the field, clients, contacts and unregistered subjects together, each with
 
 from __future__ import annotations
 
-from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from textual.widgets import Input, Static
 from pegaso_tui.db.crm.subjects import Subject, search_subjects
 from pegaso_tui.sms.phone import display_number
 from pegaso_tui.widgets.db_work import DbWorkMixin
+from pegaso_tui.widgets.enter_input import EnterInput
 from pegaso_tui.widgets.paged_table import Column, PagedTable
 from pegaso_tui.widgets.plain import plain
 from pegaso_tui.widgets.typing_order import KeyHold
@@ -41,26 +41,6 @@ def _client_by_code(code: str) -> Subject | None:
 
     client = client_by_code(code)
     return None if client is None else subject_of_client(client)
-
-
-class _SubjectInput(Input):
-    """The contact field. Its Invio is the picker's at once, in the field's turn, and the keys
-    behind it wait (``SubjectPicker.release_keys``) until the mask has moved on to the
-    description: "melot", Invio, "Chiede preventivo" typed together wrote "melotChiede
-    preventivo" in Contatto, as Input.Submitted reached the picker after the words."""
-
-    @property
-    def picker(self) -> "SubjectPicker | None":
-        return next((a for a in self.ancestors if isinstance(a, SubjectPicker)), None)
-
-    async def action_submit(self) -> None:
-        if (picker := self.picker) is not None:
-            picker.enter()
-
-    async def _on_key(self, event: events.Key) -> None:
-        # before Input's own handler (MRO order), which is not called for a key held here
-        if (picker := self.picker) is not None:
-            picker.held.hold(event)
 
 
 class SubjectPicker(DbWorkMixin, Vertical):
@@ -138,8 +118,12 @@ class SubjectPicker(DbWorkMixin, Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield _SubjectInput(placeholder="nome, codice cliente o cellulare", id="subject-input",
-                                max_length=200)
+            # its Invio is the picker's at once, in the field's turn, and the keys behind it
+            # wait until the mask has moved on to the description: "melot", Invio, "Chiede
+            # preventivo" typed together wrote "melotChiede preventivo" in Contatto, as
+            # Input.Submitted reached the picker after the words
+            yield EnterInput(placeholder="nome, codice cliente o cellulare", id="subject-input",
+                             max_length=200, on_enter=lambda _: self.enter(), held=self.held)
             yield Static("", id="subject-kind")
         yield PagedTable(SUBJECT_COLUMNS, page_size=30, id="subject-list",
                          empty_text="nessun soggetto trovato: Invio per un nuovo soggetto")
